@@ -1,0 +1,34 @@
+using AuditGen.Generators.Emitting;
+using AuditGen.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+
+namespace AuditGen.Generators;
+
+/// <summary>
+/// Finds every <c>[Audited]</c> site and generates the code that connects it to the AuditGen runtime.
+/// Parsing (<see cref="AuditSiteParser"/>) turns syntax into value-only models; emitting
+/// (<see cref="AuditCatalogEmitter"/>) is a pure function of those models.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class AuditGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var sites = context.SyntaxProvider
+            .ForAttributeWithMetadataName(AuditSiteParser.AuditedAttributeName, AuditSiteParser.IsCandidate, AuditSiteParser.Parse)
+            .Where(static site => site is not null)
+            .Select(static (site, _) => site!)
+            .WithTrackingName(TrackingNames.AuditedSites);
+
+        var allSites = sites.Collect().WithTrackingName(TrackingNames.AuditedSiteCollection);
+
+        context.RegisterSourceOutput(allSites, static (output, sites) =>
+        {
+            if (!sites.IsEmpty)
+            {
+                output.AddSource(AuditCatalogEmitter.HintName, AuditCatalogEmitter.Emit(sites));
+            }
+        });
+    }
+}

@@ -1,0 +1,31 @@
+using AuditGen.Events.Validation;
+
+namespace AuditGen.DependencyInjection;
+
+/// <summary>AuditGen's settings, bound from the <c>AuditGen</c> configuration section.</summary>
+public sealed class AuditGenOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AuditGen";
+
+    /// <summary>Events held in memory between the request path and the store (1 to 1,000,000; default 10,000).</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most events committed to the store in one batch (1 to 10,000; default 500).</summary>
+    public int StoreBatchSize { get; set; } = 500;
+
+    /// <summary>Wait before retrying a batch the store could not commit (default 1 s).</summary>
+    public TimeSpan StoreRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What to do with metadata strings over WorkOS's 500-character limit (default: truncate and note it).</summary>
+    public OversizedStringValueHandling OversizedStringValues { get; set; } = OversizedStringValueHandling.Truncate;
+
+    /// <summary>Most entries a sink's delivery loop reads from the store at once (1 to 10,000; default 100).</summary>
+    public int DeliveryBatchSize { get; set; } = 100;
+
+    /// <summary>Wait before retrying an entry a sink could not take, when the sink gives no time (default 5 s).</summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often delivery looks for new entries written by other processes (default 1 s).</summary>
+    public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.DependencyInjection;
+
+/// <summary>Checks <see cref="AuditGenOptions"/> at start-up; each failure names the configuration key and the value it got.</summary>
+internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditGenOptions options)
+    {
+        var failures = new List<string>();
+        InRange(nameof(options.QueueCapacity), options.QueueCapacity, 1, 1_000_000, failures);
+        InRange(nameof(options.StoreBatchSize), options.StoreBatchSize, 1, 10_000, failures);
+        InRange(nameof(options.DeliveryBatchSize), options.DeliveryBatchSize, 1, 10_000, failures);
+        Positive(nameof(options.StoreRetryDelay), options.StoreRetryDelay, failures);
+        Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay, failures);
+        Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval, failures);
+        if (!Enum.IsDefined(options.OversizedStringValues))
+        {
+            failures.Add($"{Key(nameof(options.OversizedStringValues))} must be Truncate or Reject (was {(int)options.OversizedStringValues}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void InRange(string property, int value, int min, int max, List<string> failures)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{Key(property)} must be between {min:N0} and {max:N0} (was {value:N0}).");
+        }
+    }
+
+    private static void Positive(string property, TimeSpan value, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{Key(property)} must be a positive time span such as 00:00:05 (was {value}).");
+        }
+    }
+
+    private static string Key(string property) => $"{AuditGenOptions.SectionName}:{property}";
+}

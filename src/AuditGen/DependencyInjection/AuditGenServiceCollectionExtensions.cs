@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+using AuditGen.DependencyInjection;
+using AuditGen.Pipeline;
+using AuditGen.Sinks.Logging;
+using AuditGen.Stores.InMemory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers AuditGen with an application's services.</summary>
+public static class AuditGenServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the audit pipeline: options bound from the <c>AuditGen</c> configuration section and
+    /// validated at start-up, the <see cref="IAuditEventWriter"/> that audited code writes to, the
+    /// background store writer and delivery worker, and AuditGen's metrics.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Changes applied after configuration is bound.</param>
+    public static IAuditGenBuilder AddAuditGen(this IServiceCollection services, Action<AuditGenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<AuditGenOptions>().BindConfiguration(AuditGenOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditGenOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new AuditEventQueue(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.QueueCapacity));
+        services.TryAddSingleton(provider => new AuditGenMetrics(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<AuditEventQueue>()));
+        services.TryAddSingleton<AuditAppendSignal>();
+        services.TryAddSingleton<IAuditEventWriter, QueuedAuditEventWriter>();
+        services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditStoreWriter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDeliveryWorker>());
+        return new AuditGenBuilder(services);
+    }
+
+    /// <summary>Adds a sink that writes every event as a line of WorkOS JSON to the log category <c>AuditGen.Events</c>.</summary>
+    public static IAuditGenBuilder AddLoggingSink(this IAuditGenBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggingAuditSink>());
+        return builder;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace AuditGen.Events;
+
+/// <summary>The kinds of value WorkOS accepts in metadata: no nesting, no null.</summary>
+public enum AuditMetadataValueKind
+{
+    /// <summary>A string of at most 500 characters.</summary>
+    Text,
+
+    /// <summary>A whole number, written without a fraction.</summary>
+    WholeNumber,
+
+    /// <summary>A finite floating-point number.</summary>
+    Number,
+
+    /// <summary><see langword="true"/> or <see langword="false"/>.</summary>
+    Boolean,
+}
+
+/// <summary>One metadata value: a string, a number, or a boolean.</summary>
+public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
+{
+    private readonly string? _string;
+    private readonly long _integer;
+    private readonly double _number;
+
+    private AuditMetadataValue(AuditMetadataValueKind kind, string? text, long integer, double number)
+    {
+        Kind = kind;
+        _string = text;
+        _integer = integer;
+        _number = number;
+    }
+
+    /// <summary>What this value holds.</summary>
+    public AuditMetadataValueKind Kind { get; }
+
+    /// <summary>Creates a string value.</summary>
+    public static AuditMetadataValue FromString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return new(AuditMetadataValueKind.Text, value, 0, 0);
+    }
+
+    /// <summary>Creates a whole-number value.</summary>
+    public static AuditMetadataValue FromInt64(long value) => new(AuditMetadataValueKind.WholeNumber, null, value, 0);
+
+    /// <summary>Creates a number value. NaN and infinities are refused by validation, as JSON cannot hold them.</summary>
+    public static AuditMetadataValue FromDouble(double value) => new(AuditMetadataValueKind.Number, null, 0, value);
+
+    /// <summary>Creates a boolean value.</summary>
+    public static AuditMetadataValue FromBoolean(bool value) => new(AuditMetadataValueKind.Boolean, null, value ? 1 : 0, 0);
+
+    public static implicit operator AuditMetadataValue(string value) => FromString(value);
+
+    public static implicit operator AuditMetadataValue(long value) => FromInt64(value);
+
+    public static implicit operator AuditMetadataValue(int value) => FromInt64(value);
+
+    public static implicit operator AuditMetadataValue(double value) => FromDouble(value);
+
+    public static implicit operator AuditMetadataValue(decimal value) =>
+        decimal.Truncate(value) == value && value is >= long.MinValue and <= long.MaxValue
+            ? FromInt64((long)value)
+            : FromDouble((double)value);
+
+    public static implicit operator AuditMetadataValue(bool value) => FromBoolean(value);
+
+    /// <summary>The string, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.Text"/>.</summary>
+    public string AsString() => Kind == AuditMetadataValueKind.Text ? _string! : throw WrongKind(AuditMetadataValueKind.Text);
+
+    /// <summary>The whole number, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.WholeNumber"/>.</summary>
+    public long AsInt64() => Kind == AuditMetadataValueKind.WholeNumber ? _integer : throw WrongKind(AuditMetadataValueKind.WholeNumber);
+
+    /// <summary>The number, when <see cref="Kind"/> is a number kind.</summary>
+    public double AsDouble() => Kind switch
+    {
+        AuditMetadataValueKind.Number => _number,
+        AuditMetadataValueKind.WholeNumber => _integer,
+        _ => throw WrongKind(AuditMetadataValueKind.Number),
+    };
+
+    /// <summary>The boolean, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.Boolean"/>.</summary>
+    public bool AsBoolean() => Kind == AuditMetadataValueKind.Boolean ? _integer != 0 : throw WrongKind(AuditMetadataValueKind.Boolean);
+
+    /// <inheritdoc />
+    public bool Equals(AuditMetadataValue other) =>
+        Kind == other.Kind && _integer == other._integer && _number.Equals(other._number) && string.Equals(_string, other._string, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is AuditMetadataValue other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, _string, _integer, _number);
+
+    public static bool operator ==(AuditMetadataValue left, AuditMetadataValue right) => left.Equals(right);
+
+    public static bool operator !=(AuditMetadataValue left, AuditMetadataValue right) => !left.Equals(right);
+
+    /// <summary>The value as it reads in JSON (strings unquoted).</summary>
+    public override string ToString() => Kind switch
+    {
+        AuditMetadataValueKind.Text => _string!,
+        AuditMetadataValueKind.WholeNumber => _integer.ToString(CultureInfo.InvariantCulture),
+        AuditMetadataValueKind.Number => _number.ToString("R", CultureInfo.InvariantCulture),
+        _ => _integer != 0 ? "true" : "false",
+    };
+
+    private InvalidOperationException WrongKind(AuditMetadataValueKind wanted) =>
+        new($"This metadata value is a {Kind}, not a {wanted}.");
+}

@@ -1,0 +1,64 @@
+using AuditGen.Events.Json;
+
+namespace AuditGen.Events.Validation;
+
+/// <summary>
+/// Turns an event into the <see cref="Pipeline.AuditEntry"/> that is stored: applies the
+/// oversized-value policy, validates, and serializes. It never throws for bad values known only
+/// at run time: an event that still breaks WorkOS's rules is kept, marked with the reasons.
+/// </summary>
+public sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues)
+{
+    /// <summary>Prepares <paramref name="auditEvent"/>; may replace metadata values in place.</summary>
+    public Pipeline.AuditEntry Prepare(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        List<string>? adjustments = null;
+        List<AuditViolation>? unserializable = null;
+
+        AdjustMetadata(auditEvent.Metadata, "/metadata", ref adjustments, ref unserializable);
+        AdjustMetadata(auditEvent.Actor?.Metadata, "/actor/metadata", ref adjustments, ref unserializable);
+        if (auditEvent.Targets is not null)
+        {
+            for (var i = 0; i < auditEvent.Targets.Count; i++)
+            {
+                AdjustMetadata(auditEvent.Targets[i]?.Metadata, $"/targets/{i}/metadata", ref adjustments, ref unserializable);
+            }
+        }
+
+        var violations = AuditEventValidator.Validate(auditEvent);
+        var reasons = (unserializable ?? []).Concat(violations).Select(static v => v.ToString()).Distinct().ToArray();
+        return new Pipeline.AuditEntry(
+            auditEvent,
+            WorkOsJson.SerializeEvent(auditEvent),
+            adjustments ?? (IReadOnlyList<string>)[],
+            reasons.Length == 0 ? null : string.Join("; ", reasons));
+    }
+
+    private void AdjustMetadata(AuditMetadata? metadata, string path, ref List<string>? adjustments, ref List<AuditViolation>? unserializable)
+    {
+        if (metadata is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in metadata.ToArray())
+        {
+            if (value.Kind == AuditMetadataValueKind.Text
+                && oversizedStringValues == OversizedStringValueHandling.Truncate
+                && WorkOsRules.IsStringValueTooLong(value.AsString()))
+            {
+                var original = value.AsString();
+                var truncated = WorkOsRules.TruncateStringValue(original);
+                metadata[key] = truncated;
+                (adjustments ??= []).Add($"{path}/{key}: truncated from {original.Length} to {truncated.Length} characters");
+            }
+            else if (value.Kind == AuditMetadataValueKind.Number && !double.IsFinite(value.AsDouble()))
+            {
+                // JSON has no NaN or infinity: keep the value readable as a string and reject the event.
+                metadata[key] = value.ToString();
+                (unserializable ??= []).Add(new($"{path}/{key}", $"The value {value} is not a finite number; JSON cannot carry it."));
+            }
+        }
+    }
+}

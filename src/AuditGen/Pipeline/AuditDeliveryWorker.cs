@@ -1,0 +1,115 @@
+using AuditGen.DependencyInjection;
+using AuditGen.Events;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>
+/// Delivers stored entries to every registered sink, each sink on its own loop from its own cursor
+/// in the store. An entry is retried until the sink takes it or dead-letters it; only then does
+/// the cursor move, so a crash means re-delivery (absorbed by event ids), never a loss.
+/// </summary>
+internal sealed partial class AuditDeliveryWorker(
+    IEnumerable<IAuditSink> sinks,
+    IAuditStore store,
+    AuditAppendSignal appendSignal,
+    AuditGenMetrics metrics,
+    IOptions<AuditGenOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditDeliveryWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(sinks.Select(sink => Task.Run(() => RunSinkAsync(sink, stoppingToken), stoppingToken)));
+
+    private async Task RunSinkAsync(IAuditSink sink, CancellationToken stoppingToken)
+    {
+        long? cursor = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                cursor ??= await store.GetSinkCursorAsync(sink.Name, stoppingToken);
+                var nextAppend = appendSignal.NextAppend;
+                var batch = await store.ReadAfterAsync(cursor.Value, options.Value.DeliveryBatchSize, stoppingToken);
+                if (batch.Count == 0)
+                {
+                    await WaitForAppendAsync(nextAppend, stoppingToken);
+                    continue;
+                }
+
+                foreach (var entry in batch)
+                {
+                    await DeliverUntilSettledAsync(sink, entry, stoppingToken);
+                    await store.SetSinkCursorAsync(sink.Name, entry.Sequence, stoppingToken);
+                    cursor = entry.Sequence;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogStoreUnavailable(exception, sink.Name);
+                await Task.Delay(options.Value.DeliveryRetryDelay, timeProvider, stoppingToken);
+            }
+        }
+    }
+
+    private async Task DeliverUntilSettledAsync(IAuditSink sink, StoredAuditEntry entry, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            AuditDeliveryResult result;
+            try
+            {
+                result = await sink.DeliverAsync(entry, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                result = AuditDeliveryResult.Retry($"{exception.GetType().Name}: {exception.Message}");
+            }
+
+            switch (result.Outcome)
+            {
+                case AuditDeliveryOutcome.Delivered:
+                    metrics.Delivered(sink.Name);
+                    return;
+                case AuditDeliveryOutcome.DeadLettered:
+                    await store.AddDeadLetterAsync(new AuditDeadLetter(sink.Name, entry.Sequence, result.Reason!, timeProvider.GetUtcNow()), stoppingToken);
+                    metrics.DeadLettered(sink.Name);
+                    LogDeadLettered(sink.Name, entry.EventId, result.Reason!);
+                    return;
+                default:
+                    metrics.DeliveryRetried(sink.Name);
+                    var delay = result.RetryAfter ?? options.Value.DeliveryRetryDelay;
+                    LogRetrying(sink.Name, entry.EventId, result.Reason!, delay);
+                    await Task.Delay(delay, timeProvider, stoppingToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task WaitForAppendAsync(Task nextAppend, CancellationToken stoppingToken)
+    {
+        // The poll interval also picks up entries appended by other processes sharing the store.
+        try
+        {
+            await nextAppend.WaitAsync(options.Value.DeliveryPollInterval, timeProvider, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Audit delivery to sink '{Sink}' cannot read or update the store; retrying.")]
+    private partial void LogStoreUnavailable(Exception exception, string sink);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Sink '{Sink}' refused audit event {EventId} for good; kept as a dead letter: {Reason}")]
+    private partial void LogDeadLettered(string sink, AuditEventId eventId, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Sink '{Sink}' did not take audit event {EventId} ({Reason}); retrying in {Delay}.")]
+    private partial void LogRetrying(string sink, AuditEventId eventId, string reason, TimeSpan delay);
+}

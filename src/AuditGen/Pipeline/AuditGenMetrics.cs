@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>
+/// AuditGen's instruments, on the meter named <see cref="MeterName"/>: events created, queue-full
+/// waits, stored, rejected, adjusted, delivered, retried and dead-lettered (per sink), and the queue depth.
+/// </summary>
+public sealed class AuditGenMetrics
+{
+    /// <summary>The name of AuditGen's <see cref="Meter"/>; listen to it with dotnet-counters or OpenTelemetry.</summary>
+    public const string MeterName = "AuditGen";
+
+    private readonly Counter<long> _created;
+    private readonly Counter<long> _queueFull;
+    private readonly Counter<long> _stored;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _adjusted;
+    private readonly Counter<long> _storeFailures;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _deliveryRetries;
+    private readonly Counter<long> _deadLettered;
+
+    internal AuditGenMetrics(IMeterFactory meterFactory, AuditEventQueue queue)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _created = meter.CreateCounter<long>("auditgen.events.created", "{event}", "Events handed to the pipeline.");
+        _queueFull = meter.CreateCounter<long>("auditgen.queue.full", "{wait}", "Writes that found the queue full and waited for room.");
+        _stored = meter.CreateCounter<long>("auditgen.events.stored", "{event}", "Events committed to the store.");
+        _rejected = meter.CreateCounter<long>("auditgen.events.rejected", "{event}", "Stored events that break WorkOS's rules and are marked rejected.");
+        _adjusted = meter.CreateCounter<long>("auditgen.events.adjusted", "{event}", "Stored events changed to fit WorkOS's limits (e.g. truncated values).");
+        _storeFailures = meter.CreateCounter<long>("auditgen.store.failures", "{batch}", "Store writes that failed and will be retried.");
+        _delivered = meter.CreateCounter<long>("auditgen.events.delivered", "{event}", "Events a sink accepted.");
+        _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
+        _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
+        meter.CreateObservableGauge("auditgen.queue.depth", () => queue.Count, "{event}", "Events waiting in memory to be stored.");
+    }
+
+    internal void EventCreated(string action) => _created.Add(1, new KeyValuePair<string, object?>("auditgen.action", action));
+
+    internal void QueueFull() => _queueFull.Add(1);
+
+    internal void EventsStored(int count, int rejected, int adjusted)
+    {
+        _stored.Add(count);
+        if (rejected > 0)
+        {
+            _rejected.Add(rejected);
+        }
+
+        if (adjusted > 0)
+        {
+            _adjusted.Add(adjusted);
+        }
+    }
+
+    internal void StoreFailed() => _storeFailures.Add(1);
+
+    internal void Delivered(string sink) => _delivered.Add(1, Sink(sink));
+
+    internal void DeliveryRetried(string sink) => _deliveryRetries.Add(1, Sink(sink));
+
+    internal void DeadLettered(string sink) => _deadLettered.Add(1, Sink(sink));
+
+    private static KeyValuePair<string, object?> Sink(string sink) => new("auditgen.sink", sink);
+}

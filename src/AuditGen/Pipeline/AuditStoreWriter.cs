@@ -1,0 +1,114 @@
+using AuditGen.DependencyInjection;
+using AuditGen.Events;
+using AuditGen.Events.Validation;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>
+/// Moves events from the in-memory queue to the store in batches (group commit). A batch the store
+/// cannot take is retried until it can: events wait in memory, and once the queue is full writers wait
+/// too, so nothing is dropped. On shutdown it stops the queue and drains it before returning.
+/// </summary>
+internal sealed partial class AuditStoreWriter(
+    AuditEventQueue queue,
+    IAuditStore store,
+    AuditAppendSignal appendSignal,
+    AuditGenMetrics metrics,
+    IOptions<AuditGenOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditStoreWriter> logger) : IHostedService, IDisposable
+{
+    private readonly AuditEventPreparer _preparer = new(options.Value.OversizedStringValues);
+    private readonly CancellationTokenSource _abort = new();
+    private Task _loop = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Close();
+        try
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await _abort.CancelAsync();
+            LogShutdownTimedOut(queue.Count);
+        }
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    private async Task RunAsync(CancellationToken abort)
+    {
+        var batchSize = options.Value.StoreBatchSize;
+        var batch = new List<AuditEntry>(batchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(abort))
+            {
+                while (batch.Count < batchSize && queue.Reader.TryRead(out var auditEvent))
+                {
+                    batch.Add(Prepare(auditEvent));
+                }
+
+                await AppendUntilCommittedAsync(batch, abort);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Forced shutdown: StopAsync has logged how many events were left behind.
+        }
+    }
+
+    private AuditEntry Prepare(AuditEvent auditEvent)
+    {
+        var entry = _preparer.Prepare(auditEvent);
+        if (entry.Rejection is not null)
+        {
+            LogRejected(auditEvent.Id, auditEvent.Action, entry.Rejection);
+        }
+
+        return entry;
+    }
+
+    private async Task AppendUntilCommittedAsync(List<AuditEntry> batch, CancellationToken abort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.AppendAsync(batch, abort);
+                break;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                metrics.StoreFailed();
+                var delay = options.Value.StoreRetryDelay;
+                LogStoreFailed(exception, batch.Count, attempt, delay);
+                await Task.Delay(delay, timeProvider, abort);
+            }
+        }
+
+        metrics.EventsStored(batch.Count, batch.Count(static e => e.Rejection is not null), batch.Count(static e => e.Adjustments.Count > 0));
+        appendSignal.NotifyAppended();
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Audit event {EventId} ({Action}) breaks WorkOS's rules and is stored marked rejected: {Reason}")]
+    private partial void LogRejected(AuditEventId eventId, string action, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The audit store could not commit {Count} events (attempt {Attempt}); retrying in {Delay}. Events wait in memory meanwhile.")]
+    private partial void LogStoreFailed(Exception exception, int count, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Shutdown did not leave time to store every audit event: {Count} events were still queued. Give the host a longer ShutdownTimeout.")]
+    private partial void LogShutdownTimedOut(int count);
+}

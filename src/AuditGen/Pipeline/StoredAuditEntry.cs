@@ -1,0 +1,22 @@
+using AuditGen.Events;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>An event as a store holds it.</summary>
+/// <param name="Sequence">The store's position for the event: strictly increasing in the order events were stored.</param>
+/// <param name="EventId">The event's id, the idempotency key for every sink.</param>
+/// <param name="OrganizationId">The event's organization.</param>
+/// <param name="Action">The event's action.</param>
+/// <param name="OccurredAt">When the action happened.</param>
+/// <param name="EventJson">The event's WorkOS JSON, exactly as it was stored.</param>
+/// <param name="Adjustments">Changes made to fit WorkOS's limits.</param>
+/// <param name="Rejection">Why WorkOS would reject the event, or <see langword="null"/>.</param>
+public sealed record StoredAuditEntry(
+    long Sequence,
+    AuditEventId EventId,
+    string OrganizationId,
+    string Action,
+    DateTimeOffset OccurredAt,
+    ReadOnlyMemory<byte> EventJson,
+    IReadOnlyList<string> Adjustments,
+    string? Rejection);

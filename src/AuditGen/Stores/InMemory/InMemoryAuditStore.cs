@@ -1,0 +1,102 @@
+using AuditGen.Pipeline;
+
+namespace AuditGen.Stores.InMemory;
+
+/// <summary>
+/// A store that keeps everything in process memory: for tests and for trying AuditGen out.
+/// Nothing survives a restart, so it is not durable; use a durable store in production.
+/// </summary>
+public sealed class InMemoryAuditStore : IAuditStore
+{
+    private readonly Lock _lock = new();
+    private readonly List<StoredAuditEntry> _entries = [];
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private readonly List<AuditDeadLetter> _deadLetters = [];
+
+    /// <summary>Every stored entry, in order.</summary>
+    public IReadOnlyList<StoredAuditEntry> Entries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                var auditEvent = entry.Event;
+                _entries.Add(new StoredAuditEntry(
+                    _entries.Count + 1,
+                    auditEvent.Id,
+                    auditEvent.OrganizationId,
+                    auditEvent.Action,
+                    auditEvent.OccurredAt,
+                    entry.EventJson,
+                    entry.Adjustments,
+                    entry.Rejection));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredAuditEntry>> ReadAfterAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var start = (int)Math.Clamp(afterSequence, 0, _entries.Count);
+            var count = Math.Min(maxCount, _entries.Count - start);
+            return ValueTask.FromResult<IReadOnlyList<StoredAuditEntry>>(_entries.GetRange(start, count));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_cursors.GetValueOrDefault(sinkName));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _cursors[sinkName] = sequence;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask AddDeadLetterAsync(AuditDeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _deadLetters.Add(deadLetter);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<AuditDeadLetter>>(_deadLetters.Where(d => d.SinkName == sinkName).ToArray());
+        }
+    }
+}
