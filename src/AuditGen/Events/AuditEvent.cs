@@ -13,9 +13,13 @@ public sealed class AuditEvent
     [JsonIgnore]
     public AuditEventId Id { get; init; } = AuditEventId.New();
 
-    /// <summary>The organization the event belongs to (<c>organization_id</c> in the request envelope).</summary>
+    /// <summary>The organization the event belongs to (<c>organization_id</c> in the request envelope). Required.</summary>
+    /// <remarks>
+    /// Not a C# <see langword="required"/> member because it is not part of the event's own JSON; an event
+    /// without one is kept and marked rejected by the pipeline, like any other rule WorkOS enforces.
+    /// </remarks>
     [JsonIgnore]
-    public required string OrganizationId { get; init; }
+    public string OrganizationId { get; init; } = "";
 
     /// <summary>What happened, as <c>resource.past_tense_verb</c>, e.g. <c>user.signed_in</c>.</summary>
     [JsonPropertyOrder(0)]

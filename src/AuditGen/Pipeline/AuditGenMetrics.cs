@@ -17,6 +17,7 @@ public sealed class AuditGenMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _adjusted;
     private readonly Counter<long> _storeFailures;
+    private readonly Counter<long> _lost;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _deliveryRetries;
     private readonly Counter<long> _deadLettered;
@@ -30,6 +31,7 @@ public sealed class AuditGenMetrics
         _rejected = meter.CreateCounter<long>("auditgen.events.rejected", "{event}", "Stored events that break WorkOS's rules and are marked rejected.");
         _adjusted = meter.CreateCounter<long>("auditgen.events.adjusted", "{event}", "Stored events changed to fit WorkOS's limits (e.g. truncated values).");
         _storeFailures = meter.CreateCounter<long>("auditgen.store.failures", "{batch}", "Store writes that failed and will be retried.");
+        _lost = meter.CreateCounter<long>("auditgen.events.lost", "{event}", "Events that could not be stored because of a defect; always 0 unless something is badly wrong.");
         _delivered = meter.CreateCounter<long>("auditgen.events.delivered", "{event}", "Events a sink accepted.");
         _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
         _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
@@ -55,6 +57,8 @@ public sealed class AuditGenMetrics
     }
 
     internal void StoreFailed() => _storeFailures.Add(1);
+
+    internal void EventLost() => _lost.Add(1);
 
     internal void Delivered(string sink) => _delivered.Add(1, Sink(sink));
 

@@ -57,10 +57,17 @@ internal sealed partial class AuditStoreWriter(
             {
                 while (batch.Count < batchSize && queue.Reader.TryRead(out var auditEvent))
                 {
-                    batch.Add(Prepare(auditEvent));
+                    if (TryPrepare(auditEvent) is { } entry)
+                    {
+                        batch.Add(entry);
+                    }
                 }
 
-                await AppendUntilCommittedAsync(batch, abort);
+                if (batch.Count > 0)
+                {
+                    await AppendUntilCommittedAsync(batch, abort);
+                }
+
                 batch.Clear();
             }
         }
@@ -70,9 +77,21 @@ internal sealed partial class AuditStoreWriter(
         }
     }
 
-    private AuditEntry Prepare(AuditEvent auditEvent)
+    private AuditEntry? TryPrepare(AuditEvent auditEvent)
     {
-        var entry = _preparer.Prepare(auditEvent);
+        AuditEntry entry;
+        try
+        {
+            entry = _preparer.Prepare(auditEvent);
+        }
+        catch (Exception exception)
+        {
+            // Preparing never throws for bad values; reaching this is a defect, and the writer must outlive it.
+            metrics.EventLost();
+            LogPrepareFailed(exception, auditEvent.Id, auditEvent.Action);
+            return null;
+        }
+
         if (entry.Rejection is not null)
         {
             LogRejected(auditEvent.Id, auditEvent.Action, entry.Rejection);
@@ -108,6 +127,9 @@ internal sealed partial class AuditStoreWriter(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The audit store could not commit {Count} events (attempt {Attempt}); retrying in {Delay}. Events wait in memory meanwhile.")]
     private partial void LogStoreFailed(Exception exception, int count, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be serialized and was lost. This is a defect in AuditGen; please report it.")]
+    private partial void LogPrepareFailed(Exception exception, AuditEventId eventId, string action);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Shutdown did not leave time to store every audit event: {Count} events were still queued. Give the host a longer ShutdownTimeout.")]
     private partial void LogShutdownTimedOut(int count);

@@ -7,7 +7,6 @@ namespace AuditGen.Events.Json;
 /// no reflection. Use <see cref="WorkOsJson"/> rather than this type directly.
 /// </summary>
 [JsonSourceGenerationOptions(
-    GenerationMode = JsonSourceGenerationMode.Serialization,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WorkOsCreateEventRequest))]

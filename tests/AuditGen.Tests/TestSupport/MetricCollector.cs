@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using AuditGen.Pipeline;
+
+namespace AuditGen.Tests.TestSupport;
+
+/// <summary>Listens to AuditGen's meter and adds up what each counter reported.</summary>
+internal sealed class MetricCollector : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, long> _totals = new();
+    private readonly ConcurrentDictionary<string, bool> _observed = new();
+
+    public MetricCollector()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == AuditGenMetrics.MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _totals.AddOrUpdate(instrument.Name, value, (_, total) => total + value));
+        _listener.SetMeasurementEventCallback<int>((instrument, _, _, _) => _observed[instrument.Name] = true);
+        _listener.Start();
+    }
+
+    public long Total(string instrument)
+    {
+        _listener.RecordObservableInstruments();
+        return _totals.GetValueOrDefault(instrument);
+    }
+
+    public IEnumerable<string> ObservedInstruments()
+    {
+        _listener.RecordObservableInstruments();
+        return _observed.Keys;
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
