@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every AuditGen test, from a fresh clone, with only the .NET 10 SDK installed.
+# It builds the whole solution with warnings as errors first (samples and benchmarks included,
+# so they cannot rot), then runs each test project and prints one closing line:
+#   tests: N passed, N failed, N skipped
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Test prerequisites beyond the SDK are installed here when missing (Debian packages), e.g.
+# Chromium for browser tests or PostgreSQL for the shared store; none are needed yet.
+
+dotnet build AuditGen.sln -c Debug -warnaserror -nologo -v:minimal
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test AuditGen.sln -c Debug --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one summary per test assembly:
+#   Passed!  - Failed:     0, Passed:    55, Skipped:     0, Total:    55, Duration: ...
+summary="$(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log" \
+  | awk '{ f += $1; p += $2; s += $3 } END { printf "%d %d %d", p, f, s }')"
+read -r passed failed skipped <<<"$summary"
+
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [[ "$passed" -eq 0 ]]; then
+  echo "error: no test ran" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,94 @@
+using System.IO.Compression;
+
+namespace AuditGen.Packaging.Tests;
+
+/// <summary>
+/// The user-facing promise: one package reference brings the runtime, the generator and the analyzers.
+/// Packs the real package, then builds and runs a fresh project that references only the .nupkg.
+/// </summary>
+public sealed class PackageConsumptionTests : IDisposable
+{
+    private readonly string _workspace = Directory.CreateTempSubdirectory("auditgen-pack-").FullName;
+
+    [Fact]
+    public async Task Consumer_of_the_packed_nupkg_builds_with_warnings_as_errors_and_gets_generated_code()
+    {
+        var version = $"0.1.0-pack.{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var feed = Directory.CreateDirectory(Path.Combine(_workspace, "feed")).FullName;
+
+        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/AuditGen/AuditGen.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
+        Assert.True(pack.ExitCode == 0, pack.Output);
+
+        var nupkg = Path.Combine(feed, $"AuditGen.{version}.nupkg");
+        using (var archive = ZipFile.OpenRead(nupkg))
+        {
+            var entries = archive.Entries.Select(e => e.FullName).ToArray();
+            Assert.Contains("lib/net10.0/AuditGen.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/AuditGen.Generators.dll", entries);
+            Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("AuditGen.Generators.dll", StringComparison.Ordinal));
+        }
+
+        var consumer = Directory.CreateDirectory(Path.Combine(_workspace, "consumer")).FullName;
+        WriteConsumer(consumer, feed, version);
+
+        var run = await DotnetCli.RunAsync(consumer, "run", "-c", "Release");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("site: user.signed_in Program.cs:7", run.Output, StringComparison.Ordinal);
+        Assert.Contains("site: invoice.voided Program.cs:19", run.Output, StringComparison.Ordinal);
+        Assert.Contains("lambda attribute resolved: True", run.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+
+    private static void WriteConsumer(string directory, string feed, string version)
+    {
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="auditgen" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RestorePackagesPath>{Path.Combine(directory, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AuditGen" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), """
+            using System.Reflection;
+            using AuditGen;
+            using AuditGen.Catalog;
+
+            Func<string, string> handler =
+
+                [Audited("user.signed_in")] (string user) => user;
+
+            foreach (var site in AuditCatalog.Sites)
+            {
+                Console.WriteLine($"site: {site.Action} {Path.GetFileName(site.SourceFilePath)}:{site.SourceLineNumber}");
+            }
+
+            var attribute = handler.Method.GetCustomAttribute<AuditedAttribute>()!;
+            Console.WriteLine($"lambda attribute resolved: {AuditCatalog.Find(attribute) is not null}");
+
+            static class Invoices
+            {
+                [Audited("invoice.voided")]
+                public static void Void() { }
+            }
+            """);
+    }
+}
