@@ -7,7 +7,7 @@ namespace AuditGen.Generators;
 /// <summary>
 /// Finds every <c>[Audited]</c> site and generates the code that connects it to the AuditGen runtime.
 /// Parsing (<see cref="AuditSiteParser"/>) turns syntax into value-only models; emitting
-/// (<see cref="AuditCatalogEmitter"/>) is a pure function of those models.
+/// (<see cref="AuditSitesEmitter"/>) is a pure function of those models.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class AuditGenerator : IIncrementalGenerator
@@ -27,7 +27,7 @@ public sealed class AuditGenerator : IIncrementalGenerator
         {
             if (!sites.IsEmpty)
             {
-                output.AddSource(AuditCatalogEmitter.HintName, AuditCatalogEmitter.Emit(sites));
+                output.AddSource(AuditSitesEmitter.HintName, AuditSitesEmitter.Emit(sites));
             }
         });
     }

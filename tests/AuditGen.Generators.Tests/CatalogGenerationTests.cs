@@ -42,7 +42,7 @@ public class CatalogGenerationTests
         var (_, result) = GeneratorHarness.Run(GeneratorHarness.Compile([("/src/app/Handlers.cs", Program)]));
 
         var generated = Assert.Single(result.GeneratedSources);
-        Baseline.Verify("Catalog.g.cs", generated.SourceText.ToString());
+        Baseline.Verify("Sites.g.cs", generated.SourceText.ToString());
     }
 
     [Fact]

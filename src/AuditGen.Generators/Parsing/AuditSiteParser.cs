@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AuditGen.Generators.Parsing;
 
-/// <summary>Reads one <c>[Audited]</c> site into an <see cref="AuditSiteSpec"/>.</summary>
+/// <summary>Reads one <c>[Audited]</c> site, and every source its handler declares, into an <see cref="AuditSiteSpec"/>.</summary>
 internal static class AuditSiteParser
 {
     public const string AuditedAttributeName = "AuditGen.AuditedAttribute";
@@ -25,7 +25,31 @@ internal static class AuditSiteParser
         }
 
         var (filePath, line) = CallerInfo(syntax, context.SemanticModel.Compilation);
-        return new AuditSiteSpec(action, filePath, line, DescribeHandler(context.TargetSymbol));
+        var handler = DescribeHandler(context.TargetSymbol);
+        switch (context.TargetSymbol)
+        {
+            case IMethodSymbol method:
+            {
+                var isAction = method.MethodKind == MethodKind.Ordinary && IsController(method.ContainingType);
+                var kind = isAction ? SiteKind.MvcAction : SiteKind.MinimalApi;
+                var constants = Constants(method.GetAttributes());
+                if (isAction)
+                {
+                    constants = Constants(method.ContainingType.GetAttributes()).Concat(constants);
+                }
+
+                return new AuditSiteSpec(action, filePath, line, handler, kind, new[] { HandlerParser.Parse(method, kind) }.ToEquatableArray(), constants.ToEquatableArray());
+            }
+
+            case INamedTypeSymbol type:
+            {
+                var actions = type.GetMembers().OfType<IMethodSymbol>().Where(IsActionMethod).Select(m => HandlerParser.Parse(m, SiteKind.MvcController));
+                return new AuditSiteSpec(action, filePath, line, handler, SiteKind.MvcController, actions.ToEquatableArray(), Constants(type.GetAttributes()).ToEquatableArray());
+            }
+
+            default:
+                return null;
+        }
     }
 
     /// <summary>
@@ -41,6 +65,38 @@ internal static class AuditSiteParser
         var mappedPath = resolver?.NormalizePath(path, baseFilePath: null) ?? path;
         return (mappedPath, span.StartLinePosition.Line + 1);
     }
+
+    private static IEnumerable<ConstantMetadataSpec> Constants(IEnumerable<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (AttributeRoles.IsMetadata(attribute)
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[0].Value is string key
+                && Literals.TryFormat(attribute.ConstructorArguments[1], out var literal, out var kind))
+            {
+                yield return new ConstantMetadataSpec(AttributeRoles.MetadataOwner(attribute), key, literal, kind);
+            }
+        }
+    }
+
+    internal static bool IsController(INamedTypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.ToDisplayString() == "Microsoft.AspNetCore.Mvc.ControllerBase"
+                || current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is "Microsoft.AspNetCore.Mvc.ControllerAttribute" or "Microsoft.AspNetCore.Mvc.ApiControllerAttribute"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsActionMethod(IMethodSymbol method) =>
+        method is { MethodKind: MethodKind.Ordinary, IsStatic: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Public }
+        && !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.NonActionAttribute");
 
     private static string DescribeHandler(ISymbol target) => target switch
     {

@@ -1,3 +1,4 @@
+using AuditGen.AspNetCore;
 using AuditGen.Events.Validation;
 
 namespace AuditGen.DependencyInjection;
@@ -28,4 +29,7 @@ public sealed class AuditGenOptions
 
     /// <summary>How often delivery looks for new entries written by other processes (default 1 s).</summary>
     public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How audited HTTP requests become events (<c>AuditGen:Http</c>).</summary>
+    public AuditHttpOptions Http { get; set; } = new();
 }

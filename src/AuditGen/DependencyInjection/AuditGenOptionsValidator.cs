@@ -14,6 +14,7 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         Positive(nameof(options.StoreRetryDelay), options.StoreRetryDelay, failures);
         Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay, failures);
         Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval, failures);
+        InRange("Http:" + nameof(options.Http.MaxUserAgentLength), options.Http.MaxUserAgentLength, 16, 8_192, failures);
         if (!Enum.IsDefined(options.OversizedStringValues))
         {
             failures.Add($"{Key(nameof(options.OversizedStringValues))} must be Truncate or Reject (was {(int)options.OversizedStringValues}).");

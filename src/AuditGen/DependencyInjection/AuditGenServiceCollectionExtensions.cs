@@ -1,8 +1,11 @@
 using System.Diagnostics.Metrics;
+using AuditGen.AspNetCore;
 using AuditGen.DependencyInjection;
 using AuditGen.Pipeline;
 using AuditGen.Sinks.Logging;
 using AuditGen.Stores.InMemory;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -15,7 +18,8 @@ public static class AuditGenServiceCollectionExtensions
     /// <summary>
     /// Adds the audit pipeline: options bound from the <c>AuditGen</c> configuration section and
     /// validated at start-up, the <see cref="IAuditEventWriter"/> that audited code writes to, the
-    /// background store writer and delivery worker, and AuditGen's metrics.
+    /// background store writer and delivery worker, AuditGen's metrics, and the ASP.NET Core hooks
+    /// that turn every request to an <c>[Audited]</c> endpoint into an event.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Changes applied after configuration is bound.</param>
@@ -39,6 +43,15 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditStoreWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDeliveryWorker>());
+
+        // ASP.NET Core: the outermost middleware and the endpoint hook, added by a startup filter so that
+        // the application calls nothing; MVC actions through a global action filter.
+        services.TryAddSingleton<IAuditActorResolver, ClaimsAuditActorResolver>();
+        services.TryAddSingleton<IAuditOrganizationResolver, DefaultAuditOrganizationResolver>();
+        services.TryAddSingleton<AuditRequestRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, AuditStartupFilter>());
+        services.TryAddSingleton<AuditMvcActionFilter>();
+        services.Configure<MvcOptions>(static mvc => mvc.Filters.AddService<AuditMvcActionFilter>());
         return new AuditGenBuilder(services);
     }
 

@@ -1,0 +1,120 @@
+using AuditGen.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace AuditGen.Generators.Parsing;
+
+/// <summary>Finds every declared source of one handler: its parameters, their bound types' properties, and its result.</summary>
+internal static class HandlerParser
+{
+    public static HandlerSpec Parse(IMethodSymbol method, SiteKind kind)
+    {
+        var captures = new List<CaptureSpec>();
+        foreach (var parameter in method.Parameters)
+        {
+            AddParameter(parameter, kind, captures);
+        }
+
+        AddResult(method, captures);
+        return new HandlerSpec(method.Name, captures.ToEquatableArray());
+    }
+
+    private static void AddParameter(IParameterSymbol parameter, SiteKind kind, List<CaptureSpec> captures)
+    {
+        if (!Types.IsAccessible(parameter.Type) || Types.IsFrameworkProvided(parameter.Type))
+        {
+            return;
+        }
+
+        var (fallback, fallbackName) = BindingSource(parameter);
+        var container = Types.PatternName(parameter.Type);
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+            {
+                AddValue(CaptureOrigin.Argument, parameter, container, parameter.Type, role, name, owner, fallback, fallbackName, captures);
+            }
+        }
+
+        if (!Types.IsSimple(parameter.Type))
+        {
+            foreach (var (property, attribute) in Types.AnnotatedProperties(parameter.Type))
+            {
+                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+                {
+                    captures.Add(new CaptureSpec(CaptureOrigin.Argument, parameter.Ordinal, parameter.Name, container, property.Name, Types.Value(property.Type), role, name, owner, RequestSource.None, ""));
+                }
+            }
+        }
+    }
+
+    private static void AddResult(IMethodSymbol method, List<CaptureSpec> captures)
+    {
+        var returnAttributes = method.GetReturnTypeAttributes();
+        foreach (var valueType in Types.ResultValueTypes(method.ReturnType))
+        {
+            if (!Types.IsAccessible(valueType))
+            {
+                continue;
+            }
+
+            var container = Types.PatternName(valueType);
+            foreach (var attribute in returnAttributes)
+            {
+                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+                {
+                    AddValue(CaptureOrigin.Result, null, container, valueType, role, name, owner, RequestSource.None, "", captures);
+                }
+            }
+
+            foreach (var (property, attribute) in Types.AnnotatedProperties(valueType))
+            {
+                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+                {
+                    captures.Add(new CaptureSpec(CaptureOrigin.Result, -1, "", container, property.Name, Types.Value(property.Type), role, name, owner, RequestSource.None, ""));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A value annotated directly: an id-like value is used as it is; an object gives its <c>Id</c>
+    /// property. Values that are neither are left to the analyzer to report.
+    /// </summary>
+    private static void AddValue(CaptureOrigin origin, IParameterSymbol? parameter, string container, ITypeSymbol type, CaptureRole role, string name, string owner, RequestSource fallback, string fallbackName, List<CaptureSpec> captures)
+    {
+        var index = parameter?.Ordinal ?? -1;
+        var argumentName = parameter?.Name ?? "";
+        if (role == CaptureRole.Metadata || Types.IsSimple(type))
+        {
+            captures.Add(new CaptureSpec(origin, index, argumentName, container, null, Types.Value(type), role, name, owner, role == CaptureRole.Metadata ? RequestSource.None : fallback, fallbackName));
+        }
+        else if (Types.IdProperty(type) is { } id)
+        {
+            captures.Add(new CaptureSpec(origin, index, argumentName, container, id.Name, Types.Value(id.Type), role, name, owner, RequestSource.None, ""));
+        }
+    }
+
+    /// <summary>Where the request carries a parameter's value, as minimal APIs and MVC bind it.</summary>
+    private static (RequestSource Source, string Name) BindingSource(IParameterSymbol parameter)
+    {
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            var explicitName = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string;
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case "Microsoft.AspNetCore.Mvc.FromRouteAttribute":
+                    return (RequestSource.Route, explicitName ?? parameter.Name);
+                case "Microsoft.AspNetCore.Mvc.FromQueryAttribute":
+                    return (RequestSource.Query, explicitName ?? parameter.Name);
+                case "Microsoft.AspNetCore.Mvc.FromHeaderAttribute":
+                    return (RequestSource.Header, explicitName ?? parameter.Name);
+                case "Microsoft.AspNetCore.Mvc.FromBodyAttribute" or "Microsoft.AspNetCore.Mvc.FromFormAttribute"
+                    or "Microsoft.AspNetCore.Mvc.FromServicesAttribute" or "Microsoft.AspNetCore.Http.AsParametersAttribute"
+                    or "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute":
+                    return (RequestSource.None, "");
+            }
+        }
+
+        return Types.IsSimple(parameter.Type) ? (RequestSource.RouteOrQuery, parameter.Name) : (RequestSource.None, "");
+    }
+}

@@ -1,0 +1,103 @@
+using AuditGen.Events;
+
+namespace AuditGen.AspNetCore;
+
+/// <summary>
+/// The event of the current request while it is being put together. Generated code fills it from
+/// the declared sources; a handler can add to it (take it as a parameter or call
+/// <c>HttpContext.GetAuditEventDraft()</c>). After the response is sent it becomes an <see cref="AuditEvent"/>.
+/// </summary>
+public sealed class AuditEventDraft
+{
+    private readonly List<AuditTarget> _targets = [];
+    private readonly Dictionary<string, AuditMetadata> _targetMetadata = new(StringComparer.Ordinal);
+    private List<string>? _captureFailures;
+    private bool _constantsApplied;
+
+    /// <summary>Metadata for the event itself.</summary>
+    public AuditMetadata Metadata { get; } = new();
+
+    /// <summary>Metadata for the actor.</summary>
+    public AuditMetadata ActorMetadata { get; } = new();
+
+    /// <summary>The targets added so far.</summary>
+    public IReadOnlyList<AuditTarget> Targets => _targets;
+
+    /// <summary>An actor id from a declared source, overriding the resolved actor.</summary>
+    public string? ActorId { get; set; }
+
+    /// <summary>The type of <see cref="ActorId"/>'s actor.</summary>
+    public string ActorType { get; set; } = "user";
+
+    /// <summary>An organization from a declared source, overriding the organization resolver.</summary>
+    public string? OrganizationId { get; set; }
+
+    /// <summary>The schema version to send, if any.</summary>
+    public int? Version { get; set; }
+
+    /// <summary>Whether the handler's arguments were read (the handler's filter ran).</summary>
+    public bool ArgumentsCaptured { get; internal set; }
+
+    /// <summary>What could not be read from a declared source, to note on the stored record.</summary>
+    public IReadOnlyList<string> CaptureFailures => _captureFailures ?? (IReadOnlyList<string>)[];
+
+    /// <summary>Adds a target; a <see langword="null"/> or empty id is skipped, since an absent value is no target.</summary>
+    public void AddTarget(string type, string? id, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        if (string.IsNullOrEmpty(id) || _targets.Exists(t => t.Type == type && t.Id == id))
+        {
+            return;
+        }
+
+        _targets.Add(new AuditTarget { Type = type, Id = id, Name = name });
+    }
+
+    /// <summary>Sets a key in the metadata of the target of <paramref name="targetType"/>.</summary>
+    public void SetTargetMetadata(string targetType, string key, AuditMetadataValue value)
+    {
+        if (!_targetMetadata.TryGetValue(targetType, out var metadata))
+        {
+            _targetMetadata[targetType] = metadata = new AuditMetadata();
+        }
+
+        metadata[key] = value;
+    }
+
+    /// <summary>The type of an exception the handler threw, seen by the filter even when an exception handler later turns it into a 500.</summary>
+    internal string? ExceptionType { get; set; }
+
+    /// <summary>Applies the site's constant metadata once, first, so constants lead the metadata object.</summary>
+    internal void ApplyConstantsOnce(Catalog.AuditSite site)
+    {
+        if (!_constantsApplied)
+        {
+            _constantsApplied = true;
+            site.ApplyConstants(this);
+        }
+    }
+
+    internal void NoteCaptureFailure(string failure) => (_captureFailures ??= []).Add(failure);
+
+    /// <summary>Builds the event once actor, organization and context are known.</summary>
+    internal AuditEvent ToEvent(string action, string organizationId, AuditActor actor, AuditContext context, DateTimeOffset occurredAt)
+    {
+        var targets = _targets.Count == 0 ? [] : _targets.Select(WithMetadata).ToArray();
+        return new AuditEvent
+        {
+            Action = action,
+            OrganizationId = organizationId,
+            Version = Version,
+            OccurredAt = occurredAt,
+            Actor = ActorMetadata.Count == 0 ? actor : new AuditActor { Type = actor.Type, Id = actor.Id, Name = actor.Name, Metadata = ActorMetadata },
+            Targets = targets,
+            Context = context,
+            Metadata = Metadata.Count == 0 ? null : Metadata,
+        };
+    }
+
+    private AuditTarget WithMetadata(AuditTarget target) =>
+        _targetMetadata.TryGetValue(target.Type, out var metadata)
+            ? new AuditTarget { Type = target.Type, Id = target.Id, Name = target.Name, Metadata = metadata }
+            : target;
+}

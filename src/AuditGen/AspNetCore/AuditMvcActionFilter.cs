@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using AuditGen.Catalog;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace AuditGen.AspNetCore;
+
+/// <summary>
+/// The MVC counterpart of <see cref="AuditEndpointFilter"/>, registered as a global action filter:
+/// reads the declared sources from the action's arguments and result.
+/// </summary>
+internal sealed class AuditMvcActionFilter : IAsyncActionFilter
+{
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        var metadata = context.HttpContext.GetEndpoint()?.Metadata;
+        var site = metadata?.GetMetadata<AuditSite>() ?? (metadata?.GetMetadata<AuditedAttribute>() is { } attribute ? AuditCatalog.Find(attribute) : null);
+        if (site is null)
+        {
+            await next();
+            return;
+        }
+
+        var actionMethod = (context.ActionDescriptor as ControllerActionDescriptor)?.MethodInfo.Name ?? "";
+        var draft = context.HttpContext.GetAuditEventDraft();
+        draft.ApplyConstantsOnce(site);
+        AuditRequestRecorder.Capture(site, draft, (site, draft, arguments) => site.CaptureFromActionArguments(actionMethod, arguments, draft), context.ActionArguments);
+        draft.ArgumentsCaptured = true;
+
+        var executed = await next();
+        if (executed.Exception is { } exception && !executed.ExceptionHandled)
+        {
+            draft.ExceptionType = exception.GetType().FullName;
+        }
+
+        AuditRequestRecorder.Capture(site, draft, (site, draft, result) => site.CaptureFromResult(actionMethod, AuditResults.Unwrap(result), draft), executed.Result);
+    }
+}

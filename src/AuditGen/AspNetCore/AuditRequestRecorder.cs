@@ -1,0 +1,155 @@
+using System.Net;
+using AuditGen.Catalog;
+using AuditGen.DependencyInjection;
+using AuditGen.Events;
+using AuditGen.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.AspNetCore;
+
+/// <summary>
+/// Turns a finished audited request into its event: applies the site's declared sources, the
+/// outcome, the actor, the organization and the context, and hands the event to the
+/// <see cref="IAuditEventWriter"/> after the response has been sent. It never fails the request.
+/// </summary>
+internal sealed partial class AuditRequestRecorder(
+    IAuditEventWriter writer,
+    IAuditActorResolver actorResolver,
+    IAuditOrganizationResolver organizationResolver,
+    IOptions<AuditGenOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditRequestRecorder> logger)
+{
+    /// <summary>The event metadata key that says whether the request succeeded: <c>success</c> or <c>failure</c>.</summary>
+    public const string OutcomeKey = "outcome";
+
+    /// <summary>The event metadata key holding the response status code.</summary>
+    public const string StatusCodeKey = "status_code";
+
+    /// <summary>The event metadata key holding the type of an exception the handler threw.</summary>
+    public const string ExceptionKey = "exception";
+
+    public void Record(HttpContext httpContext, Exception? exception)
+    {
+        try
+        {
+            var endpoint = httpContext.GetEndpoint();
+            var site = endpoint?.Metadata.GetMetadata<AuditSite>() ?? FindSite(endpoint);
+            if (site is null)
+            {
+                return;
+            }
+
+            var statusCode = exception is null ? httpContext.Response.StatusCode : StatusCodes.Status500InternalServerError;
+            var success = exception is null && statusCode < 400 && httpContext.GetAuditEventDraft().ExceptionType is null;
+            var http = options.Value.Http;
+            if ((success ? !http.RecordSuccesses : !http.RecordFailures) || http.IgnoredStatusCodes.Contains(statusCode))
+            {
+                return;
+            }
+
+            var auditEvent = BuildEvent(httpContext, site, statusCode, success, exception);
+            httpContext.Response.OnCompleted(static state =>
+            {
+                var (writer, auditEvent) = ((IAuditEventWriter, AuditEvent))state;
+                return writer.WriteAsync(auditEvent).AsTask();
+            }, (writer, auditEvent));
+        }
+        catch (Exception failure)
+        {
+            LogRecordFailed(failure, httpContext.Request.Path);
+        }
+    }
+
+    private AuditEvent BuildEvent(HttpContext httpContext, AuditSite site, int statusCode, bool success, Exception? exception)
+    {
+        var draft = httpContext.GetAuditEventDraft();
+        draft.ApplyConstantsOnce(site);
+        if (!draft.ArgumentsCaptured)
+        {
+            Capture(site, draft, static (site, draft, http) => site.CaptureFromRequest(http, draft), httpContext);
+        }
+
+        foreach (var failure in draft.CaptureFailures)
+        {
+            LogCaptureFailed(site.Action, failure);
+        }
+
+        draft.Metadata[OutcomeKey] = success ? "success" : "failure";
+        draft.Metadata[StatusCodeKey] = statusCode;
+        if ((exception?.GetType().FullName ?? draft.ExceptionType) is { } exceptionType)
+        {
+            draft.Metadata[ExceptionKey] = exceptionType;
+        }
+
+        var actor = draft.ActorId is { Length: > 0 } actorId
+            ? new AuditActor { Type = draft.ActorType, Id = actorId }
+            : actorResolver.Resolve(httpContext);
+        var organizationId = draft.OrganizationId ?? organizationResolver.Resolve(httpContext) ?? "";
+        return draft.ToEvent(site.Action, organizationId, actor, Context(httpContext), timeProvider.GetUtcNow());
+    }
+
+    /// <summary>Runs generated capture code so that a throwing property getter is noted, not thrown into the request.</summary>
+    internal static void Capture<TState>(AuditSite site, AuditEventDraft draft, Action<AuditSite, AuditEventDraft, TState> capture, TState state)
+    {
+        try
+        {
+            capture(site, draft, state);
+        }
+        catch (Exception exception)
+        {
+            draft.NoteCaptureFailure($"{exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    private AuditContext Context(HttpContext httpContext)
+    {
+        // RemoteIpAddress is what ASP.NET Core's forwarded-headers middleware resolved from trusted
+        // proxies only; the raw X-Forwarded-For or True-Client-IP headers are never read here.
+        var address = httpContext.Connection.RemoteIpAddress;
+        if (address is { IsIPv4MappedToIPv6: true })
+        {
+            address = address.MapToIPv4();
+        }
+
+        var userAgent = AuditValues.First(httpContext.Request.Headers.UserAgent);
+        var maxLength = options.Value.Http.MaxUserAgentLength;
+        if (userAgent is { Length: > 0 } && userAgent.Length > maxLength)
+        {
+            userAgent = userAgent[..maxLength];
+        }
+
+        return new AuditContext
+        {
+            Location = address?.ToString() ?? IPAddress.None.ToString(),
+            UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent,
+        };
+    }
+
+    private AuditSite? FindSite(Endpoint? endpoint)
+    {
+        if (endpoint?.Metadata.GetMetadata<AuditedAttribute>() is not { } attribute)
+        {
+            return null;
+        }
+
+        return AuditCatalog.Find(attribute) ?? UnregisteredSite(attribute);
+    }
+
+    private UnregisteredAuditSite UnregisteredSite(AuditedAttribute attribute)
+    {
+        LogUnregisteredSite(attribute.Action, attribute.SourceFilePath, attribute.SourceLineNumber);
+        return new UnregisteredAuditSite(attribute);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Could not record the audit event of request {Path}; the request itself is unaffected.")]
+    private partial void LogRecordFailed(Exception exception, PathString path);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Audit action {Action}: a declared source could not be read and was left out: {Failure}")]
+    private partial void LogCaptureFailed(string action, string failure);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "[Audited(\"{Action}\")] at {File}:{Line} has no generated code (is the AuditGen generator running for that project?); recording actor, organization and context only.")]
+    private partial void LogUnregisteredSite(string action, string file, int line);
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+
+namespace AuditGen.AspNetCore;
+
+/// <summary>Finds the value inside a handler's result: <c>Results&lt;Ok&lt;T&gt;, NotFound&gt;</c> → <c>Ok&lt;T&gt;</c> → <c>T</c>.</summary>
+internal static class AuditResults
+{
+    public static object? Unwrap(object? result)
+    {
+        for (var depth = 0; depth < 4; depth++)
+        {
+            switch (result)
+            {
+                case INestedHttpResult nested:
+                    result = nested.Result;
+                    break;
+                case IValueHttpResult valued:
+                    return valued.Value;
+                case Microsoft.AspNetCore.Mvc.ObjectResult objectResult:
+                    return objectResult.Value;
+                default:
+                    return result;
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using AuditGen.AspNetCore;
+using Microsoft.AspNetCore.Http;
+
+namespace AuditGen.Catalog;
+
+/// <summary>
+/// One <see cref="AuditedAttribute"/> annotation site, implemented by generated code: what the
+/// site audits and how to read its declared sources (parameters, bound types, the result) into an
+/// <see cref="AuditEventDraft"/> without reflection.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class AuditSite
+{
+    /// <summary>The WorkOS action.</summary>
+    public abstract string Action { get; }
+
+    /// <summary>The file of the attribute, as <see cref="AuditedAttribute.SourceFilePath"/> reports it.</summary>
+    public abstract string SourceFilePath { get; }
+
+    /// <summary>The line of the attribute.</summary>
+    public abstract int SourceLineNumber { get; }
+
+    /// <summary>A readable name of what the attribute is on, e.g. <c>lambda in Program.&lt;Main&gt;$</c>.</summary>
+    public abstract string Handler { get; }
+
+    /// <summary>The event's shape: target types and metadata keys with their value kinds.</summary>
+    public abstract AuditSiteShape Shape { get; }
+
+    /// <summary>
+    /// Reads the sources that the request itself carries (route, query, header), for requests whose
+    /// handler never ran: refused by authorization, failed binding, thrown before the filter.
+    /// </summary>
+    public virtual void CaptureFromRequest(HttpContext httpContext, AuditEventDraft draft)
+    {
+    }
+
+    /// <summary>Reads the declared sources from a minimal-API handler's bound arguments, by position.</summary>
+    public virtual void CaptureFromArguments(IList<object?> arguments, AuditEventDraft draft)
+    {
+    }
+
+    /// <summary>Reads the declared sources from an MVC action's bound arguments, by name.</summary>
+    /// <param name="actionMethod">The action method's name, for a site on a controller.</param>
+    /// <param name="arguments">The action's arguments.</param>
+    /// <param name="draft">The event being built.</param>
+    public virtual void CaptureFromActionArguments(string actionMethod, IDictionary<string, object?> arguments, AuditEventDraft draft)
+    {
+    }
+
+    /// <summary>Reads the declared sources from the handler's result, unwrapped from <c>Ok&lt;T&gt;</c> and friends.</summary>
+    public virtual void CaptureFromResult(string actionMethod, object? value, AuditEventDraft draft)
+    {
+    }
+
+    /// <summary>Applies the constant metadata declared on the handler.</summary>
+    public virtual void ApplyConstants(AuditEventDraft draft)
+    {
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuditGen.TestApi;
+
+public sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);
+
+public sealed record RenameProject([property: AuditMetadata("name")] string Name);
+
+public sealed record Member(string Id, string Name);
+
+public sealed record CreateInvoice(int Number, [property: AuditTarget("customer")] string CustomerId, [property: AuditMetadata("amount")] decimal Amount);
+
+public sealed record Invoice(string Id, string CustomerId, decimal Amount);
+
+public sealed record SignIn([property: AuditActor] string Email, string Password);
+
+public sealed record CreateTeam(string Name);
+
+public static class InvoiceHandlers
+{
+    [Audited("invoice.voided")]
+    public static IResult Void([AuditTarget("invoice")] Guid invoiceId, [FromQuery][AuditMetadata("reason")] string? reason) =>
+        Results.NoContent();
+}
+
+public sealed class ApiKeyHandlers(string note)
+{
+    [Audited("api_key.rotated")]
+    public IResult Rotate([AuditTarget("api_key")] string keyId) => Results.Ok(new { keyId, note });
+}
+
+public sealed class ProjectsGroupFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.Request.Headers.ContainsKey("X-Freeze"))
+        {
+            return Results.StatusCode(StatusCodes.Status423Locked);
+        }
+
+        return await next(context);
+    }
+}
+
+public sealed record TeamCreated(string Id);
+
+public sealed record BuildMode(string Mode, bool RequestDelegateGenerated);

@@ -1,0 +1,92 @@
+using System.Net;
+using AuditGen;
+using AuditGen.AspNetCore;
+using AuditGen.Pipeline;
+using AuditGen.Stores.InMemory;
+using AuditGen.TestApi;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddAuditGen();
+builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder().AddPolicy("admin", policy => policy.RequireClaim("role", "admin"));
+builder.Services.AddControllers();
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    // Only 127.0.0.2 is a trusted proxy; X-Forwarded-For from anyone else is ignored.
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+    options.KnownProxies.Add(IPAddress.Parse("127.0.0.2"));
+});
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+
+// 1. A lambda in top-level Program.cs, a static method group in another class, an instance method.
+app.MapPost("/teams/{teamId}/members", [Audited("team.member_added")] ([AuditTarget("team")] string teamId, AddMember body) =>
+    TypedResults.Created($"/teams/{teamId}/members/{body.UserId}", body));
+app.MapDelete("/invoices/{invoiceId:guid}", InvoiceHandlers.Void);
+var apiKeys = new ApiKeyHandlers("rotated-by-instance");
+app.MapPost("/api-keys/{keyId}/rotate", apiKeys.Rotate);
+
+// 2. Route groups, nested, with prefixes, a group-level filter and group-level authorization.
+var organization = app.MapGroup("/orgs/{organizationId}").RequireAuthorization();
+var projects = organization.MapGroup("/projects").AddEndpointFilter<ProjectsGroupFilter>();
+projects.MapPut("/{projectId:int}", [Audited("project.renamed")] async ([AuditTarget("project")] int projectId, RenameProject body) =>
+{
+    await Task.Yield();
+    return Results.Ok(new { projectId, body.Name });
+});
+
+// 3 and 4. Sync and async, plain values, IResult, TypedResults, Results<Ok<T>, NotFound>; targets
+// from route, query, header, body property and result.
+app.MapGet("/ping/{id}", [Audited("ping.sent")] ([AuditTarget("ping")] string id) => $"pong {id}");
+app.MapGet("/members/{memberId}", [Audited("member.viewed")] Results<Ok<Member>, NotFound> ([AuditTarget("member")] string memberId) =>
+    memberId == "missing" ? TypedResults.NotFound() : TypedResults.Ok(new Member(memberId, "Ada Lovelace")));
+app.MapGet("/reports", [Audited("report.exported")] (
+    [FromQuery(Name = "format")][AuditMetadata("format")] string format,
+    [FromHeader(Name = "X-Report-Id")][AuditTarget("report")] string reportId,
+    [FromQuery] int page) => Results.Text($"report {reportId} page {page} as {format}"));
+app.MapPost("/invoices", [Audited("invoice.created")][AuditMetadata("channel", "api")][return: AuditTarget("invoice")] async (CreateInvoice body) =>
+{
+    await Task.Delay(1);
+    return TypedResults.Created($"/invoices/{body.Number}", new Invoice($"inv_{body.Number}", body.CustomerId, body.Amount));
+});
+
+// 5. Actor from a declared source (a sign-in attempt, before anyone is authenticated).
+app.MapPost("/sign-in", [Audited("user.signed_in")] (SignIn body) =>
+    body.Password == "correct horse" ? Results.Ok() : Results.Unauthorized());
+
+// 6. Organization from a header, overriding the resolver for this endpoint.
+app.MapPost("/partner/events", [Audited("partner.event_received")] ([FromHeader(Name = "X-Partner-Org")][AuditOrganization] string partnerOrganization) =>
+    Results.NoContent());
+
+// 9. Failures: refused by authorization before the handler, and an exception in the handler.
+app.MapDelete("/admin/users/{userId}", [Audited("admin.user_deleted")] ([AuditTarget("user")] string userId) => Results.NoContent())
+    .RequireAuthorization("admin");
+app.MapPost("/crash/{jobId}", [Audited("job.crashed")] ([AuditTarget("job")] string jobId) =>
+{
+    throw new InvalidOperationException($"job {jobId} failed");
+});
+
+// A handler that adds to its own event.
+app.MapPost("/teams", [Audited("team.created")] (CreateTeam body, HttpContext http) =>
+{
+    var id = "team_" + body.Name.ToLowerInvariant();
+    http.GetAuditEventDraft().AddTarget("team", id, body.Name);
+    return TypedResults.Created($"/teams/{id}", new TeamCreated(id));
+});
+
+// Not audited: the test's window into the store and the build mode.
+app.MapGet("/_test/events", (IAuditStore store) => ((InMemoryAuditStore)store).Entries.Select(TestEvents.ToJson));
+app.MapGet("/_test/mode", () => new BuildMode(TestEvents.Mode, TestEvents.RequestDelegateGeneratorRan));
+app.MapControllers();
+
+app.Run();

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using AuditGen.Events.Json;
+using AuditGen.Pipeline;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.TestApi;
+
+/// <summary>
+/// A real authentication scheme driven by a header, so tests can act as any user:
+/// <c>Authorization: Test sub=user_1;name=Ada Lovelace;org_id=org_1;role=admin</c>.
+/// </summary>
+public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Test";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith(SchemeName + " ", StringComparison.Ordinal))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var claims = header[(SchemeName.Length + 1)..]
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(pair => new Claim(pair[0], pair[1]));
+        var identity = new ClaimsIdentity(claims, SchemeName, "name", "role");
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}
+
+public static class TestEvents
+{
+#if REQUEST_DELEGATE_GENERATOR
+    public const string Mode = "rdg";
+#else
+    public const string Mode = "runtime";
+#endif
+
+    /// <summary>Whether RDG's generated interceptors are compiled into this app (its code lives in this namespace).</summary>
+    public static bool RequestDelegateGeneratorRan =>
+        typeof(TestEvents).Assembly.GetTypes().Any(t => t.Namespace == "Microsoft.AspNetCore.Http.Generated");
+
+    /// <summary>The stored create-event request body, exactly as a sink would send it.</summary>
+    public static string ToJson(StoredAuditEntry entry) =>
+        Encoding.UTF8.GetString(WorkOsJson.ComposeCreateEventRequest(entry.OrganizationId, entry.EventJson.Span));
+}
