@@ -7,7 +7,7 @@ namespace AuditGen.Generators;
 /// <summary>
 /// Finds every <c>[Audited]</c> site and generates the code that connects it to the AuditGen runtime.
 /// Parsing (<see cref="AuditSiteParser"/>) turns syntax into value-only models; emitting
-/// (<see cref="AuditSitesEmitter"/>) is a pure function of those models.
+/// (<see cref="AuditSitesEmitter"/>, <see cref="AuditEventBuildersEmitter"/>) is a pure function of those models.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class AuditGenerator : IIncrementalGenerator
@@ -28,6 +28,7 @@ public sealed class AuditGenerator : IIncrementalGenerator
             if (!sites.IsEmpty)
             {
                 output.AddSource(AuditSitesEmitter.HintName, AuditSitesEmitter.Emit(sites));
+                output.AddSource(AuditEventBuildersEmitter.HintName, AuditEventBuildersEmitter.Emit(sites));
             }
         });
     }

@@ -273,6 +273,22 @@ public sealed class MinimalApiShapeTests(TestApis apps)
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task Generated_builder_writes_the_same_action_from_background_work(string mode)
+    {
+        var app = apps[mode];
+        var team = Unique("team");
+
+        using var response = await app.Client.PostAsync($"/_test/background/{team}", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("team", team))).Single();
+        Assert.Equal(
+            $$$$"""{"organization_id":"org_jobs","event":{"action":"team.member_added","occurred_at":"TIME","actor":{"type":"job","id":"nightly_sync"},"targets":[{"type":"team","id":"{{{{team}}}}"},{"type":"user","id":"user_imported","name":"Imported User"}],"context":{"location":"job:nightly_sync"},"metadata":{"role":"viewer"}}}""",
+            EventJson.Normalize(body));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task Handler_can_add_to_its_own_event(string mode)
     {
         var app = apps[mode];
@@ -284,6 +300,7 @@ public sealed class MinimalApiShapeTests(TestApis apps)
         var id = "team_" + name.ToLowerInvariant();
         var body = (await app.EventsAsync(e => e.HasTarget("team", id))).Single();
         Assert.Equal($$"""[{"type":"team","id":"{{id}}","name":"{{name}}"}]""", body.GetProperty("event").GetProperty("targets").GetRawText());
+        Assert.Equal("blank", body.Metadata().GetProperty("template").GetString());
     }
 
     [Theory]

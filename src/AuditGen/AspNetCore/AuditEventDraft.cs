@@ -80,8 +80,9 @@ public sealed class AuditEventDraft
     internal void NoteCaptureFailure(string failure) => (_captureFailures ??= []).Add(failure);
 
     /// <summary>Builds the event once actor, organization and context are known.</summary>
-    internal AuditEvent ToEvent(string action, string organizationId, AuditActor actor, AuditContext context, DateTimeOffset occurredAt)
+    public AuditEvent ToEvent(string action, string organizationId, AuditActor actor, AuditContext context, DateTimeOffset occurredAt)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var targets = _targets.Count == 0 ? [] : _targets.Select(WithMetadata).ToArray();
         return new AuditEvent
         {

@@ -1,3 +1,6 @@
+using AuditGen.Events;
+using AuditGen.Generated;
+using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuditGen.TestApi;
@@ -27,6 +30,18 @@ public sealed class ApiKeyHandlers(string note)
 {
     [Audited("api_key.rotated")]
     public IResult Rotate([AuditTarget("api_key")] string keyId) => Results.Ok(new { keyId, note });
+}
+
+/// <summary>Background work writing the same action as an endpoint, through the generated builder.</summary>
+public static class MemberImportJob
+{
+    public static Task ImportAsync(IAuditEventWriter writer, string teamId) =>
+        TeamMemberAddedAuditEvent.Create()
+            .AddTeam(teamId)
+            .AddUser("user_imported", "Imported User")
+            .WithRole("viewer")
+            .WriteAsync(writer, "org_jobs", new AuditActor { Type = "job", Id = "nightly_sync" }, new AuditContext { Location = "job:nightly_sync" })
+            .AsTask();
 }
 
 public sealed class ProjectsGroupFilter : IEndpointFilter

@@ -1,6 +1,7 @@
 using System.Net;
 using AuditGen;
 using AuditGen.AspNetCore;
+using AuditGen.Generated;
 using AuditGen.Pipeline;
 using AuditGen.Stores.InMemory;
 using AuditGen.TestApi;
@@ -76,13 +77,17 @@ app.MapPost("/crash/{jobId}", [Audited("job.crashed")] ([AuditTarget("job")] str
     throw new InvalidOperationException($"job {jobId} failed");
 });
 
-// A handler that adds to its own event.
-app.MapPost("/teams", [Audited("team.created")] (CreateTeam body, HttpContext http) =>
+// A handler that adds to its own event through the generated builder, and through the draft for anything undeclared.
+app.MapPost("/teams", [Audited("team.created")][return: AuditTarget("team")] (CreateTeam body, HttpContext http) =>
 {
     var id = "team_" + body.Name.ToLowerInvariant();
-    http.GetAuditEventDraft().AddTarget("team", id, body.Name);
+    TeamCreatedAuditEvent.For(http).AddTeam(id, body.Name);
+    http.GetAuditEventDraft().Metadata["template"] = "blank";
     return TypedResults.Created($"/teams/{id}", new TeamCreated(id));
 });
+
+// The same action's builder used outside HTTP, by a background job.
+app.MapPost("/_test/background/{teamId}", (string teamId, IAuditEventWriter writer) => Task.Run(() => MemberImportJob.ImportAsync(writer, teamId)));
 
 // Not audited: the test's window into the store and the build mode.
 app.MapGet("/_test/events", (IAuditStore store) => ((InMemoryAuditStore)store).Entries.Select(TestEvents.ToJson));
