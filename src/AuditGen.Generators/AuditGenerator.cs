@@ -1,4 +1,5 @@
 using AuditGen.Generators.Emitting;
+using AuditGen.Generators.Model;
 using AuditGen.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 
@@ -23,8 +24,18 @@ public sealed class AuditGenerator : IIncrementalGenerator
 
         var allSites = sites.Collect().WithTrackingName(TrackingNames.AuditedSiteCollection);
 
+        // Diagnostics go out on their own, so a #pragma or .editorconfig suppression works as for any compiler diagnostic.
         context.RegisterSourceOutput(allSites, static (output, sites) =>
         {
+            foreach (var diagnostic in sites.SelectMany(s => s.Diagnostics).Concat(SiteIdentity.Collisions(sites)))
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(allSites, static (output, sites) =>
+        {
+            sites = SiteIdentity.WithoutCollisions(sites);
             if (!sites.IsEmpty)
             {
                 output.AddSource(AuditSitesEmitter.HintName, AuditSitesEmitter.Emit(sites));

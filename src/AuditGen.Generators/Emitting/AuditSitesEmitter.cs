@@ -84,7 +84,7 @@ internal static class AuditSitesEmitter
             writer.Open($"public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, {Draft} draft)");
             foreach (var capture in fallbacks)
             {
-                writer.Line(Apply(capture, $"{Values}.{FallbackReader(capture.Fallback)}(httpContext, {Literal(capture.FallbackName)})") + ";");
+                writer.Line(Apply(capture, $"{Values}.{FallbackReader(capture.Fallback)}(httpContext, {Literal(capture.FallbackName)})"));
             }
 
             writer.Close();
@@ -227,19 +227,19 @@ internal static class AuditSitesEmitter
             }
             else
             {
-                writer.Line(Apply(capture, $"{Values}.ToId({source})") + ";");
+                writer.Line(Apply(capture, $"{Values}.ToId({source})"));
             }
         }
 
         writer.Close();
     }
 
-    /// <summary>The statement that puts an id into the draft as a target, actor or organization.</summary>
+    /// <summary>The complete statement that puts an id into the draft as a target, actor or organization.</summary>
     private static string Apply(CaptureSpec capture, string idExpression) => capture.Role switch
     {
-        CaptureRole.Target => $"draft.AddTarget({Literal(capture.Name)}, {idExpression})",
+        CaptureRole.Target => $"draft.AddTarget({Literal(capture.Name)}, {idExpression});",
         CaptureRole.Actor => $"if ({idExpression} is {{ Length: > 0 }} actorId) {{ draft.ActorId = actorId; draft.ActorType = {Literal(capture.Name)}; }}",
-        _ => $"if ({idExpression} is {{ Length: > 0 }} organizationId) draft.OrganizationId = organizationId",
+        _ => $"if ({idExpression} is {{ Length: > 0 }} organizationId) draft.OrganizationId = organizationId;",
     };
 
     private static string SetMetadata(string owner, string key, string valueExpression)

@@ -11,6 +11,8 @@ namespace AuditGen.Generators.Model;
 /// <param name="Kind">Which kind of endpoint the site is.</param>
 /// <param name="Handlers">The handler methods the site covers: one, or every action of an audited controller.</param>
 /// <param name="Constants">Constant metadata declared on the handler or its class.</param>
+/// <param name="AttributeLocation">Where the attribute is written, for diagnostics about the site.</param>
+/// <param name="Diagnostics">What the parser found wrong with the site's sources.</param>
 internal sealed record AuditSiteSpec(
     string Action,
     string SourceFilePath,
@@ -18,7 +20,9 @@ internal sealed record AuditSiteSpec(
     string Handler,
     SiteKind Kind,
     EquatableArray<HandlerSpec> Handlers,
-    EquatableArray<ConstantMetadataSpec> Constants);
+    EquatableArray<ConstantMetadataSpec> Constants,
+    LocationInfo? AttributeLocation,
+    EquatableArray<DiagnosticInfo> Diagnostics);
 
 internal enum SiteKind
 {

@@ -26,6 +26,8 @@ internal static class AuditSiteParser
 
         var (filePath, line) = CallerInfo(syntax, context.SemanticModel.Compilation);
         var handler = DescribeHandler(context.TargetSymbol);
+        var location = LocationInfo.From(syntax.GetLocation());
+        var diagnostics = new List<DiagnosticInfo>();
         switch (context.TargetSymbol)
         {
             case IMethodSymbol method:
@@ -38,13 +40,14 @@ internal static class AuditSiteParser
                     constants = Constants(method.ContainingType.GetAttributes()).Concat(constants);
                 }
 
-                return new AuditSiteSpec(action, filePath, line, handler, kind, new[] { HandlerParser.Parse(method, kind) }.ToEquatableArray(), constants.ToEquatableArray());
+                var parsed = HandlerParser.Parse(method, kind, diagnostics);
+                return new AuditSiteSpec(action, filePath, line, handler, kind, new[] { parsed }.ToEquatableArray(), constants.ToEquatableArray(), location, diagnostics.ToEquatableArray());
             }
 
             case INamedTypeSymbol type:
             {
-                var actions = type.GetMembers().OfType<IMethodSymbol>().Where(IsActionMethod).Select(m => HandlerParser.Parse(m, SiteKind.MvcController));
-                return new AuditSiteSpec(action, filePath, line, handler, SiteKind.MvcController, actions.ToEquatableArray(), Constants(type.GetAttributes()).ToEquatableArray());
+                var actions = type.GetMembers().OfType<IMethodSymbol>().Where(IsActionMethod).Select(m => HandlerParser.Parse(m, SiteKind.MvcController, diagnostics)).ToArray();
+                return new AuditSiteSpec(action, filePath, line, handler, SiteKind.MvcController, actions.ToEquatableArray(), Constants(type.GetAttributes()).ToEquatableArray(), location, diagnostics.ToEquatableArray());
             }
 
             default:

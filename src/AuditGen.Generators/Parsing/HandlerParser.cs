@@ -6,22 +6,32 @@ namespace AuditGen.Generators.Parsing;
 /// <summary>Finds every declared source of one handler: its parameters, their bound types' properties, and its result.</summary>
 internal static class HandlerParser
 {
-    public static HandlerSpec Parse(IMethodSymbol method, SiteKind kind)
+    public static HandlerSpec Parse(IMethodSymbol method, SiteKind kind, List<DiagnosticInfo> diagnostics)
     {
         var captures = new List<CaptureSpec>();
         foreach (var parameter in method.Parameters)
         {
-            AddParameter(parameter, kind, captures);
+            AddParameter(parameter, kind, captures, diagnostics);
         }
 
-        AddResult(method, captures);
+        AddResult(method, captures, diagnostics);
         return new HandlerSpec(method.Name, captures.ToEquatableArray());
     }
 
-    private static void AddParameter(IParameterSymbol parameter, SiteKind kind, List<CaptureSpec> captures)
+    private static void AddParameter(IParameterSymbol parameter, SiteKind kind, List<CaptureSpec> captures, List<DiagnosticInfo> diagnostics)
     {
-        if (!Types.IsAccessible(parameter.Type) || Types.IsFrameworkProvided(parameter.Type))
+        if (Types.IsFrameworkProvided(parameter.Type))
         {
+            return;
+        }
+
+        if (!Types.IsAccessible(parameter.Type))
+        {
+            if (parameter.GetAttributes().Any(a => AttributeRoles.TryGetRole(a, out _, out _, out _)) || Types.HasAnnotatedProperties(parameter.Type))
+            {
+                diagnostics.Add(Inaccessible(parameter.Name, parameter.Type, parameter.Locations.FirstOrDefault()));
+            }
+
             return;
         }
 
@@ -47,13 +57,18 @@ internal static class HandlerParser
         }
     }
 
-    private static void AddResult(IMethodSymbol method, List<CaptureSpec> captures)
+    private static void AddResult(IMethodSymbol method, List<CaptureSpec> captures, List<DiagnosticInfo> diagnostics)
     {
         var returnAttributes = method.GetReturnTypeAttributes();
         foreach (var valueType in Types.ResultValueTypes(method.ReturnType))
         {
             if (!Types.IsAccessible(valueType))
             {
+                if (returnAttributes.Any(a => AttributeRoles.TryGetRole(a, out _, out _, out _)) || Types.HasAnnotatedProperties(valueType))
+                {
+                    diagnostics.Add(Inaccessible("the result", valueType, method.Locations.FirstOrDefault()));
+                }
+
                 continue;
             }
 
@@ -75,6 +90,9 @@ internal static class HandlerParser
             }
         }
     }
+
+    private static DiagnosticInfo Inaccessible(string what, ITypeSymbol type, Location? location) =>
+        new("AG1001", LocationInfo.From(location), new[] { what, type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) }.ToEquatableArray());
 
     /// <summary>
     /// A value annotated directly: an id-like value is used as it is; an object gives its <c>Id</c>

@@ -45,6 +45,9 @@ internal static class Types
                 return IsAccessible(array.ElementType);
             case ITypeParameterSymbol:
                 return false;
+            case IErrorTypeSymbol:
+                // The compiler already reports an unresolved type; an audit diagnostic would only add noise.
+                return true;
             case INamedTypeSymbol named:
                 if (named.IsAnonymousType)
                 {
@@ -65,10 +68,16 @@ internal static class Types
         }
     }
 
+    /// <summary>Whether the type declares audit sources on its properties, accessible or not.</summary>
+    public static bool HasAnnotatedProperties(ITypeSymbol type) => AnnotatedPropertiesOf(type).Any();
+
     /// <summary>Readable instance properties carrying AuditGen attributes, including positional record parameters.</summary>
-    public static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedProperties(ITypeSymbol type)
+    public static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedProperties(ITypeSymbol type) =>
+        IsAccessible(Underlying(type)) ? AnnotatedPropertiesOf(type) : [];
+
+    private static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedPropertiesOf(ITypeSymbol type)
     {
-        if (Underlying(type) is not INamedTypeSymbol named || named.SpecialType != SpecialType.None || !IsAccessible(named))
+        if (Underlying(type) is not INamedTypeSymbol named || named.SpecialType != SpecialType.None)
         {
             yield break;
         }

@@ -4,7 +4,8 @@ namespace AuditGen.Generators.Tests.TestSupport;
 
 /// <summary>
 /// Compares generated source with a checked-in file under Baselines/. Set AUDITGEN_UPDATE_BASELINES=1
-/// to rewrite the files from the current output; the run then fails so it is never left on by mistake.
+/// to rewrite the files that differ from the current output; a run that rewrote anything fails, so the
+/// switch is never left on by mistake (run until it passes: one test may own several files).
 /// </summary>
 internal static class Baseline
 {
@@ -12,7 +13,8 @@ internal static class Baseline
     {
         var directory = typeof(Baseline).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BaselineDirectory").Value!;
         var path = Path.Combine(directory, name);
-        if (Environment.GetEnvironmentVariable("AUDITGEN_UPDATE_BASELINES") == "1")
+        if (Environment.GetEnvironmentVariable("AUDITGEN_UPDATE_BASELINES") == "1"
+            && (!File.Exists(path) || File.ReadAllText(path) != actual))
         {
             File.WriteAllText(path, actual);
             Assert.Fail($"Rewrote {path}; unset AUDITGEN_UPDATE_BASELINES and run again.");

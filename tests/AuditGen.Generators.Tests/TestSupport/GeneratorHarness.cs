@@ -36,6 +36,17 @@ internal static class GeneratorHarness
         return (output, driver.GetRunResult().Results.Single());
     }
 
+    /// <summary>Runs the generator and returns what it reported, without judging it.</summary>
+    public static (Compilation Output, GeneratorRunResult Result, IReadOnlyList<Diagnostic> Diagnostics) RunReporting(Compilation input)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        return (output, driver.GetRunResult().Results.Single(), diagnostics);
+    }
+
+    /// <summary>The text of one generated file.</summary>
+    public static string Source(GeneratorRunResult result, string hintName) =>
+        result.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+
     /// <summary>Emits and loads the compilation in its own load context, running its module initializers.</summary>
     public static Assembly Load(Compilation compilation)
     {
