@@ -25,6 +25,9 @@ public sealed class PackageConsumptionTests : IDisposable
             var entries = archive.Entries.Select(e => e.FullName).ToArray();
             Assert.Contains("lib/net10.0/AuditGen.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/AuditGen.Generators.dll", entries);
+            Assert.Contains("build/AuditGen.targets", entries);
+            Assert.Contains("build/AuditGen.Build.dll", entries);
+            Assert.Contains("buildTransitive/AuditGen.targets", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("AuditGen.Generators.dll", StringComparison.Ordinal));
         }
 
@@ -35,8 +38,16 @@ public sealed class PackageConsumptionTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("site: user.signed_in Program.cs:7", run.Output, StringComparison.Ordinal);
-        Assert.Contains("site: invoice.voided Program.cs:19", run.Output, StringComparison.Ordinal);
+        Assert.Contains("site: invoice.voided Program.cs:21", run.Output, StringComparison.Ordinal);
         Assert.Contains("lambda attribute resolved: True", run.Output, StringComparison.Ordinal);
+
+        var schemasFile = Path.Combine(consumer, "bin", "Release", "net10.0", "auditgen.workos-schemas.json");
+        Assert.True(File.Exists(schemasFile), run.Output);
+        var schemas = await File.ReadAllTextAsync(schemasFile);
+        Assert.Equal(
+            """{"invoice.voided":{"targets":[{"type":"invoice"}],"metadata":{"type":"object","properties":{"exception":{"type":"string"},"outcome":{"type":"string"},"reason":{"type":"string"},"status_code":{"type":"number"}}}},"user.signed_in":{"targets":[],"metadata":{"type":"object","properties":{"exception":{"type":"string"},"outcome":{"type":"string"},"status_code":{"type":"number"}}}}}""",
+            schemas);
+        Assert.Contains($"runtime schemas: {schemas}", run.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
@@ -84,10 +95,12 @@ public sealed class PackageConsumptionTests : IDisposable
             var attribute = handler.Method.GetCustomAttribute<AuditedAttribute>()!;
             Console.WriteLine($"lambda attribute resolved: {AuditCatalog.Find(attribute) is not null}");
 
+            Console.WriteLine($"runtime schemas: {AuditCatalog.WorkOsSchemasJson}");
+
             static class Invoices
             {
                 [Audited("invoice.voided")]
-                public static void Void() { }
+                public static void Void([AuditTarget("invoice")] string id, [AuditMetadata("reason")] string reason) { }
             }
             """);
     }
