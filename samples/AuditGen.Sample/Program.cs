@@ -1,35 +1,20 @@
 using AuditGen;
 using AuditGen.Catalog;
-using AuditGen.Events;
-using AuditGen.Pipeline;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddAuditGen().AddLoggingSink();
 
 var app = builder.Build();
 
-// The generated catalog lists every [Audited] site of the app.
-app.MapGet("/audit/actions", () => AuditCatalog.Sites);
+// Every request to an [Audited] endpoint becomes a WorkOS event: the generated code reads the
+// declared sources, AuditGen adds actor, organization, context and outcome.
+app.MapPost("/orgs/{organizationId}/teams/{teamId}/members", [Audited("team.member_added")] ([AuditTarget("team")] string teamId, AddMember body) =>
+    TypedResults.Created($"/orgs/teams/{teamId}/members/{body.UserId}", body));
 
-// Until the generated hooks land, the handler writes its event through IAuditEventWriter itself.
-app.MapPost("/teams/{teamId}/members", [Audited("team.member_added")] async (string teamId, AddMember body, HttpContext http, IAuditEventWriter audit) =>
-{
-    await audit.WriteAsync(new AuditEvent
-    {
-        OrganizationId = "org_sample",
-        Action = "team.member_added",
-        Actor = new AuditActor { Type = "user", Id = "user_sample" },
-        Targets = [new AuditTarget { Type = "team", Id = teamId }, new AuditTarget { Type = "user", Id = body.UserId }],
-        Context = new AuditContext
-        {
-            Location = http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
-        },
-        Metadata = new() { ["role"] = body.Role },
-    });
-    return TypedResults.Created($"/teams/{teamId}/members/{body.UserId}");
-});
+// What the generator found, and the WorkOS schemas it derived.
+app.MapGet("/audit/actions", () => AuditCatalog.Sites.Select(site => new { site.Action, site.Handler, site.Shape }));
+app.MapGet("/audit/schemas", () => Results.Text(AuditCatalog.WorkOsSchemasJson, "application/json"));
 
 app.Run();
 
-internal sealed record AddMember(string UserId, string Role);
+internal sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);

@@ -236,6 +236,36 @@ public sealed class MinimalApiShapeTests(TestApis apps)
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task The_application_can_replace_the_actor_resolver(string mode)
+    {
+        var app = apps[mode];
+        var ping = Unique("ping");
+
+        using var response = await app.Client.SendAsync(Request(HttpMethod.Get, $"/ping/{ping}", "Test client_id=svc_backup;org_id=org_acme"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("ping", ping))).Single();
+        Assert.Equal("""{"type":"service_account","id":"svc_backup"}""", body.GetProperty("event").GetProperty("actor").GetRawText());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Organization_comes_from_the_configured_header_when_no_claim_or_route_value_gives_one(string mode)
+    {
+        var app = apps[mode];
+        var ping = Unique("ping");
+        var tenant = Unique("org");
+        using var request = Request(HttpMethod.Get, $"/ping/{ping}", "Test sub=user_bob");
+        request.Headers.Add("X-Tenant-Id", tenant);
+
+        using var response = await app.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(tenant, (await app.EventsAsync(e => e.HasTarget("ping", ping))).Single().GetProperty("organization_id").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task Unauthenticated_and_forbidden_requests_are_recorded_before_the_handler_runs(string mode)
     {
         var app = apps[mode];

@@ -51,6 +51,7 @@ public sealed class TestApiProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["AuditGen__Http__IgnoredStatusCodes__0"] = "404";
+        start.Environment["AuditGen__Http__OrganizationHeader"] = "X-Tenant-Id";
 
         var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Mvc;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddAuditGen();
+builder.Services.AddSingleton<IAuditActorResolver, ServiceAccountActorResolver>();
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder().AddPolicy("admin", policy => policy.RequireClaim("role", "admin"));

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
+using AuditGen.AspNetCore;
+using AuditGen.Events;
 using AuditGen.Events.Json;
 using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Authentication;
@@ -32,6 +34,17 @@ public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSche
         var identity = new ClaimsIdentity(claims, SchemeName, "name", "role");
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
+}
+
+/// <summary>A user's own actor resolver: machine clients become service accounts, people stay users.</summary>
+public sealed class ServiceAccountActorResolver : IAuditActorResolver
+{
+    private readonly ClaimsAuditActorResolver _people = new();
+
+    public AuditActor Resolve(HttpContext httpContext) =>
+        httpContext.User.FindFirst("client_id")?.Value is { } clientId
+            ? new AuditActor { Type = "service_account", Id = clientId }
+            : _people.Resolve(httpContext);
 }
 
 public static class TestEvents
