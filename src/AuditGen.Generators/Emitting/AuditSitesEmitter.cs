@@ -125,16 +125,49 @@ internal static class AuditSitesEmitter
 
     private static void EmitArguments(SourceWriter writer, EquatableArray<HandlerSpec> handlers, string parameters, bool byName)
     {
-        var withCaptures = handlers.Where(h => h.Captures.Any(c => c.Origin == CaptureOrigin.Argument)).ToArray();
+        var method = byName ? "CaptureFromActionArguments" : "CaptureFromArguments";
+        EmitPerHandler(writer, handlers, CaptureOrigin.Argument, $"public override void {method}({parameters}, {Draft} draft)", switchOnAction: byName && handlers.Count > 1, handler =>
+        {
+            foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Argument).GroupBy(c => (c.ArgumentIndex, c.ArgumentName, c.ContainerType)))
+            {
+                var index = group.Key.ArgumentIndex.ToString(CultureInfo.InvariantCulture);
+                var variable = "argument" + index;
+                var test = byName
+                    ? $"arguments.TryGetValue({Literal(group.Key.ArgumentName)}, out var {variable}Raw) && {variable}Raw is {group.Key.ContainerType} {variable}"
+                    : $"arguments.Count > {index} && arguments[{index}] is {group.Key.ContainerType} {variable}";
+                EmitGroup(writer, test, variable, group);
+            }
+        });
+    }
+
+    private static void EmitResults(SourceWriter writer, AuditSiteSpec site)
+    {
+        var switchOnAction = site.Kind == SiteKind.MvcController && site.Handlers.Count > 1;
+        EmitPerHandler(writer, site.Handlers, CaptureOrigin.Result, $"public override void CaptureFromResult(string actionMethod, object? value, {Draft} draft)", switchOnAction, handler =>
+        {
+            var index = 0;
+            foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Result).GroupBy(c => c.ContainerType))
+            {
+                var variable = $"result{index++.ToString(CultureInfo.InvariantCulture)}";
+                EmitGroup(writer, $"value is {group.Key} {variable}", variable, group);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Writes one override covering every handler with captures from <paramref name="origin"/>; for a
+    /// controller-level site, each action's captures go under a <c>case</c> of its method name.
+    /// </summary>
+    private static void EmitPerHandler(SourceWriter writer, EquatableArray<HandlerSpec> handlers, CaptureOrigin origin, string signature, bool switchOnAction, Action<HandlerSpec> emitCaptures)
+    {
+        var withCaptures = handlers.Where(h => h.Captures.Any(c => c.Origin == origin)).ToArray();
         if (withCaptures.Length == 0)
         {
             return;
         }
 
-        var method = byName ? "CaptureFromActionArguments" : "CaptureFromArguments";
         writer.Line();
-        writer.Open($"public override void {method}({parameters}, {Draft} draft)");
-        var switchOnAction = byName && handlers.Count > 1;
+        writer.Open(signature);
         if (switchOnAction)
         {
             writer.Open("switch (actionMethod)");
@@ -148,61 +181,7 @@ internal static class AuditSitesEmitter
                 writer.Open("");
             }
 
-            foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Argument).GroupBy(c => (c.ArgumentIndex, c.ArgumentName, c.ContainerType)))
-            {
-                var variable = $"argument{group.Key.ArgumentIndex.ToString(CultureInfo.InvariantCulture)}";
-                var test = byName
-                    ? $"arguments.TryGetValue({Literal(group.Key.ArgumentName)}, out var {variable}Raw) && {variable}Raw is {group.Key.ContainerType} {variable}"
-                    : $"arguments.Count > {group.Key.ArgumentIndex.ToString(CultureInfo.InvariantCulture)} && arguments[{group.Key.ArgumentIndex.ToString(CultureInfo.InvariantCulture)}] is {group.Key.ContainerType} {variable}";
-                EmitGroup(writer, test, variable, group);
-            }
-
-            if (switchOnAction)
-            {
-                writer.Line("break;");
-                writer.Close();
-            }
-        }
-
-        if (switchOnAction)
-        {
-            writer.Close();
-        }
-
-        writer.Close();
-    }
-
-    private static void EmitResults(SourceWriter writer, AuditSiteSpec site)
-    {
-        var withResults = site.Handlers.Where(h => h.Captures.Any(c => c.Origin == CaptureOrigin.Result)).ToArray();
-        if (withResults.Length == 0)
-        {
-            return;
-        }
-
-        writer.Line();
-        writer.Open($"public override void CaptureFromResult(string actionMethod, object? value, {Draft} draft)");
-        var switchOnAction = site.Kind == SiteKind.MvcController && site.Handlers.Count > 1;
-        if (switchOnAction)
-        {
-            writer.Open("switch (actionMethod)");
-        }
-
-        foreach (var handler in withResults)
-        {
-            if (switchOnAction)
-            {
-                writer.Line($"case {Literal(handler.MethodName)}:");
-                writer.Open("");
-            }
-
-            var index = 0;
-            foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Result).GroupBy(c => c.ContainerType))
-            {
-                var variable = $"result{index++.ToString(CultureInfo.InvariantCulture)}";
-                EmitGroup(writer, $"value is {group.Key} {variable}", variable, group);
-            }
-
+            emitCaptures(handler);
             if (switchOnAction)
             {
                 writer.Line("break;");
