@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AuditGen;
 using AuditGen.Catalog;
 
@@ -17,4 +18,4 @@ app.MapGet("/audit/schemas", () => Results.Text(AuditCatalog.WorkOsSchemasJson, 
 
 app.Run();
 
-internal sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);
+internal sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")][MaxLength(40)] string Role);

@@ -100,7 +100,7 @@ public sealed class PackageConsumptionTests : IDisposable
             static class Invoices
             {
                 [Audited("invoice.voided")]
-                public static void Void([AuditTarget("invoice")] string id, [AuditMetadata("reason")] string reason) { }
+                public static void Void([AuditTarget("invoice")] string id, [AuditMetadata("reason")][System.ComponentModel.DataAnnotations.MaxLength(200)] string reason) { }
             }
             """);
     }

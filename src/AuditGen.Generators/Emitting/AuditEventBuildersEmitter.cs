@@ -66,7 +66,7 @@ internal static class AuditEventBuildersEmitter
         writer.Line($"private readonly {Draft} _draft;").Line();
         writer.Line($"private {name}({Draft} draft) => _draft = draft;").Line();
         writer.Line("/// <summary>The event of the current request, to add to it from its handler.</summary>");
-        writer.Line($"public static {name} For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::AuditGen.AspNetCore.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));").Line();
+        writer.Line($"public static {name} For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));").Line();
         writer.Line("/// <summary>A new event, for work outside an HTTP request.</summary>");
         writer.Line($"public static {name} Create() => new(new {Draft}());");
 

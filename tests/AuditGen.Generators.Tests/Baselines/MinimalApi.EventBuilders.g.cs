@@ -18,7 +18,7 @@ namespace AuditGen.Generated
         private InvoiceCreatedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
-        public static InvoiceCreatedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::AuditGen.AspNetCore.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
+        public static InvoiceCreatedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
         public static InvoiceCreatedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
@@ -53,7 +53,7 @@ namespace AuditGen.Generated
         private InvoiceViewedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
-        public static InvoiceViewedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::AuditGen.AspNetCore.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
+        public static InvoiceViewedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
         public static InvoiceViewedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
@@ -88,7 +88,7 @@ namespace AuditGen.Generated
         private TeamMemberAddedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
-        public static TeamMemberAddedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::AuditGen.AspNetCore.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
+        public static TeamMemberAddedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
         public static TeamMemberAddedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());

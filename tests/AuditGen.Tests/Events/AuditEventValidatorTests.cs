@@ -1,5 +1,6 @@
 using AuditGen.Events;
 using AuditGen.Events.Validation;
+using AuditGen.TestData;
 using AuditGen.Tests.TestSupport;
 
 namespace AuditGen.Tests.Events;

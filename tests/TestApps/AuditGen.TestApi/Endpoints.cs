@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AuditGen.Events;
 using AuditGen.Generated;
 using AuditGen.Pipeline;
@@ -5,9 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuditGen.TestApi;
 
-public sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);
+public sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")][MaxLength(40)] string Role);
 
-public sealed record RenameProject([property: AuditMetadata("name")] string Name);
+public sealed record RenameProject([property: AuditMetadata("name")][MaxLength(100)] string Name);
 
 public sealed record Member(string Id, string Name);
 
@@ -22,7 +23,7 @@ public sealed record CreateTeam(string Name);
 public static class InvoiceHandlers
 {
     [Audited("invoice.voided")]
-    public static IResult Void([AuditTarget("invoice")] Guid invoiceId, [FromQuery][AuditMetadata("reason")] string? reason) =>
+    public static IResult Void([AuditTarget("invoice")] Guid invoiceId, [FromQuery][AuditMetadata("reason")][MaxLength(200)] string? reason) =>
         Results.NoContent();
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using AuditGen;
 using AuditGen.AspNetCore;
@@ -53,7 +54,7 @@ app.MapGet("/ping/{id}", [Audited("ping.sent")] ([AuditTarget("ping")] string id
 app.MapGet("/members/{memberId}", [Audited("member.viewed")] Results<Ok<Member>, NotFound> ([AuditTarget("member")] string memberId) =>
     memberId == "missing" ? TypedResults.NotFound() : TypedResults.Ok(new Member(memberId, "Ada Lovelace")));
 app.MapGet("/reports", [Audited("report.exported")] (
-    [FromQuery(Name = "format")][AuditMetadata("format")] string format,
+    [FromQuery(Name = "format")][AuditMetadata("format")][MaxLength(10)] string format,
     [FromHeader(Name = "X-Report-Id")][AuditTarget("report")] string reportId,
     [FromQuery] int page) => Results.Text($"report {reportId} page {page} as {format}"));
 app.MapPost("/invoices", [Audited("invoice.created")][AuditMetadata("channel", "api")][return: AuditTarget("invoice")] async (CreateInvoice body) =>

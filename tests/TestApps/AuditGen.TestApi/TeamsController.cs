@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuditGen.TestApi;
@@ -10,7 +11,7 @@ namespace AuditGen.TestApi;
 public sealed class TeamsController : ControllerBase
 {
     [HttpGet("{teamId}")]
-    public ActionResult<TeamView> Get([FromRoute][AuditTarget("team")] string teamId, [FromQuery][AuditMetadata("view")] string? view) =>
+    public ActionResult<TeamView> Get([FromRoute][AuditTarget("team")] string teamId, [FromQuery][AuditMetadata("view")][MaxLength(20)] string? view) =>
         new TeamView(teamId, "Core");
 
     [HttpPost("{teamId}/roles")]
@@ -27,4 +28,4 @@ public sealed class TeamsController : ControllerBase
 
 public sealed record TeamView(string Id, string Name);
 
-public sealed record GrantRole([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);
+public sealed record GrantRole([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")][MaxLength(40)] string Role);

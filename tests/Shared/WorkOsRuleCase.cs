@@ -1,8 +1,8 @@
 using System.Text.Json;
 
-namespace AuditGen.Tests.TestSupport;
+namespace AuditGen.TestData;
 
-/// <summary>One row of tests/Shared/workos-rule-cases.json, the table the analyzer tests share.</summary>
+/// <summary>One row of tests/Shared/workos-rule-cases.json, the table both the run-time validator tests and the analyzer tests run.</summary>
 public sealed record WorkOsRuleCase(string Kind, string Text, int Repeat, bool Valid, string Description)
 {
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web);
