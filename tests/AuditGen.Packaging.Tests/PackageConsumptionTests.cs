@@ -25,6 +25,7 @@ public sealed class PackageConsumptionTests : IDisposable
             var entries = archive.Entries.Select(e => e.FullName).ToArray();
             Assert.Contains("lib/net10.0/AuditGen.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/AuditGen.Generators.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/AuditGen.CodeFixes.dll", entries);
             Assert.Contains("build/AuditGen.targets", entries);
             Assert.Contains("build/AuditGen.Build.dll", entries);
             Assert.Contains("buildTransitive/AuditGen.targets", entries);

@@ -15,7 +15,7 @@ namespace AuditGen.Analyzers.Tests.TestSupport;
 /// </summary>
 internal static partial class AnalyzerHarness
 {
-    private static readonly ImmutableArray<MetadataReference> s_references =
+    public static ImmutableArray<MetadataReference> References { get; } =
     [
         .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p)),
         MetadataReference.CreateFromFile(typeof(AuditedAttribute).Assembly.Location),
@@ -64,7 +64,7 @@ internal static partial class AnalyzerHarness
         var compilation = CSharpCompilation.Create(
             "Analyzed",
             [CSharpSyntaxTree.ParseText(source, parseOptions, "/src/Program.cs")],
-            s_references,
+            References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         CSharpGeneratorDriver.Create([new AuditGenerator().AsSourceGenerator()], parseOptions: parseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
