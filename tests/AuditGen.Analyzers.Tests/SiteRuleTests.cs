@@ -208,3 +208,60 @@ public class SiteRuleTests
             """);
     }
 }
+
+/// <summary>Sources the generator cannot read are reported, never silently dropped.</summary>
+public class UnreadableSourceRuleTests
+{
+    [Fact]
+    public async Task Metadata_from_an_object_or_an_array_or_a_null_constant_is_an_error()
+    {
+        await AnalyzerHarness.VerifyAsync("""
+            public sealed record Credentials(string User, string Password);
+
+            public static class Endpoints
+            {
+                [Audited("user.signed_in")]
+                [AuditMetadata("note", {|AG0012:null|})]
+                public static void Handle(
+                    [{|AG0012:AuditMetadata("login")|}] Credentials login,
+                    [{|AG0012:AuditMetadata("tags")|}] string[] tags,
+                    [AuditMetadata("when")] DateTime when,
+                    [AuditMetadata("plan")] DayOfWeek plan) { }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Source_on_a_result_that_carries_no_value_is_a_warning()
+    {
+        await AnalyzerHarness.VerifyAsync("""
+            public sealed record Invoice(string Id);
+
+            public static class Endpoints
+            {
+                [Audited("invoice.created")]
+                [return: {|AG0013:AuditTarget("invoice")|}]
+                public static IResult Untyped() => Results.Ok(new Invoice("inv_1"));
+
+                [Audited("invoice.imported")]
+                [return: AuditTarget("invoice")]
+                public static Microsoft.AspNetCore.Http.HttpResults.Ok<Invoice> Typed() => TypedResults.Ok(new Invoice("inv_1"));
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Action_without_a_target_is_told_it_gets_no_WorkOS_schema()
+    {
+        await AnalyzerHarness.VerifyAsync("""
+            public static class Endpoints
+            {
+                [{|AG0014:Audited("user.signed_out")|}]
+                public static void SignOut() { }
+
+                [Audited("user.signed_in")]
+                public static void SignIn([AuditTarget("user")] string userId) { }
+            }
+            """, includeInfo: true);
+    }
+}

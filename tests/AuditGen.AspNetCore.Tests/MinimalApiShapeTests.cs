@@ -160,13 +160,14 @@ public sealed class MinimalApiShapeTests(TestApis apps)
     {
         var app = apps[mode];
         var report = Unique("report");
-        using var request = Request(HttpMethod.Get, "/reports?format=csv&page=2", Ada);
+        using var request = Request(HttpMethod.Get, "/reports?format=csv&page=2&section=summary", Ada);
         request.Headers.Add("X-Report-Id", report);
 
         using var response = await app.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = (await app.EventsAsync(e => e.HasTarget("report", report))).Single();
+        Assert.True(body.HasTarget("section", "summary"));
         Assert.Equal("csv", body.Metadata().GetProperty("format").GetString());
         Assert.Equal("success", body.Metadata().GetProperty("outcome").GetString());
     }
@@ -232,6 +233,36 @@ public sealed class MinimalApiShapeTests(TestApis apps)
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var body = (await app.EventsAsync(e => e.GetProperty("organization_id").GetString() == partner)).Single();
         Assert.Equal("partner.event_received", body.Action());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Cookie_challenge_that_redirects_is_recorded_as_a_failure_not_a_success(string mode)
+    {
+        var app = apps[mode];
+        var page = Unique("page");
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+
+        using var response = await client.GetAsync($"/account/settings?page={page}");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/sign-in-page", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        var body = (await app.EventsAsync(e => e.HasTarget("settings_page", page))).Single();
+        Assert.Equal("""{"outcome":"failure","status_code":302,"authorization":"challenged"}""", body.Metadata().GetRawText());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Actor_id_falls_back_to_the_name_identifier_claim(string mode)
+    {
+        var app = apps[mode];
+        var ping = Unique("ping");
+
+        using var response = await app.Client.SendAsync(Request(HttpMethod.Get, $"/ping/{ping}", "Test http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier=user_ni;name=Grace Hopper;org_id=org_acme"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("ping", ping))).Single();
+        Assert.Equal("""{"type":"user","id":"user_ni","name":"Grace Hopper"}""", body.GetProperty("event").GetProperty("actor").GetRawText());
     }
 
     [Theory]

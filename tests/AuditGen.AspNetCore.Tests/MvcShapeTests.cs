@@ -72,4 +72,49 @@ public sealed class MvcShapeTests(TestApis apps)
         Assert.Equal("team.role_granted", body.Action());
         Assert.Equal("failure", body.Metadata().GetProperty("outcome").GetString());
     }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Action_refused_by_authorization_is_a_failure_with_the_route_target(string mode)
+    {
+        var app = apps[mode];
+        var team = MinimalApiShapeTests.Unique("team");
+
+        using var response = await app.Client.SendAsync(MinimalApiShapeTests.Request(HttpMethod.Delete, $"/mvc/teams/{team}", Ada));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("team", team))).Single();
+        Assert.Equal("team.accessed", body.Action());
+        Assert.Equal("""{"surface":"mvc","outcome":"failure","status_code":403,"authorization":"forbidden"}""", body.Metadata().GetRawText());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Exception_in_an_action_is_a_failure_with_its_type(string mode)
+    {
+        var app = apps[mode];
+        var team = MinimalApiShapeTests.Unique("team");
+
+        using var response = await app.Client.SendAsync(MinimalApiShapeTests.Request(HttpMethod.Post, $"/mvc/teams/{team}/rebuild", Ada));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("team", team))).Single();
+        Assert.Equal("""{"surface":"mvc","outcome":"failure","status_code":500,"exception":"System.InvalidOperationException"}""", body.Metadata().GetRawText());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Controller_in_a_class_library_is_audited_before_anything_in_the_library_has_run(string mode)
+    {
+        var app = apps[mode];
+        var report = MinimalApiShapeTests.Unique("report");
+
+        // Refused by authorization, so no type of the library is used: only AuditGen can run its module initializer.
+        using var response = await app.Client.SendAsync(MinimalApiShapeTests.Request(HttpMethod.Delete, $"/library/reports/{report}", Ada));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = (await app.EventsAsync(e => e.HasTarget("report", report))).Single();
+        Assert.Equal("report.deleted", body.Action());
+        Assert.DoesNotContain("has no generated code", app.Output, StringComparison.Ordinal);
+    }
 }

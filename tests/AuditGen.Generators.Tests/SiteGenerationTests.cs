@@ -59,7 +59,7 @@ public class SiteGenerationTests
         foreach (var attribute in attributes)
         {
             Assert.Equal("/_/src/Handlers.cs", attribute.SourceFilePath);
-            var site = AuditCatalog.Find(attribute);
+            var site = AuditCatalog.Find(attribute, assembly.ManifestModule);
             Assert.NotNull(site);
             Assert.Equal(attribute.Action, site.Action);
         }

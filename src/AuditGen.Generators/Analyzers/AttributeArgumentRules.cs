@@ -34,7 +34,7 @@ internal static class AttributeArgumentRules
             var key = CheckKey(context, positional[0].Expression);
             if (positional.Length > 1)
             {
-                CheckValue(context, positional[1].Expression);
+                CheckValue(context, positional[1].Expression, key);
             }
 
             CheckSensitive(context, syntax, key);
@@ -96,8 +96,17 @@ internal static class AttributeArgumentRules
         return key;
     }
 
-    private static void CheckValue(SyntaxNodeAnalysisContext context, ExpressionSyntax expression) =>
-        CheckValueLength(context.ReportDiagnostic, Constant(context, expression), expression.GetLocation());
+    private static void CheckValue(SyntaxNodeAnalysisContext context, ExpressionSyntax expression, string? key)
+    {
+        var constant = context.SemanticModel.GetConstantValue(expression, context.CancellationToken);
+        if (constant is { HasValue: true, Value: null })
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MetadataSourceNotSimple, expression.GetLocation(), key ?? "null", "null"));
+            return;
+        }
+
+        CheckValueLength(context.ReportDiagnostic, constant.HasValue ? constant.Value : null, expression.GetLocation());
+    }
 
     /// <summary>The key and the name of what the attribute is on are both checked: a property named Password leaks under any key.</summary>
     private static void CheckSensitive(SyntaxNodeAnalysisContext context, AttributeSyntax syntax, string? key)

@@ -29,6 +29,9 @@ public sealed class AuditAnnotationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SourceCannotGiveId,
         DiagnosticDescriptors.NotAnEndpoint,
         DiagnosticDescriptors.SensitiveMetadata,
+        DiagnosticDescriptors.MetadataSourceNotSimple,
+        DiagnosticDescriptors.ResultCarriesNoValue,
+        DiagnosticDescriptors.ActionWithoutTarget,
     ];
 
     /// <inheritdoc />

@@ -33,7 +33,7 @@ internal sealed class SiteRules(AuditSymbols symbols)
         }
 
         var handlers = site is INamedTypeSymbol controller
-            ? controller.GetMembers().OfType<IMethodSymbol>().Where(IsAction).ToArray()
+            ? AuditSiteParser.ControllerActions(controller).ToArray()
             : [(IMethodSymbol)site];
 
         var all = new List<SiteSource>();
@@ -41,13 +41,18 @@ internal sealed class SiteRules(AuditSymbols symbols)
         {
             var sources = SiteSources.Collect([handler], site);
             all.AddRange(sources);
-            CheckSources(sources, report);
+            CheckSources(sources, site.ContainingAssembly, report);
+            CheckResult(handler, report);
             CheckMetadataObjects(sources, Display(site is INamedTypeSymbol ? handler : site), location, report);
         }
 
         if (audited.ConstructorArguments.FirstOrDefault().Value is string action)
         {
             _shapes.Add((action, Shape(all), location));
+            if (!all.Any(s => s.Role == CaptureRole.Target))
+            {
+                report(Diagnostic.Create(DiagnosticDescriptors.ActionWithoutTarget, location, action));
+            }
         }
     }
 
@@ -70,11 +75,16 @@ internal sealed class SiteRules(AuditSymbols symbols)
         }
     }
 
-    private void CheckSources(List<SiteSource> sources, Action<Diagnostic> report)
+    private void CheckSources(List<SiteSource> sources, IAssemblySymbol within, Action<Diagnostic> report)
     {
         foreach (var source in sources)
         {
-            if (source.Role != CaptureRole.Metadata && source.ValueType is { } type && !CanGiveId(type))
+            if (source.Role == CaptureRole.Metadata && source.ValueType is { } valueType && !Types.IsSimple(valueType))
+            {
+                report(Diagnostic.Create(DiagnosticDescriptors.MetadataSourceNotSimple, source.Location, Describe(source.Declaration), valueType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
+            }
+
+            if (source.Role != CaptureRole.Metadata && source.ValueType is { } type && !CanGiveId(type, within))
             {
                 report(Diagnostic.Create(DiagnosticDescriptors.SourceCannotGiveId, source.Location, Describe(source.Declaration), type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
             }
@@ -131,11 +141,21 @@ internal sealed class SiteRules(AuditSymbols symbols)
             && length <= WorkOsRules.MaxStringValueLength);
     }
 
-    private static bool CanGiveId(ITypeSymbol type)
+    private static bool CanGiveId(ITypeSymbol type, IAssemblySymbol within)
     {
         static bool IsId(ITypeSymbol candidate) => Types.Value(candidate).Kind is ValueKind.Text or ValueKind.WholeNumber or ValueKind.UnsignedWholeNumber or ValueKind.Guid;
 
-        return IsId(type) || (Types.IdProperty(type) is { } id && IsId(id.Type));
+        return IsId(type) || (Types.IdProperty(type, within) is { } id && IsId(id.Type));
+    }
+
+    /// <summary>A source declared on the result (<c>[return: ...]</c>) needs a result type that carries a value.</summary>
+    private static void CheckResult(IMethodSymbol handler, Action<Diagnostic> report)
+    {
+        var declared = handler.GetReturnTypeAttributes().FirstOrDefault(a => AttributeRoles.TryGetRole(a, out _, out _, out _));
+        if (declared?.ApplicationSyntaxReference?.GetSyntax().GetLocation() is { } location && !Types.ResultValueTypes(handler.ReturnType).Any())
+        {
+            report(Diagnostic.Create(DiagnosticDescriptors.ResultCarriesNoValue, location, handler.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
+        }
     }
 
     private static string? NotAnEndpointReason(ISymbol site) => site switch
@@ -146,14 +166,10 @@ internal sealed class SiteRules(AuditSymbols symbols)
         IMethodSymbol { IsGenericMethod: true } => "generic methods cannot be endpoint handlers",
         IMethodSymbol { MethodKind: not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.AnonymousFunction) } =>
             "only methods, local functions and lambdas can be handlers",
-        IMethodSymbol { MethodKind: MethodKind.Ordinary } method when AuditSiteParser.IsController(method.ContainingType) && !IsAction(method) =>
+        IMethodSymbol { MethodKind: MethodKind.Ordinary } method when AuditSiteParser.IsController(method.ContainingType) && !AuditSiteParser.IsActionMethod(method) =>
             "MVC routes only public instance methods without [NonAction]",
         _ => null,
     };
-
-    private static bool IsAction(IMethodSymbol method) =>
-        method is { MethodKind: MethodKind.Ordinary, IsStatic: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Public }
-        && !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.NonActionAttribute");
 
     private static string Shape(List<SiteSource> sources)
     {

@@ -31,6 +31,7 @@ internal static class SiteSources
 
         foreach (var handler in handlers)
         {
+            var within = handler.ContainingAssembly;
             foreach (var parameter in handler.Parameters)
             {
                 if (Types.IsFrameworkProvided(parameter.Type))
@@ -41,14 +42,14 @@ internal static class SiteSources
                 AddAnnotated(parameter, parameter.Type, parameter.GetAttributes(), sources);
                 if (!Types.IsSimple(parameter.Type))
                 {
-                    AddProperties(parameter.Type, sources);
+                    AddProperties(parameter.Type, within, sources);
                 }
             }
 
             foreach (var resultType in Types.ResultValueTypes(handler.ReturnType))
             {
                 AddAnnotated(handler, resultType, handler.GetReturnTypeAttributes(), sources);
-                AddProperties(resultType, sources);
+                AddProperties(resultType, within, sources);
             }
         }
 
@@ -71,9 +72,9 @@ internal static class SiteSources
         }
     }
 
-    private static void AddProperties(ITypeSymbol type, List<SiteSource> sources)
+    private static void AddProperties(ITypeSymbol type, IAssemblySymbol within, List<SiteSource> sources)
     {
-        foreach (var (property, attribute) in Types.AnnotatedProperties(type))
+        foreach (var (property, attribute) in Types.AnnotatedProperties(type, within))
         {
             if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner) && Locate(attribute) is { } location)
             {

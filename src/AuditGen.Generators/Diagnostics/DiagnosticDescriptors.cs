@@ -75,6 +75,21 @@ internal static class DiagnosticDescriptors
         "Sensitive-looking value recorded as metadata",
         "'{0}' looks like {1}; audit logs are kept for years and exported, so do not record it, or record a redacted form (e.g. the last four characters) under another name");
 
+    public static readonly DiagnosticDescriptor MetadataSourceNotSimple = Create(
+        "AG0012", Usage, DiagnosticSeverity.Error,
+        "Metadata value is not a string, number or boolean",
+        "'{0}' of type '{1}' cannot be a metadata value; WorkOS takes strings, numbers and booleans (AuditGen also writes enums, GUIDs and dates as text), so name one of its properties instead");
+
+    public static readonly DiagnosticDescriptor ResultCarriesNoValue = Create(
+        "AG0013", Usage, DiagnosticSeverity.Warning,
+        "Audit source on a result that carries no readable value",
+        "The result type '{0}' carries no value AuditGen can read; return the value, Ok<T>, Created<T>, Results<...> or ActionResult<T>");
+
+    public static readonly DiagnosticDescriptor ActionWithoutTarget = Create(
+        "AG0014", Schema, DiagnosticSeverity.Info,
+        "Action declares no target",
+        "Action '{0}' declares no target; WorkOS schemas need at least one target type, so it is left out of the schema catalog");
+
     public static readonly DiagnosticDescriptor InaccessibleSource = Create(
         "AG1001", Generator, DiagnosticSeverity.Error,
         "Audit source cannot be read by generated code",

@@ -37,7 +37,7 @@ internal static class AuditEventBuildersEmitter
             }
 
             first = false;
-            EmitBuilder(writer, action.Key, name, action.ToArray());
+            EmitBuilder(writer, action.Key, name, action.OrderBy(s => s.SourceFilePath, StringComparer.Ordinal).ThenBy(s => s.SourceLineNumber).ToArray());
         }
 
         writer.Close();
@@ -56,12 +56,12 @@ internal static class AuditEventBuildersEmitter
             .ToArray();
 
         writer.Line($"/// <summary>");
-        writer.Line($"/// Builds <c>{action}</c> events. In an audited handler, <see cref=\"For\"/> adds to the request's own");
+        writer.Line($"/// Builds <c>{Xml(action)}</c> events. In an audited handler, <see cref=\"For\"/> adds to the request's own");
         writer.Line($"/// event; in background work, <see cref=\"Create\"/> starts a new one to write with <see cref=\"WriteAsync\"/>.");
         writer.Line($"/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorInfo.Name}\", \"{GeneratorInfo.Version}\")]");
         writer.Open($"internal sealed class {name}");
-        writer.Line($"/// <summary>The WorkOS action: <c>{action}</c>.</summary>");
+        writer.Line($"/// <summary>The WorkOS action: <c>{Xml(action)}</c>.</summary>");
         writer.Line($"public const string Action = {Literal(action)};").Line();
         writer.Line($"private readonly {Draft} _draft;").Line();
         writer.Line($"private {name}({Draft} draft) => _draft = draft;").Line();
@@ -70,12 +70,13 @@ internal static class AuditEventBuildersEmitter
         writer.Line("/// <summary>A new event, for work outside an HTTP request.</summary>");
         writer.Line($"public static {name} Create() => new(new {Draft}());");
 
-        var members = new HashSet<string>(StringComparer.Ordinal) { "Action", "For", "Create", "ToEvent", "WriteAsync", "Version" };
+        // Names the builder already uses; a declared key or target type that maps to one gets a number.
+        var members = new HashSet<string>(StringComparer.Ordinal) { "WithVersion" };
         foreach (var target in targets)
         {
             var method = UniqueName("Add" + Identifiers.Pascal(target), members);
             writer.Line();
-            writer.Line($"/// <summary>Adds a <c>{target}</c> target.</summary>");
+            writer.Line($"/// <summary>Adds a <c>{Xml(target)}</c> target.</summary>");
             writer.Line($"public {name} {method}(string id, string? name = null) {{ _draft.AddTarget({Literal(target)}, id, name); return this; }}");
         }
 
@@ -88,8 +89,10 @@ internal static class AuditEventBuildersEmitter
                 : owner.StartsWith("target:", StringComparison.Ordinal) ? $"_draft.SetTargetMetadata({Literal(owner.Substring(7))}, {Literal(key)}, value)"
                 : $"_draft.Metadata[{Literal(key)}] = value";
             writer.Line();
-            writer.Line($"/// <summary>Sets the {description} metadata key <c>{key}</c>{(owner == "event" ? "" : $" of the {owner.Replace("target:", "")}")}.</summary>");
-            writer.Line($"public {name} {method}({type} value) {{ {assignment}; return this; }}");
+            writer.Line($"/// <summary>Sets the {description} metadata key <c>{Xml(key)}</c>{(owner == "event" ? "" : $" of the {Xml(owner.Replace("target:", ""))}")}{(type == "string?" ? "; a null value leaves it unset" : "")}.</summary>");
+            writer.Line(type == "string?"
+                ? $"public {name} {method}({type} value) {{ if (value is not null) {{ {assignment}; }} return this; }}"
+                : $"public {name} {method}({type} value) {{ {assignment}; return this; }}");
         }
 
         writer.Line();
@@ -111,7 +114,7 @@ internal static class AuditEventBuildersEmitter
         ValueKind.WholeNumber or ValueKind.UnsignedWholeNumber => ("long", "whole-number"),
         ValueKind.Number => ("double", "number"),
         ValueKind.Boolean => ("bool", "boolean"),
-        _ => ("string", "string"),
+        _ => ("string?", "string"),
     };
 
     private static string UniqueName(string name, HashSet<string> used)
@@ -126,6 +129,8 @@ internal static class AuditEventBuildersEmitter
     }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
 
 /// <summary>Turns action names, target types and metadata keys into C# identifiers.</summary>

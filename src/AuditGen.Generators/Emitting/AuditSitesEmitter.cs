@@ -80,20 +80,13 @@ internal static class AuditSitesEmitter
         }
 
         var handlers = site.Handlers;
-        var fallbacks = site.Kind == SiteKind.MvcController || handlers.Count == 0
-            ? []
-            : handlers[0].Captures.Where(c => c.Origin == CaptureOrigin.Argument && c.MemberName is null && c.Fallback != RequestSource.None).ToArray();
-        if (fallbacks.Length > 0)
+        EmitPerHandler(writer, handlers, IsRequestFallback, $"public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, {Draft} draft)", switchOnAction: site.Kind == SiteKind.MvcController && handlers.Count > 1, handler =>
         {
-            writer.Line();
-            writer.Open($"public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, {Draft} draft)");
-            foreach (var capture in fallbacks)
+            foreach (var capture in handler.Captures.Where(IsRequestFallback))
             {
                 writer.Line(Apply(capture, $"{Values}.{FallbackReader(capture.Fallback)}(httpContext, {Literal(capture.FallbackName)})"));
             }
-
-            writer.Close();
-        }
+        });
 
         if (site.Kind == SiteKind.MinimalApi)
         {
@@ -126,7 +119,7 @@ internal static class AuditSitesEmitter
     private static void EmitArguments(SourceWriter writer, EquatableArray<HandlerSpec> handlers, string parameters, bool byName)
     {
         var method = byName ? "CaptureFromActionArguments" : "CaptureFromArguments";
-        EmitPerHandler(writer, handlers, CaptureOrigin.Argument, $"public override void {method}({parameters}, {Draft} draft)", switchOnAction: byName && handlers.Count > 1, handler =>
+        EmitPerHandler(writer, handlers, static c => c.Origin == CaptureOrigin.Argument, $"public override void {method}({parameters}, {Draft} draft)", switchOnAction: byName && handlers.Count > 1, handler =>
         {
             foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Argument).GroupBy(c => (c.ArgumentIndex, c.ArgumentName, c.ContainerType)))
             {
@@ -143,7 +136,7 @@ internal static class AuditSitesEmitter
     private static void EmitResults(SourceWriter writer, AuditSiteSpec site)
     {
         var switchOnAction = site.Kind == SiteKind.MvcController && site.Handlers.Count > 1;
-        EmitPerHandler(writer, site.Handlers, CaptureOrigin.Result, $"public override void CaptureFromResult(string actionMethod, object? value, {Draft} draft)", switchOnAction, handler =>
+        EmitPerHandler(writer, site.Handlers, static c => c.Origin == CaptureOrigin.Result, $"public override void CaptureFromResult(string actionMethod, object? value, {Draft} draft)", switchOnAction, handler =>
         {
             var index = 0;
             foreach (var group in handler.Captures.Where(c => c.Origin == CaptureOrigin.Result).GroupBy(c => c.ContainerType))
@@ -154,13 +147,17 @@ internal static class AuditSitesEmitter
         });
     }
 
+    /// <summary>A value the request itself carries (route, query, header): read even when the handler never ran.</summary>
+    private static bool IsRequestFallback(CaptureSpec capture) =>
+        capture.Origin == CaptureOrigin.Argument && capture.MemberName is null && capture.Fallback != RequestSource.None;
+
     /// <summary>
-    /// Writes one override covering every handler with captures from <paramref name="origin"/>; for a
-    /// controller-level site, each action's captures go under a <c>case</c> of its method name.
+    /// Writes one override covering every handler with captures that <paramref name="include"/> selects;
+    /// for a controller-level site, each action's captures go under a <c>case</c> of its method name.
     /// </summary>
-    private static void EmitPerHandler(SourceWriter writer, EquatableArray<HandlerSpec> handlers, CaptureOrigin origin, string signature, bool switchOnAction, Action<HandlerSpec> emitCaptures)
+    private static void EmitPerHandler(SourceWriter writer, EquatableArray<HandlerSpec> handlers, Func<CaptureSpec, bool> include, string signature, bool switchOnAction, Action<HandlerSpec> emitCaptures)
     {
-        var withCaptures = handlers.Where(h => h.Captures.Any(c => c.Origin == origin)).ToArray();
+        var withCaptures = handlers.Where(h => h.Captures.Any(include)).ToArray();
         if (withCaptures.Length == 0)
         {
             return;
@@ -173,15 +170,23 @@ internal static class AuditSitesEmitter
             writer.Open("switch (actionMethod)");
         }
 
-        foreach (var handler in withCaptures)
+        // Overloads share a name, so they share a case; each handler gets its own block, since its
+        // pattern variables would otherwise clash, and its type patterns keep the wrong overload out.
+        foreach (var overloads in withCaptures.GroupBy(h => h.MethodName))
         {
             if (switchOnAction)
             {
-                writer.Line($"case {Literal(handler.MethodName)}:");
+                writer.Line($"case {Literal(overloads.Key)}:");
                 writer.Open("");
             }
 
-            emitCaptures(handler);
+            foreach (var handler in overloads)
+            {
+                writer.Open("");
+                emitCaptures(handler);
+                writer.Close();
+            }
+
             if (switchOnAction)
             {
                 writer.Line("break;");
@@ -203,7 +208,7 @@ internal static class AuditSitesEmitter
         var valueIndex = 0;
         foreach (var capture in captures)
         {
-            var source = capture.MemberName is null ? variable : $"{variable}.{capture.MemberName}";
+            var source = capture.MemberName is null ? variable : $"{variable}.{Identifier(capture.MemberName)}";
             if (capture.Role == CaptureRole.Metadata)
             {
                 var local = $"{variable}Value{valueIndex++.ToString(CultureInfo.InvariantCulture)}";
@@ -265,6 +270,9 @@ internal static class AuditSitesEmitter
         RequestSource.Header => "HeaderValue",
         _ => "RouteOrQueryValue",
     };
+
+    /// <summary>A member name as C# source: keywords are escaped (<c>@event</c>).</summary>
+    private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
     private static string ArrayOf(string type, IEnumerable<string> items)
     {

@@ -6,7 +6,8 @@ namespace AuditGen.Generators.Emitting;
 
 /// <summary>
 /// Writes the WorkOS schema of every action (the body of <c>POST /audit_logs/actions/{action}/schemas</c>),
-/// as one JSON object keyed by action, sorted, compact, the same for the same models.
+/// as one JSON object keyed by action, sorted, compact, the same for the same models. Actions that
+/// declare no target are left out: WorkOS schemas need at least one target type.
 /// </summary>
 /// <remarks>
 /// Every audited HTTP event also carries <c>outcome</c> (string), <c>status_code</c> (number) and, after an
@@ -20,17 +21,24 @@ internal static class WorkOsSchemaEmitter
     {
         var json = new StringBuilder("{");
         var firstAction = true;
-        foreach (var action in sites.GroupBy(s => s.Action).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in sites.GroupBy(s => s.Action).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            // Sites in a fixed order, so that when they disagree on a key's type (AG0008) the same one wins every build.
+            var action = group.OrderBy(s => s.SourceFilePath, StringComparer.Ordinal).ThenBy(s => s.SourceLineNumber).ToArray();
             var captures = action.SelectMany(s => s.Handlers).SelectMany(h => h.Captures).ToArray();
             var keys = captures.Where(c => c.Role == CaptureRole.Metadata).Select(c => (Owner: c.MetadataOwner, Key: c.Name, c.Value.Kind))
                 .Concat(action.SelectMany(s => s.Constants).Select(c => (c.Owner, c.Key, c.Kind)))
                 .GroupBy(k => (k.Owner, k.Key))
                 .Select(g => (g.Key.Owner, g.Key.Key, Type: JsonType(g.First().Kind)))
                 .ToArray();
-            var targets = captures.Where(c => c.Role == CaptureRole.Target).Select(c => c.Name).Distinct().OrderBy(t => t, StringComparer.Ordinal);
+            var targets = captures.Where(c => c.Role == CaptureRole.Target).Select(c => c.Name).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
+            if (targets.Length == 0)
+            {
+                // WorkOS schemas need at least one target type (AG0014 tells the user).
+                continue;
+            }
 
-            json.Append(firstAction ? "" : ",").Append(Quote(action.Key)).Append(":{");
+            json.Append(firstAction ? "" : ",").Append(Quote(group.Key)).Append(":{");
             firstAction = false;
             var actorKeys = keys.Where(k => k.Owner == "actor").Select(k => (k.Key, k.Type)).ToArray();
             if (actorKeys.Length > 0)

@@ -46,7 +46,7 @@ internal static class AuditSiteParser
 
             case INamedTypeSymbol type:
             {
-                var actions = type.GetMembers().OfType<IMethodSymbol>().Where(IsActionMethod).Select(m => HandlerParser.Parse(m, SiteKind.MvcController, diagnostics)).ToArray();
+                var actions = ControllerActions(type).Select(m => HandlerParser.Parse(m, SiteKind.MvcController, diagnostics)).ToArray();
                 return new AuditSiteSpec(action, filePath, line, handler, SiteKind.MvcController, actions.ToEquatableArray(), Constants(type.GetAttributes()).ToEquatableArray(), location, diagnostics.ToEquatableArray());
             }
 
@@ -97,9 +97,34 @@ internal static class AuditSiteParser
         return false;
     }
 
-    private static bool IsActionMethod(IMethodSymbol method) =>
+    /// <summary>
+    /// The actions a controller-level <c>[Audited]</c> covers: public instance methods, inherited ones
+    /// included, except those with their own <c>[Audited]</c> (their own site covers them).
+    /// </summary>
+    internal static IEnumerable<IMethodSymbol> ControllerActions(INamedTypeSymbol controller)
+    {
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var type = controller; type is not null && !IsFrameworkControllerBase(type); type = type.BaseType)
+        {
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (IsActionMethod(method)
+                    && (method.OverriddenMethod is null || seen.Add(method.OverriddenMethod))
+                    && seen.Add(method)
+                    && !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AuditedAttributeName))
+                {
+                    yield return method;
+                }
+            }
+        }
+    }
+
+    internal static bool IsActionMethod(IMethodSymbol method) =>
         method is { MethodKind: MethodKind.Ordinary, IsStatic: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Public }
         && !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Microsoft.AspNetCore.Mvc.NonActionAttribute");
+
+    private static bool IsFrameworkControllerBase(INamedTypeSymbol type) =>
+        type.SpecialType == SpecialType.System_Object || type.ToDisplayString() is "Microsoft.AspNetCore.Mvc.ControllerBase" or "Microsoft.AspNetCore.Mvc.Controller";
 
     private static string DescribeHandler(ISymbol target) => target switch
     {

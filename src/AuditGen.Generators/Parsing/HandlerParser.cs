@@ -25,7 +25,8 @@ internal static class HandlerParser
             return;
         }
 
-        if (!Types.IsAccessible(parameter.Type))
+        var within = parameter.ContainingAssembly;
+        if (!Types.IsAccessible(parameter.Type, within))
         {
             if (parameter.GetAttributes().Any(a => AttributeRoles.TryGetRole(a, out _, out _, out _)) || Types.HasAnnotatedProperties(parameter.Type))
             {
@@ -41,15 +42,15 @@ internal static class HandlerParser
         {
             if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
             {
-                AddValue(CaptureOrigin.Argument, parameter, container, parameter.Type, role, name, owner, fallback, fallbackName, captures);
+                AddValue(CaptureOrigin.Argument, parameter, within, container, parameter.Type, role, name, owner, fallback, fallbackName, captures);
             }
         }
 
         if (!Types.IsSimple(parameter.Type))
         {
-            foreach (var (property, attribute) in Types.AnnotatedProperties(parameter.Type))
+            foreach (var (property, attribute) in Types.AnnotatedProperties(parameter.Type, within))
             {
-                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner) && IsReadable(property.Type))
                 {
                     captures.Add(new CaptureSpec(CaptureOrigin.Argument, parameter.Ordinal, parameter.Name, container, property.Name, Types.Value(property.Type), role, name, owner, RequestSource.None, ""));
                 }
@@ -60,9 +61,10 @@ internal static class HandlerParser
     private static void AddResult(IMethodSymbol method, List<CaptureSpec> captures, List<DiagnosticInfo> diagnostics)
     {
         var returnAttributes = method.GetReturnTypeAttributes();
+        var within = method.ContainingAssembly;
         foreach (var valueType in Types.ResultValueTypes(method.ReturnType))
         {
-            if (!Types.IsAccessible(valueType))
+            if (!Types.IsAccessible(valueType, within))
             {
                 if (returnAttributes.Any(a => AttributeRoles.TryGetRole(a, out _, out _, out _)) || Types.HasAnnotatedProperties(valueType))
                 {
@@ -77,13 +79,13 @@ internal static class HandlerParser
             {
                 if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
                 {
-                    AddValue(CaptureOrigin.Result, null, container, valueType, role, name, owner, RequestSource.None, "", captures);
+                    AddValue(CaptureOrigin.Result, null, within, container, valueType, role, name, owner, RequestSource.None, "", captures);
                 }
             }
 
-            foreach (var (property, attribute) in Types.AnnotatedProperties(valueType))
+            foreach (var (property, attribute) in Types.AnnotatedProperties(valueType, within))
             {
-                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner))
+                if (AttributeRoles.TryGetRole(attribute, out var role, out var name, out var owner) && IsReadable(property.Type))
                 {
                     captures.Add(new CaptureSpec(CaptureOrigin.Result, -1, "", container, property.Name, Types.Value(property.Type), role, name, owner, RequestSource.None, ""));
                 }
@@ -95,18 +97,24 @@ internal static class HandlerParser
         new("AG1001", LocationInfo.From(location), new[] { what, type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) }.ToEquatableArray());
 
     /// <summary>
-    /// A value annotated directly: an id-like value is used as it is; an object gives its <c>Id</c>
-    /// property. Values that are neither are left to the analyzer to report.
+    /// Metadata is read only from simple values (never an object's <c>ToString()</c>, which could carry
+    /// anything); ids come from simple values too. What is left out here the analyzer reports (AG0009, AG0012).
     /// </summary>
-    private static void AddValue(CaptureOrigin origin, IParameterSymbol? parameter, string container, ITypeSymbol type, CaptureRole role, string name, string owner, RequestSource fallback, string fallbackName, List<CaptureSpec> captures)
+    private static bool IsReadable(ITypeSymbol type) => Types.IsSimple(type);
+
+    /// <summary>
+    /// A value annotated directly: a simple value is used as it is; an object gives its <c>Id</c>
+    /// property as a target, actor or organization. Values that are neither the analyzer reports.
+    /// </summary>
+    private static void AddValue(CaptureOrigin origin, IParameterSymbol? parameter, IAssemblySymbol within, string container, ITypeSymbol type, CaptureRole role, string name, string owner, RequestSource fallback, string fallbackName, List<CaptureSpec> captures)
     {
         var index = parameter?.Ordinal ?? -1;
         var argumentName = parameter?.Name ?? "";
-        if (role == CaptureRole.Metadata || Types.IsSimple(type))
+        if (Types.IsSimple(type))
         {
             captures.Add(new CaptureSpec(origin, index, argumentName, container, null, Types.Value(type), role, name, owner, role == CaptureRole.Metadata ? RequestSource.None : fallback, fallbackName));
         }
-        else if (Types.IdProperty(type) is { } id)
+        else if (role != CaptureRole.Metadata && Types.IdProperty(type, within) is { } id)
         {
             captures.Add(new CaptureSpec(origin, index, argumentName, container, id.Name, Types.Value(id.Type), role, name, owner, RequestSource.None, ""));
         }

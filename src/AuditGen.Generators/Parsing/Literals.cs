@@ -21,7 +21,10 @@ internal static class Literals
                 kind = ValueKind.WholeNumber;
                 return true;
             case double number:
-                literal = number.ToString("R", CultureInfo.InvariantCulture) + "d";
+                literal = double.IsNaN(number) ? "double.NaN"
+                    : double.IsPositiveInfinity(number) ? "double.PositiveInfinity"
+                    : double.IsNegativeInfinity(number) ? "double.NegativeInfinity"
+                    : number.ToString("R", CultureInfo.InvariantCulture) + "d";
                 kind = ValueKind.Number;
                 return true;
             case bool boolean:

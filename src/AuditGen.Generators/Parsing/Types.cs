@@ -36,13 +36,13 @@ internal static class Types
             or "Microsoft.AspNetCore.Http.HttpResponse" or "System.Threading.CancellationToken" or "System.Security.Claims.ClaimsPrincipal"
             or "System.IO.Stream" or "System.IO.Pipelines.PipeReader" or "AuditGen.AspNetCore.AuditEventDraft";
 
-    /// <summary>Whether generated code in the same assembly can name the type.</summary>
-    public static bool IsAccessible(ITypeSymbol type)
+    /// <summary>Whether generated code in <paramref name="within"/> can name the type (internals of friend assemblies included).</summary>
+    public static bool IsAccessible(ITypeSymbol type, IAssemblySymbol within)
     {
         switch (type)
         {
             case IArrayTypeSymbol array:
-                return IsAccessible(array.ElementType);
+                return IsAccessible(array.ElementType, within);
             case ITypeParameterSymbol:
                 return false;
             case IErrorTypeSymbol:
@@ -56,26 +56,34 @@ internal static class Types
 
                 for (ISymbol? current = named; current is INamedTypeSymbol; current = current.ContainingSymbol)
                 {
-                    if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                    if (!IsReachable(current, within))
                     {
                         return false;
                     }
                 }
 
-                return named.TypeArguments.All(IsAccessible);
+                return named.TypeArguments.All(t => IsAccessible(t, within));
             default:
                 return false;
         }
     }
 
     /// <summary>Whether the type declares audit sources on its properties, accessible or not.</summary>
-    public static bool HasAnnotatedProperties(ITypeSymbol type) => AnnotatedPropertiesOf(type).Any();
+    public static bool HasAnnotatedProperties(ITypeSymbol type) => AnnotatedPropertiesOf(type, within: null).Any();
 
-    /// <summary>Readable instance properties carrying AuditGen attributes, including positional record parameters.</summary>
-    public static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedProperties(ITypeSymbol type) =>
-        IsAccessible(Underlying(type)) ? AnnotatedPropertiesOf(type) : [];
+    /// <summary>Instance properties carrying AuditGen attributes that code in <paramref name="within"/> can read, including positional record parameters.</summary>
+    public static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedProperties(ITypeSymbol type, IAssemblySymbol within) =>
+        IsAccessible(Underlying(type), within) ? AnnotatedPropertiesOf(type, within) : [];
 
-    private static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedPropertiesOf(ITypeSymbol type)
+    private static bool IsReachable(ISymbol symbol, IAssemblySymbol within) => symbol.DeclaredAccessibility switch
+    {
+        Accessibility.Public => true,
+        Accessibility.Internal or Accessibility.ProtectedOrInternal =>
+            SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, within) || symbol.ContainingAssembly.GivesAccessTo(within),
+        _ => false,
+    };
+
+    private static IEnumerable<(IPropertySymbol Property, AttributeData Attribute)> AnnotatedPropertiesOf(ITypeSymbol type, IAssemblySymbol? within)
     {
         if (Underlying(type) is not INamedTypeSymbol named || named.SpecialType != SpecialType.None)
         {
@@ -91,7 +99,7 @@ internal static class Types
             foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
             {
                 if (property.IsStatic || property.IsIndexer || property.GetMethod is null
-                    || property.GetMethod.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)
+                    || (within is not null && !IsReachable(property.GetMethod, within))
                     || !seen.Add(property.Name))
                 {
                     continue;
@@ -110,11 +118,11 @@ internal static class Types
     }
 
     /// <summary>The readable <c>Id</c> property of an object used directly as a target, actor or organization.</summary>
-    public static IPropertySymbol? IdProperty(ITypeSymbol type)
+    public static IPropertySymbol? IdProperty(ITypeSymbol type, IAssemblySymbol within)
     {
         for (var current = Underlying(type) as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            if (current.GetMembers("Id").OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic && p.GetMethod is not null) is { } id && IsSimple(id.Type))
+            if (current.GetMembers("Id").OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic && p.GetMethod is not null && IsReachable(p.GetMethod, within)) is { } id && IsSimple(id.Type))
             {
                 return id;
             }

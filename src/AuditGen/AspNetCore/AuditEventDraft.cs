@@ -4,8 +4,8 @@ namespace AuditGen.AspNetCore;
 
 /// <summary>
 /// The event of the current request while it is being put together. Generated code fills it from
-/// the declared sources; a handler can add to it (take it as a parameter or call
-/// <c>HttpContext.GetAuditEventDraft()</c>). After the response is sent it becomes an <see cref="AuditEvent"/>.
+/// the declared sources; a handler can add to it through the generated builder's <c>For(httpContext)</c>
+/// or <c>httpContext.GetAuditEventDraft()</c>. After the response is sent it becomes an <see cref="AuditEvent"/>.
 /// </summary>
 public sealed class AuditEventDraft
 {
@@ -36,10 +36,13 @@ public sealed class AuditEventDraft
     public int? Version { get; set; }
 
     /// <summary>Whether the handler's arguments were read (the handler's filter ran).</summary>
-    public bool ArgumentsCaptured { get; internal set; }
+    internal bool ArgumentsCaptured { get; set; }
 
-    /// <summary>What could not be read from a declared source, to note on the stored record.</summary>
-    public IReadOnlyList<string> CaptureFailures => _captureFailures ?? (IReadOnlyList<string>)[];
+    /// <summary>What could not be read from a declared source; logged when the event is recorded.</summary>
+    internal IReadOnlyList<string> CaptureFailures => _captureFailures ?? (IReadOnlyList<string>)[];
+
+    /// <summary><c>challenged</c> or <c>forbidden</c> when authorization refused the request, whatever status that produced.</summary>
+    internal string? AuthorizationFailure { get; set; }
 
     /// <summary>Adds a target; a <see langword="null"/> or empty id is skipped, since an absent value is no target.</summary>
     public void AddTarget(string type, string? id, string? name = null)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using AuditGen.Catalog;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -11,10 +12,12 @@ namespace AuditGen.AspNetCore;
 /// </summary>
 internal sealed class AuditMvcActionFilter : IAsyncActionFilter
 {
+    private static object? Unwrap(IActionResult? result) => result is ObjectResult objectResult ? objectResult.Value : AuditResults.Unwrap(result);
+
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var metadata = context.HttpContext.GetEndpoint()?.Metadata;
-        var site = metadata?.GetMetadata<AuditSite>() ?? (metadata?.GetMetadata<AuditedAttribute>() is { } attribute ? AuditCatalog.Find(attribute) : null);
+        var site = metadata?.GetMetadata<AuditSite>() ?? (metadata is null ? null : AuditSiteLookup.Find(metadata));
         if (site is null)
         {
             await next();
@@ -33,6 +36,6 @@ internal sealed class AuditMvcActionFilter : IAsyncActionFilter
             draft.ExceptionType = exception.GetType().FullName;
         }
 
-        AuditRequestRecorder.Capture(site, draft, (site, draft, result) => site.CaptureFromResult(actionMethod, AuditResults.Unwrap(result), draft), executed.Result);
+        AuditRequestRecorder.Capture(site, draft, (site, draft, result) => site.CaptureFromResult(actionMethod, Unwrap(result), draft), executed.Result);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using AuditGen.Catalog;
 using AuditGen.DependencyInjection;
@@ -31,6 +32,11 @@ internal sealed partial class AuditRequestRecorder(
     /// <summary>The event metadata key holding the type of an exception the handler threw.</summary>
     public const string ExceptionKey = "exception";
 
+    /// <summary>The event metadata key saying how authorization refused the request: <c>challenged</c> or <c>forbidden</c>.</summary>
+    public const string AuthorizationKey = "authorization";
+
+    private readonly ConcurrentDictionary<AuditedAttribute, UnregisteredAuditSite> _unregistered = new();
+
     public void Record(HttpContext httpContext, Exception? exception)
     {
         try
@@ -42,15 +48,18 @@ internal sealed partial class AuditRequestRecorder(
                 return;
             }
 
+            var draft = httpContext.GetAuditEventDraft();
             var statusCode = exception is null ? httpContext.Response.StatusCode : StatusCodes.Status500InternalServerError;
-            var success = exception is null && statusCode < 400 && httpContext.GetAuditEventDraft().ExceptionType is null;
+
+            // A challenge or forbid can answer 302 (cookie sign-in redirects): the status alone would call it a success.
+            var success = exception is null && statusCode < 400 && draft.ExceptionType is null && draft.AuthorizationFailure is null;
             var http = options.Value.Http;
             if ((success ? !http.RecordSuccesses : !http.RecordFailures) || http.IgnoredStatusCodes.Contains(statusCode))
             {
                 return;
             }
 
-            var auditEvent = BuildEvent(httpContext, site, statusCode, success, exception);
+            var auditEvent = BuildEvent(httpContext, endpoint, site, draft, statusCode, success, exception);
             httpContext.Response.OnCompleted(static state =>
             {
                 var (writer, auditEvent) = ((IAuditEventWriter, AuditEvent))state;
@@ -63,13 +72,13 @@ internal sealed partial class AuditRequestRecorder(
         }
     }
 
-    private AuditEvent BuildEvent(HttpContext httpContext, AuditSite site, int statusCode, bool success, Exception? exception)
+    private AuditEvent BuildEvent(HttpContext httpContext, Endpoint? endpoint, AuditSite site, AuditEventDraft draft, int statusCode, bool success, Exception? exception)
     {
-        var draft = httpContext.GetAuditEventDraft();
         draft.ApplyConstantsOnce(site);
         if (!draft.ArgumentsCaptured)
         {
-            Capture(site, draft, static (site, draft, http) => site.CaptureFromRequest(http, draft), httpContext);
+            var actionMethod = AuditSiteLookup.ActionMethod(endpoint);
+            Capture(site, draft, (site, draft, http) => site.CaptureFromRequest(actionMethod, http, draft), httpContext);
         }
 
         foreach (var failure in draft.CaptureFailures)
@@ -82,6 +91,11 @@ internal sealed partial class AuditRequestRecorder(
         if ((exception?.GetType().FullName ?? draft.ExceptionType) is { } exceptionType)
         {
             draft.Metadata[ExceptionKey] = exceptionType;
+        }
+
+        if (draft.AuthorizationFailure is { } authorization)
+        {
+            draft.Metadata[AuthorizationKey] = authorization;
         }
 
         var actor = draft.ActorId is { Length: > 0 } actorId
@@ -135,9 +149,10 @@ internal sealed partial class AuditRequestRecorder(
             return null;
         }
 
-        return AuditCatalog.Find(attribute) ?? UnregisteredSite(attribute);
+        return AuditSiteLookup.Find(endpoint.Metadata) ?? _unregistered.GetOrAdd(attribute, UnregisteredSite);
     }
 
+    /// <summary>Made, and warned about, once per attribute rather than on every request.</summary>
     private UnregisteredAuditSite UnregisteredSite(AuditedAttribute attribute)
     {
         LogUnregisteredSite(attribute.Action, attribute.SourceFilePath, attribute.SourceLineNumber);

@@ -16,8 +16,6 @@ internal static class AuditResults
                     break;
                 case IValueHttpResult valued:
                     return valued.Value;
-                case Microsoft.AspNetCore.Mvc.ObjectResult objectResult:
-                    return objectResult.Value;
                 default:
                     return result;
             }

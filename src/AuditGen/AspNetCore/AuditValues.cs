@@ -23,13 +23,18 @@ public static class AuditValues
 
     /// <summary>An id from a nullable value type; <see langword="null"/> stays absent.</summary>
     public static string? ToId<T>(T? value)
-        where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
+        where T : struct, IFormattable => value is { } present ? ToId((object)present) : null;
 
-    /// <summary>An id from any other value: formatted invariantly.</summary>
+    /// <summary>An id or text from any other value: dates in ISO 8601, the rest formatted invariantly.</summary>
     public static string? ToId(object? value) => value switch
     {
         null => null,
         string text => text,
+        DateTime dateTime => dateTime.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset dateTimeOffset => dateTimeOffset.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TimeOnly time => time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

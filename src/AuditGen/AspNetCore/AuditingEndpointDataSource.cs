@@ -48,8 +48,9 @@ internal sealed class AuditingEndpointDataSource(EndpointDataSource inner, IServ
     /// <summary>Runs before the request delegate is built, when only the handler's <see cref="MethodInfo"/> is known.</summary>
     private static void AddAuditFilter(EndpointBuilder builder)
     {
-        if (FindHandler(builder)?.GetCustomAttribute<AuditedAttribute>() is { } attribute
-            && AuditCatalog.Find(attribute) is { } site)
+        if (FindHandler(builder) is { } handler
+            && handler.GetCustomAttribute<AuditedAttribute>() is { } attribute
+            && AuditCatalog.Find(attribute, handler.Module) is { } site)
         {
             builder.FilterFactories.Insert(0, (_, next) =>
             {
@@ -62,7 +63,7 @@ internal sealed class AuditingEndpointDataSource(EndpointDataSource inner, IServ
     /// <summary>Runs last, when every attribute is in the metadata, so the middleware finds the site without a lookup.</summary>
     private static void AddAuditSiteMetadata(EndpointBuilder builder)
     {
-        if (builder.Metadata.OfType<AuditedAttribute>().LastOrDefault() is { } attribute && AuditCatalog.Find(attribute) is { } site)
+        if (AuditSiteLookup.Find(builder.Metadata) is { } site)
         {
             builder.Metadata.Add(site);
         }

@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace AuditGen.Catalog;
 
 /// <summary>
-/// Every audited annotation site of the application. Generated code registers each assembly's
-/// sites from a module initializer, so the catalog is complete before any endpoint is built.
+/// Every audited annotation site of the application. Generated code registers each assembly's sites
+/// from a module initializer. Module initializers run when a module is first used, so lookups run the
+/// handler's module initializer first: a site in a library is found even before anything in it has run.
 /// </summary>
 public static class AuditCatalog
 {
-    private static readonly ConcurrentDictionary<(string File, int Line), AuditSite> s_sites = new();
+    private static readonly ConcurrentDictionary<(Module Module, string File, int Line), AuditSite> s_sites = new();
     private static readonly ConcurrentQueue<string> s_schemas = new();
 
     /// <summary>Every registered site, ordered by action, file and line.</summary>
@@ -20,17 +23,24 @@ public static class AuditCatalog
             .ThenBy(static s => s.SourceLineNumber)
             .ToArray();
 
-    /// <summary>Finds the site an <see cref="AuditedAttribute"/> was written at; <see langword="null"/> when no generated code registered it.</summary>
-    public static AuditSite? Find(AuditedAttribute attribute)
+    /// <summary>
+    /// Finds the site an <see cref="AuditedAttribute"/> was written at, in the module of the handler it
+    /// is on; <see langword="null"/> when no generated code registered it (the generator did not run).
+    /// </summary>
+    /// <param name="attribute">The attribute, from endpoint metadata.</param>
+    /// <param name="handlerModule">The module of the handler method (a file compiled into two assemblies is two sites).</param>
+    public static AuditSite? Find(AuditedAttribute attribute, Module handlerModule)
     {
         ArgumentNullException.ThrowIfNull(attribute);
-        return s_sites.GetValueOrDefault((attribute.SourceFilePath, attribute.SourceLineNumber));
+        ArgumentNullException.ThrowIfNull(handlerModule);
+        RuntimeHelpers.RunModuleConstructor(handlerModule.ModuleHandle);
+        return s_sites.GetValueOrDefault((handlerModule, attribute.SourceFilePath, attribute.SourceLineNumber));
     }
 
     /// <summary>
-    /// The WorkOS schema of every audited action, keyed by action: each value is the body of
-    /// <c>POST /audit_logs/actions/{action}/schemas</c>. The build writes the same JSON to
-    /// <c>auditgen.workos-schemas.json</c> beside the application.
+    /// The WorkOS schema of every audited action of the assemblies loaded so far, keyed by action: each
+    /// value is the body of <c>POST /audit_logs/actions/{action}/schemas</c>. The build writes each
+    /// project's own actions, in the same form, to <c>auditgen.workos-schemas.json</c>.
     /// </summary>
     public static string WorkOsSchemasJson
     {
@@ -58,6 +68,6 @@ public static class AuditCatalog
     public static void Register(AuditSite site)
     {
         ArgumentNullException.ThrowIfNull(site);
-        s_sites[(site.SourceFilePath, site.SourceLineNumber)] = site;
+        s_sites[(site.GetType().Module, site.SourceFilePath, site.SourceLineNumber)] = site;
     }
 }

@@ -31,7 +31,10 @@ public abstract class AuditSite
     /// Reads the sources that the request itself carries (route, query, header), for requests whose
     /// handler never ran: refused by authorization, failed binding, thrown before the filter.
     /// </summary>
-    public virtual void CaptureFromRequest(HttpContext httpContext, AuditEventDraft draft)
+    /// <param name="actionMethod">The action method's name, for a site on a controller; empty otherwise.</param>
+    /// <param name="httpContext">The request.</param>
+    /// <param name="draft">The event being built.</param>
+    public virtual void CaptureFromRequest(string actionMethod, HttpContext httpContext, AuditEventDraft draft)
     {
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.DependencyInjection;
@@ -27,7 +28,7 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
     {
         if (value < min || value > max)
         {
-            failures.Add($"{Key(property)} must be between {min:N0} and {max:N0} (was {value:N0}).");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be between {min:N0} and {max:N0} (was {value:N0})."));
         }
     }
 
@@ -35,7 +36,7 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
     {
         if (value <= TimeSpan.Zero)
         {
-            failures.Add($"{Key(property)} must be a positive time span such as 00:00:05 (was {value}).");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be a positive time span such as 00:00:05 (was {value})."));
         }
     }
 

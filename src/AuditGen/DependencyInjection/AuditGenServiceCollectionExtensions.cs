@@ -50,6 +50,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton<IAuditOrganizationResolver, DefaultAuditOrganizationResolver>();
         services.TryAddSingleton<AuditRequestRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, AuditStartupFilter>());
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditAuthorizationResultHandler>();
         services.TryAddSingleton<AuditMvcActionFilter>();
         services.Configure<MvcOptions>(static mvc => mvc.Filters.AddService<AuditMvcActionFilter>());
         return new AuditGenBuilder(services);

@@ -21,13 +21,13 @@ public readonly record struct AuditEventId : IComparable<AuditEventId>
     public Guid Value { get; }
 
     /// <summary>Creates a new id, greater than every id this process created before.</summary>
-    public static AuditEventId New() => New(TimeProvider.System);
-
-    /// <summary>Creates a new id using <paramref name="timeProvider"/>'s clock for the timestamp.</summary>
-    public static AuditEventId New(TimeProvider timeProvider)
+    /// <remarks>
+    /// Always the system clock: ids must keep increasing across the whole process, so one clock feeds
+    /// them all (a test clock set in the future would otherwise pin every later id there).
+    /// </remarks>
+    public static AuditEventId New()
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        var next = NextTimestampAndCounter(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        var next = NextTimestampAndCounter(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteInt64BigEndian(bytes[8..], Random.Shared.NextInt64());
@@ -85,12 +85,16 @@ public readonly record struct AuditEventId : IComparable<AuditEventId>
     /// <inheritdoc />
     public int CompareTo(AuditEventId other) => Value.CompareTo(other.Value);
 
+    /// <summary>Whether <paramref name="left"/> was created before <paramref name="right"/>.</summary>
     public static bool operator <(AuditEventId left, AuditEventId right) => left.CompareTo(right) < 0;
 
+    /// <summary>Whether <paramref name="left"/> was created before, or is <paramref name="right"/>.</summary>
     public static bool operator <=(AuditEventId left, AuditEventId right) => left.CompareTo(right) <= 0;
 
+    /// <summary>Whether <paramref name="left"/> was created after <paramref name="right"/>.</summary>
     public static bool operator >(AuditEventId left, AuditEventId right) => left.CompareTo(right) > 0;
 
+    /// <summary>Whether <paramref name="left"/> was created after, or is <paramref name="right"/>.</summary>
     public static bool operator >=(AuditEventId left, AuditEventId right) => left.CompareTo(right) >= 0;
 
     /// <summary>The lowercase hyphenated form, e.g. <c>019a9c4e-7b2a-7000-8000-0123456789ab</c>.</summary>

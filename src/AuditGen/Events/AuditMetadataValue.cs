@@ -36,6 +36,9 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     /// <summary>What this value holds.</summary>
     public AuditMetadataValueKind Kind { get; }
 
+    /// <summary><see langword="true"/> for <c>default(AuditMetadataValue)</c>, which holds nothing and is refused by validation.</summary>
+    public bool IsEmpty => Kind == AuditMetadataValueKind.Text && _string is null;
+
     /// <summary>Creates a string value.</summary>
     public static AuditMetadataValue FromString(string value)
     {
@@ -52,19 +55,25 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     /// <summary>Creates a boolean value.</summary>
     public static AuditMetadataValue FromBoolean(bool value) => new(AuditMetadataValueKind.Boolean, null, value ? 1 : 0, 0);
 
+    /// <summary>A string value.</summary>
     public static implicit operator AuditMetadataValue(string value) => FromString(value);
 
+    /// <summary>A whole-number value.</summary>
     public static implicit operator AuditMetadataValue(long value) => FromInt64(value);
 
+    /// <summary>A whole-number value.</summary>
     public static implicit operator AuditMetadataValue(int value) => FromInt64(value);
 
+    /// <summary>A number value.</summary>
     public static implicit operator AuditMetadataValue(double value) => FromDouble(value);
 
+    /// <summary>A whole number when <paramref name="value"/> has no fraction and fits a long; otherwise a number.</summary>
     public static implicit operator AuditMetadataValue(decimal value) =>
         decimal.Truncate(value) == value && value is >= long.MinValue and <= long.MaxValue
             ? FromInt64((long)value)
             : FromDouble((double)value);
 
+    /// <summary>A boolean value.</summary>
     public static implicit operator AuditMetadataValue(bool value) => FromBoolean(value);
 
     /// <summary>The string, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.Text"/>.</summary>
@@ -94,14 +103,16 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Kind, _string, _integer, _number);
 
+    /// <summary>Whether both hold the same kind and value.</summary>
     public static bool operator ==(AuditMetadataValue left, AuditMetadataValue right) => left.Equals(right);
 
+    /// <summary>Whether they differ in kind or value.</summary>
     public static bool operator !=(AuditMetadataValue left, AuditMetadataValue right) => !left.Equals(right);
 
     /// <summary>The value as it reads in JSON (strings unquoted).</summary>
     public override string ToString() => Kind switch
     {
-        AuditMetadataValueKind.Text => _string!,
+        AuditMetadataValueKind.Text => _string ?? "",
         AuditMetadataValueKind.WholeNumber => _integer.ToString(CultureInfo.InvariantCulture),
         AuditMetadataValueKind.Number => _number.ToString("R", CultureInfo.InvariantCulture),
         _ => _integer != 0 ? "true" : "false",

@@ -32,11 +32,14 @@ internal static partial class AnalyzerHarness
 
         """;
 
-    /// <summary>Asserts that the analyzer reports exactly the marked diagnostics, and nothing crashes.</summary>
-    public static async Task VerifyAsync(string markup)
+    /// <summary>
+    /// Asserts that the analyzer reports exactly the marked warnings and errors, and nothing crashes.
+    /// Info-level diagnostics are compared too when <paramref name="includeInfo"/> is set.
+    /// </summary>
+    public static async Task VerifyAsync(string markup, bool includeInfo = false)
     {
         var (source, expected) = Parse(Usings + markup);
-        var actual = await DiagnosticsAsync(source);
+        var actual = (await DiagnosticsAsync(source)).Where(d => includeInfo || d.Severity > DiagnosticSeverity.Info);
 
         Assert.Equal(
             expected.Select(e => $"{e.Id} {e.Span} {source.Substring(e.Span.Start, e.Span.Length)}").Order(),

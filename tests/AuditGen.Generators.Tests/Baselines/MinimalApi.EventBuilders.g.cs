@@ -105,14 +105,14 @@ namespace AuditGen.Generated
         /// <summary>Sets the boolean metadata key <c>notify</c>.</summary>
         public TeamMemberAddedAuditEvent WithNotify(bool value) { _draft.Metadata["notify"] = value; return this; }
 
-        /// <summary>Sets the string metadata key <c>plan</c>.</summary>
-        public TeamMemberAddedAuditEvent WithPlan(string value) { _draft.Metadata["plan"] = value; return this; }
+        /// <summary>Sets the string metadata key <c>plan</c>; a null value leaves it unset.</summary>
+        public TeamMemberAddedAuditEvent WithPlan(string? value) { if (value is not null) { _draft.Metadata["plan"] = value; } return this; }
 
-        /// <summary>Sets the string metadata key <c>role</c>.</summary>
-        public TeamMemberAddedAuditEvent WithRole(string value) { _draft.Metadata["role"] = value; return this; }
+        /// <summary>Sets the string metadata key <c>role</c>; a null value leaves it unset.</summary>
+        public TeamMemberAddedAuditEvent WithRole(string? value) { if (value is not null) { _draft.Metadata["role"] = value; } return this; }
 
-        /// <summary>Sets the string metadata key <c>source</c>.</summary>
-        public TeamMemberAddedAuditEvent WithSource(string value) { _draft.Metadata["source"] = value; return this; }
+        /// <summary>Sets the string metadata key <c>source</c>; a null value leaves it unset.</summary>
+        public TeamMemberAddedAuditEvent WithSource(string? value) { if (value is not null) { _draft.Metadata["source"] = value; } return this; }
 
         /// <summary>Sets the whole-number metadata key <c>seats</c> of the team.</summary>
         public TeamMemberAddedAuditEvent WithTeamSeats(long value) { _draft.SetTargetMetadata("team", "seats", value); return this; }

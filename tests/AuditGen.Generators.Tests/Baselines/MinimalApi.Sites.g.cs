@@ -38,24 +38,30 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "key") is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+            {
+                if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "key") is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+            }
         }
 
         public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (arguments.Count > 0 && arguments[0] is string argument0)
             {
-                if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+                if (arguments.Count > 0 && arguments[0] is string argument0)
+                {
+                    if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+                }
             }
         }
 
         public override void CaptureFromResult(string actionMethod, object? value, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (value is global::Invoice result0)
             {
-                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(result0.Id));
+                if (value is global::Invoice result0)
+                {
+                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(result0.Id));
+                }
             }
         }
     }
@@ -78,16 +84,20 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+            {
+                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+            }
         }
 
         public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (arguments.Count > 0 && arguments[0] is long argument0)
             {
-                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                if (arguments.Count > 0 && arguments[0] is long argument0)
+                {
+                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                }
             }
         }
     }
@@ -116,35 +126,39 @@ namespace AuditGen.Generated
             draft.ActorMetadata["priority"] = 2L;
         }
 
-        public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "org") is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
-            draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "teamId"));
+            {
+                if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "org") is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
+                draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "teamId"));
+            }
         }
 
         public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (arguments.Count > 0 && arguments[0] is string argument0)
             {
-                if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
-            }
-            if (arguments.Count > 1 && arguments[1] is global::System.Guid argument1)
-            {
-                draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument1));
-            }
-            if (arguments.Count > 2 && arguments[2] is global::Plan argument2)
-            {
-                if (argument2 is { } argument2Value0) draft.Metadata["plan"] = argument2Value0.ToString();
-            }
-            if (arguments.Count > 3 && arguments[3] is bool argument3)
-            {
-                if (argument3 is { } argument3Value0) draft.Metadata["notify"] = argument3Value0;
-            }
-            if (arguments.Count > 4 && arguments[4] is global::AddMember argument4)
-            {
-                draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument4.UserId));
-                if (argument4.Role is { } argument4Value0) draft.Metadata["role"] = argument4Value0;
-                if (argument4.Seats is { } argument4Value1) draft.SetTargetMetadata("team", "seats", argument4Value1);
+                if (arguments.Count > 0 && arguments[0] is string argument0)
+                {
+                    if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
+                }
+                if (arguments.Count > 1 && arguments[1] is global::System.Guid argument1)
+                {
+                    draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument1));
+                }
+                if (arguments.Count > 2 && arguments[2] is global::Plan argument2)
+                {
+                    if (argument2 is { } argument2Value0) draft.Metadata["plan"] = argument2Value0.ToString();
+                }
+                if (arguments.Count > 3 && arguments[3] is bool argument3)
+                {
+                    if (argument3 is { } argument3Value0) draft.Metadata["notify"] = argument3Value0;
+                }
+                if (arguments.Count > 4 && arguments[4] is global::AddMember argument4)
+                {
+                    draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument4.UserId));
+                    if (argument4.Role is { } argument4Value0) draft.Metadata["role"] = argument4Value0;
+                    if (argument4.Seats is { } argument4Value1) draft.SetTargetMetadata("team", "seats", argument4Value1);
+                }
             }
         }
     }

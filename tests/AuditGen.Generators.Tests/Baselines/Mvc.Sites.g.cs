@@ -37,20 +37,24 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+            {
+                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+            }
         }
 
         public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
-            if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
             {
-                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
-            }
-            if (arguments.TryGetValue("reason", out var argument1Raw) && argument1Raw is string argument1)
-            {
-                if (argument1 is { } argument1Value0) draft.Metadata["reason"] = argument1Value0;
+                if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
+                {
+                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                }
+                if (arguments.TryGetValue("reason", out var argument1Raw) && argument1Raw is string argument1)
+                {
+                    if (argument1 is { } argument1Value0) draft.Metadata["reason"] = argument1Value0;
+                }
             }
         }
     }
@@ -78,28 +82,53 @@ namespace AuditGen.Generated
             draft.Metadata["surface"] = "mvc";
         }
 
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        {
+            switch (actionMethod)
+            {
+                case "Get":
+                {
+                    {
+                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteValue(httpContext, "teamId"));
+                    }
+                    break;
+                }
+                case "Grant":
+                {
+                    {
+                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteValue(httpContext, "teamId"));
+                    }
+                    break;
+                }
+            }
+        }
+
         public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
         {
             switch (actionMethod)
             {
                 case "Get":
                 {
-                    if (arguments.TryGetValue("teamId", out var argument0Raw) && argument0Raw is string argument0)
                     {
-                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                        if (arguments.TryGetValue("teamId", out var argument0Raw) && argument0Raw is string argument0)
+                        {
+                            draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                        }
                     }
                     break;
                 }
                 case "Grant":
                 {
-                    if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
                     {
-                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
-                    }
-                    if (arguments.TryGetValue("body", out var argument1Raw) && argument1Raw is global::GrantRole argument1)
-                    {
-                        draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument1.UserId));
-                        if (argument1.Role is { } argument1Value0) draft.Metadata["role"] = argument1Value0;
+                        if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
+                        {
+                            draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                        }
+                        if (arguments.TryGetValue("body", out var argument1Raw) && argument1Raw is global::GrantRole argument1)
+                        {
+                            draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument1.UserId));
+                            if (argument1.Role is { } argument1Value0) draft.Metadata["role"] = argument1Value0;
+                        }
                     }
                     break;
                 }

@@ -2,7 +2,7 @@
 #nullable enable
 
 // The WorkOS schemas of this assembly's actions, for the build step that writes auditgen.workos-schemas.json.
-[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", "{\"api_key.rotated\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"invoice.voided\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"report.exported\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"report.viewed\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.renamed\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}}}")]
+[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", "{}")]
 
 namespace AuditGen.Generated
 {
@@ -18,7 +18,7 @@ namespace AuditGen.Generated
             global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite2());
             global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite3());
             global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite4());
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas("{\"api_key.rotated\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"invoice.voided\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"report.exported\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"report.viewed\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.renamed\":{\"targets\":[],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}}}");
+            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas("{}");
         }
     }
 

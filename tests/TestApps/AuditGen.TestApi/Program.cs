@@ -7,6 +7,8 @@ using AuditGen.Pipeline;
 using AuditGen.Stores.InMemory;
 using AuditGen.TestApi;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +17,8 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddAuditGen();
 builder.Services.AddSingleton<IAuditActorResolver, ServiceAccountActorResolver>();
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+    .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null)
+    .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options => options.LoginPath = "/sign-in-page");
 builder.Services.AddAuthorizationBuilder().AddPolicy("admin", policy => policy.RequireClaim("role", "admin"));
 builder.Services.AddControllers();
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
@@ -56,6 +59,7 @@ app.MapGet("/members/{memberId}", [Audited("member.viewed")] Results<Ok<Member>,
 app.MapGet("/reports", [Audited("report.exported")] (
     [FromQuery(Name = "format")][AuditMetadata("format")][MaxLength(10)] string format,
     [FromHeader(Name = "X-Report-Id")][AuditTarget("report")] string reportId,
+    [FromQuery(Name = "section")][AuditTarget("section")] string? section,
     [FromQuery] int page) => Results.Text($"report {reportId} page {page} as {format}"));
 app.MapPost("/invoices", [Audited("invoice.created")][AuditMetadata("channel", "api")][return: AuditTarget("invoice")] async (CreateInvoice body) =>
 {
@@ -78,6 +82,10 @@ app.MapPost("/crash/{jobId}", [Audited("job.crashed")] ([AuditTarget("job")] str
 {
     throw new InvalidOperationException($"job {jobId} failed");
 });
+
+// Cookie authentication challenges with a 302 to the sign-in page: still a refused request.
+app.MapGet("/account/settings", [Audited("settings.viewed")] ([FromQuery][AuditTarget("settings_page")] string? page) => Results.Ok())
+    .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = CookieAuthenticationDefaults.AuthenticationScheme });
 
 // A handler that adds to its own event through the generated builder, and through the draft for anything undeclared.
 app.MapPost("/teams", [Audited("team.created")][return: AuditTarget("team")] (CreateTeam body, HttpContext http) =>

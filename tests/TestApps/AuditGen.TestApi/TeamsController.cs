@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuditGen.TestApi;
@@ -18,6 +19,14 @@ public sealed class TeamsController : ControllerBase
     [Audited("team.role_granted")]
     public IActionResult GrantRole([FromRoute][AuditTarget("team")] string teamId, [FromBody] GrantRole body) =>
         Ok(new { teamId, body.UserId });
+
+    [HttpDelete("{teamId}")]
+    [Authorize(Policy = "admin")]
+    public IActionResult Delete([FromRoute][AuditTarget("team")] string teamId) => NoContent();
+
+    [HttpPost("{teamId}/rebuild")]
+    public IActionResult Rebuild([FromRoute][AuditTarget("team")] string teamId) =>
+        throw new InvalidOperationException($"team {teamId} cannot be rebuilt");
 
     [HttpPost]
     [Audited("team.created_mvc")]

@@ -11,4 +11,4 @@ namespace AuditGen.Events.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WorkOsCreateEventRequest))]
 [JsonSerializable(typeof(AuditEvent))]
-public sealed partial class AuditGenJsonContext : JsonSerializerContext;
+internal sealed partial class AuditGenJsonContext : JsonSerializerContext;

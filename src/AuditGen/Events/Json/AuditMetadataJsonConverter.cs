@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace AuditGen.Events.Json;
 
 /// <summary>Reads and writes a flat metadata object whose values are strings, numbers or booleans.</summary>
-public sealed class AuditMetadataJsonConverter : JsonConverter<AuditMetadata>
+internal sealed class AuditMetadataJsonConverter : JsonConverter<AuditMetadata>
 {
     /// <inheritdoc />
     public override AuditMetadata Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

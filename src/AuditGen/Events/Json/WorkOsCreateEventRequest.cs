@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace AuditGen.Events.Json;
 
 /// <summary>The body of WorkOS's <c>POST /audit_logs/events</c>: <c>{"organization_id": ..., "event": {...}}</c>.</summary>
-public sealed class WorkOsCreateEventRequest
+internal sealed class WorkOsCreateEventRequest
 {
     /// <summary>Wraps <paramref name="auditEvent"/> for its organization.</summary>
     public WorkOsCreateEventRequest(AuditEvent auditEvent)

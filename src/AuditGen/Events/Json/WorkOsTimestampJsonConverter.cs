@@ -8,7 +8,7 @@ namespace AuditGen.Events.Json;
 /// Writes <c>occurred_at</c> as JavaScript's <c>Date.toISOString()</c> does, which is what the official
 /// WorkOS SDK sends: UTC, millisecond precision, a trailing <c>Z</c> (<c>2026-11-22T08:15:30.123Z</c>).
 /// </summary>
-public sealed class WorkOsTimestampJsonConverter : JsonConverter<DateTimeOffset>
+internal sealed class WorkOsTimestampJsonConverter : JsonConverter<DateTimeOffset>
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 

@@ -7,7 +7,7 @@ namespace AuditGen.Events.Validation;
 /// oversized-value policy, validates, and serializes. It never throws for bad values known only
 /// at run time: an event that still breaks WorkOS's rules is kept, marked with the reasons.
 /// </summary>
-public sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues)
+internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues)
 {
     /// <summary>Prepares <paramref name="auditEvent"/>; may replace metadata values in place.</summary>
     public Pipeline.AuditEntry Prepare(AuditEvent auditEvent)
@@ -44,7 +44,13 @@ public sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStr
 
         foreach (var (key, value) in metadata.ToArray())
         {
-            if (value.Kind == AuditMetadataValueKind.Text
+            if (value.IsEmpty)
+            {
+                // JSON cannot carry "nothing" as a metadata value either: write an empty string, reject the event.
+                metadata[key] = "";
+                (unserializable ??= []).Add(new($"{path}/{key}", "The value is empty (default); WorkOS takes a string, a number or a boolean."));
+            }
+            else if (value.Kind == AuditMetadataValueKind.Text
                 && oversizedStringValues == OversizedStringValueHandling.Truncate
                 && WorkOsRules.IsStringValueTooLong(value.AsString()))
             {

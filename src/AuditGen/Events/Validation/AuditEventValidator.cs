@@ -100,7 +100,11 @@ public static class AuditEventValidator
             }
 
             var valuePath = $"{path}/{key}";
-            if (value.Kind == AuditMetadataValueKind.Text && WorkOsRules.IsStringValueTooLong(value.AsString()))
+            if (value.IsEmpty)
+            {
+                violations.Add(new(valuePath, "The value is empty (default); WorkOS takes a string, a number or a boolean."));
+            }
+            else if (value.Kind == AuditMetadataValueKind.Text && WorkOsRules.IsStringValueTooLong(value.AsString()))
             {
                 violations.Add(new(valuePath, $"The value has {value.AsString().Length} characters; WorkOS allows at most {WorkOsRules.MaxStringValueLength}."));
             }
