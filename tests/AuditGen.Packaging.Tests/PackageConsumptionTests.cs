@@ -6,20 +6,13 @@ namespace AuditGen.Packaging.Tests;
 /// The user-facing promise: one package reference brings the runtime, the generator and the analyzers.
 /// Packs the real package, then builds and runs a fresh project that references only the .nupkg.
 /// </summary>
-public sealed class PackageConsumptionTests : IDisposable
+[Collection(PackedAuditGenDefinition.Name)]
+public sealed class PackageConsumptionTests(PackedAuditGen package)
 {
-    private readonly string _workspace = Directory.CreateTempSubdirectory("auditgen-pack-").FullName;
-
     [Fact]
     public async Task Consumer_of_the_packed_nupkg_builds_with_warnings_as_errors_and_gets_generated_code()
     {
-        var version = $"0.1.0-pack.{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var feed = Directory.CreateDirectory(Path.Combine(_workspace, "feed")).FullName;
-
-        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/AuditGen/AuditGen.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
-        Assert.True(pack.ExitCode == 0, pack.Output);
-
-        var nupkg = Path.Combine(feed, $"AuditGen.{version}.nupkg");
+        var nupkg = Path.Combine(package.Feed, $"AuditGen.{package.Version}.nupkg");
         using (var archive = ZipFile.OpenRead(nupkg))
         {
             var entries = archive.Entries.Select(e => e.FullName).ToArray();
@@ -32,8 +25,8 @@ public sealed class PackageConsumptionTests : IDisposable
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("AuditGen.Generators.dll", StringComparison.Ordinal));
         }
 
-        var consumer = Directory.CreateDirectory(Path.Combine(_workspace, "consumer")).FullName;
-        WriteConsumer(consumer, feed, version);
+        var consumer = package.NewProject("consumer");
+        WriteConsumer(consumer);
 
         var run = await DotnetCli.RunAsync(consumer, "run", "-c", "Release");
 
@@ -51,34 +44,8 @@ public sealed class PackageConsumptionTests : IDisposable
         Assert.Contains($"runtime schemas: {schemas}", run.Output, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_workspace, recursive: true);
-
-    private static void WriteConsumer(string directory, string feed, string version)
+    private static void WriteConsumer(string directory)
     {
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="auditgen" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <RestorePackagesPath>{Path.Combine(directory, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="AuditGen" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
             using System.Reflection;
             using AuditGen;

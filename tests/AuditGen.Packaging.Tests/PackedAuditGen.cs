@@ -1,0 +1,62 @@
+namespace AuditGen.Packaging.Tests;
+
+/// <summary>Packs the real AuditGen package once, into a local feed that fresh projects restore from.</summary>
+public sealed class PackedAuditGen : IAsyncLifetime
+{
+    private readonly string _workspace = Directory.CreateTempSubdirectory("auditgen-pack-").FullName;
+
+    public string Version { get; } = $"0.1.0-pack.{DateTime.UtcNow:yyyyMMddHHmmss}";
+
+    public string Feed => Path.Combine(_workspace, "feed");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Feed);
+        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/AuditGen/AuditGen.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+        Assert.True(pack.ExitCode == 0, pack.Output);
+    }
+
+    /// <summary>A new project folder with a nuget.config (only the local feed) and a project file referencing the package.</summary>
+    public string NewProject(string name, string extraProperties = "")
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_workspace, name)).FullName;
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="auditgen" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RestorePackagesPath>{Path.Combine(directory, "packages")}</RestorePackagesPath>
+                {extraProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AuditGen" Version="{Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        return directory;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_workspace, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PackedAuditGenDefinition : ICollectionFixture<PackedAuditGen>
+{
+    public const string Name = "packed AuditGen";
+}
