@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every AuditGen test, from a fresh clone, with only the .NET 10 SDK installed.
-# It builds the whole solution with warnings as errors first (samples and benchmarks included,
+# It builds the whole solution with warnings as errors first (samples and test apps included,
 # so they cannot rot), then runs each test project and prints one closing line:
 #   tests: N passed, N failed, N skipped
 set -euo pipefail

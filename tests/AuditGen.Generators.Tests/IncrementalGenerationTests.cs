@@ -9,10 +9,15 @@ namespace AuditGen.Generators.Tests;
 public class IncrementalGenerationTests
 {
     private const string Handlers = """
+        using AuditGen;
+
+        public sealed record Body([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")] string Role);
+
         public static class Handlers
         {
-            [AuditGen.Audited("user.signed_in")]
-            public static void SignIn() { }
+            [Audited("user.signed_in")]
+            [AuditMetadata("source", "web")]
+            public static Body SignIn([AuditTarget("team")] string teamId, [AuditMetadata("attempt")] int attempt, Body body) => body;
         }
         """;
 
@@ -60,16 +65,57 @@ public class IncrementalGenerationTests
     [Fact]
     public void Pipeline_models_hold_no_symbols_compilations_syntax_or_locations()
     {
-        Type[] forbidden = [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(SemanticModel)];
-        var modelTypes = typeof(TrackingNames).Assembly.GetTypes().Where(t => t.Namespace == typeof(AuditSiteSpec).Namespace).ToArray();
-        Assert.NotEmpty(modelTypes);
+        Type[] forbidden = [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(SemanticModel), typeof(AttributeData)];
+        var offending = new List<string>();
+        var seen = new HashSet<Type>();
 
-        var offending = modelTypes
-            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
-            .Where(p => forbidden.Any(f => f.IsAssignableFrom(p.PropertyType) || p.PropertyType.GetGenericArguments().Any(f.IsAssignableFrom)))
-            .Select(p => $"{p.DeclaringType!.Name}.{p.Name}");
+        // Walk every field reachable from the model the pipeline carries, through generic arguments too.
+        void Walk(Type type, string path)
+        {
+            if (!seen.Add(type) || type.IsPrimitive || type == typeof(string))
+            {
+                return;
+            }
 
+            if (forbidden.Any(f => f.IsAssignableFrom(type)))
+            {
+                offending.Add(path);
+                return;
+            }
+
+            foreach (var argument in type.GetGenericArguments())
+            {
+                Walk(argument, $"{path}<{argument.Name}>");
+            }
+
+            if (type.Assembly == typeof(AuditSiteSpec).Assembly)
+            {
+                foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
+                {
+                    Walk(field.FieldType, $"{path}.{field.Name}");
+                }
+            }
+        }
+
+        Walk(typeof(AuditSiteSpec), nameof(AuditSiteSpec));
+
+        Assert.Contains(typeof(CaptureSpec), seen);
         Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void Editing_a_bound_type_property_reaches_the_model()
+    {
+        var compilation = GeneratorHarness.Compile([("/src/Handlers.cs", Handlers)]);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single();
+
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Handlers.Replace("AuditMetadata(\"role\")", "AuditMetadata(\"team_role\")", StringComparison.Ordinal), (CSharpParseOptions)tree.Options, tree.FilePath));
+        driver = driver.RunGenerators(edited);
+
+        var reasons = driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.AuditedSites]
+            .SelectMany(step => step.Outputs).Select(output => output.Reason);
+        Assert.Equal([IncrementalStepRunReason.Modified], reasons);
     }
 
     private static void AssertSteps(GeneratorDriver driver, params IncrementalStepRunReason[] allowed)

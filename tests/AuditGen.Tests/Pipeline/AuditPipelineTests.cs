@@ -130,7 +130,7 @@ public class AuditPipelineTests
     public async Task Pipeline_reports_its_stages_as_metrics()
     {
         using var host = BuildHost(new CapturingLoggerProvider(), builder => builder.AddLoggingSink());
-        using var collector = new MetricCollector();
+        using var collector = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
 

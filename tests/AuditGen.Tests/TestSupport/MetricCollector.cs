@@ -4,18 +4,21 @@ using AuditGen.Pipeline;
 
 namespace AuditGen.Tests.TestSupport;
 
-/// <summary>Listens to AuditGen's meter and adds up what each counter reported.</summary>
+/// <summary>
+/// Listens to AuditGen's meter of one host (meters from <see cref="IMeterFactory"/> carry it as their scope,
+/// so hosts of tests running in parallel are not counted) and adds up what each counter reported.
+/// </summary>
 internal sealed class MetricCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _totals = new();
     private readonly ConcurrentDictionary<string, bool> _observed = new();
 
-    public MetricCollector()
+    public MetricCollector(IMeterFactory scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == AuditGenMetrics.MeterName)
+            if (instrument.Meter.Name == AuditGenMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
