@@ -13,10 +13,12 @@ public sealed class TestApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _databasePath;
 
-    private TestApiProcess(Process process, Uri baseAddress)
+    private TestApiProcess(Process process, Uri baseAddress, string databasePath)
     {
         _process = process;
+        _databasePath = databasePath;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress };
         ClientViaTrustedProxy = new HttpClient(BoundTo(IPAddress.Parse("127.0.0.2"))) { BaseAddress = baseAddress };
@@ -52,8 +54,10 @@ public sealed class TestApiProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["AuditGen__Http__IgnoredStatusCodes__0"] = "404";
         start.Environment["AuditGen__Http__OrganizationHeader"] = "X-Tenant-Id";
+        var databasePath = Path.Combine(Path.GetTempPath(), $"auditgen-testapi-{Guid.NewGuid():N}.db");
+        start.Environment["AuditGen__Sqlite__Path"] = databasePath;
 
-        var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"), databasePath);
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         app._process.BeginOutputReadLine();
@@ -95,6 +99,10 @@ public sealed class TestApiProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 
     private void Append(string? line)

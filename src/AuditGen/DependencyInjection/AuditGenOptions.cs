@@ -30,6 +30,9 @@ public sealed class AuditGenOptions
     /// <summary>How often delivery looks for new entries written by other processes (default 1 s).</summary>
     public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The embedded SQLite store, the default (<c>AuditGen:Sqlite</c>).</summary>
+    public Stores.Sqlite.SqliteAuditStoreOptions Sqlite { get; set; } = new();
+
     /// <summary>How audited HTTP requests become events (<c>AuditGen:Http</c>).</summary>
     public AuditHttpOptions Http { get; set; } = new();
 }

@@ -16,6 +16,16 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay, failures);
         Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval, failures);
         InRange("Http:" + nameof(options.Http.MaxUserAgentLength), options.Http.MaxUserAgentLength, 16, 8_192, failures);
+        if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
+        {
+            failures.Add($"{Key("Sqlite:Path")} must name the audit database file.");
+        }
+
+        if (options.Sqlite.ChainKey is { } chainKey && !IsKey(chainKey))
+        {
+            failures.Add($"{Key("Sqlite:ChainKey")} must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
+        }
+
         if (!Enum.IsDefined(options.OversizedStringValues))
         {
             failures.Add($"{Key(nameof(options.OversizedStringValues))} must be Truncate or Reject (was {(int)options.OversizedStringValues}).");
@@ -38,6 +48,12 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be a positive time span such as 00:00:05 (was {value})."));
         }
+    }
+
+    private static bool IsKey(string base64)
+    {
+        var buffer = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
     }
 
     private static string Key(string property) => $"{AuditGenOptions.SectionName}:{property}";

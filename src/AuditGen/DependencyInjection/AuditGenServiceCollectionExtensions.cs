@@ -4,6 +4,7 @@ using AuditGen.DependencyInjection;
 using AuditGen.Pipeline;
 using AuditGen.Sinks.Logging;
 using AuditGen.Stores.InMemory;
+using AuditGen.Stores.Sqlite;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,7 +41,8 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton(provider => new AuditGenMetrics(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<AuditEventQueue>()));
         services.TryAddSingleton<AuditAppendSignal>();
         services.TryAddSingleton<IAuditEventWriter, QueuedAuditEventWriter>();
-        services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
+        services.TryAddSingleton<IAuditLog>(CreateSqliteStore);
+        services.TryAddSingleton<IAuditStore>(provider => provider.GetRequiredService<IAuditLog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditStoreWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDeliveryWorker>());
 
@@ -56,11 +58,32 @@ public static class AuditGenServiceCollectionExtensions
         return new AuditGenBuilder(services);
     }
 
+    /// <summary>
+    /// Keeps events in process memory instead of the embedded SQLite file: for trying AuditGen out and for
+    /// tests. Nothing survives a restart, so this is not an audit log for production.
+    /// </summary>
+    public static IAuditGenBuilder UseInMemoryStore(this IAuditGenBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.RemoveAll<IAuditLog>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuditStore, InMemoryAuditStore>());
+        return builder;
+    }
+
     /// <summary>Adds a sink that writes every event as a line of WorkOS JSON to the log category <c>AuditGen.Events</c>.</summary>
     public static IAuditGenBuilder AddLoggingSink(this IAuditGenBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggingAuditSink>());
         return builder;
+    }
+
+    private static SqliteAuditStore CreateSqliteStore(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.Sqlite;
+        var contentRoot = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+        var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(contentRoot, options.Path);
+        var key = options.ChainKey is null ? null : Convert.FromBase64String(options.ChainKey);
+        return new SqliteAuditStore(path, key, provider.GetRequiredService<TimeProvider>());
     }
 }

@@ -69,7 +69,7 @@ public sealed class UngeneratedSiteTests
         {
             options.Http.DefaultOrganizationId = "org_test";
             http(options.Http);
-        });
+        }).UseInMemoryStore();
 
         var app = builder.Build();
         app.MapGet("/ok", [Audited("ok.viewed")] () => "fine");

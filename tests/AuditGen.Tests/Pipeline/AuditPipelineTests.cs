@@ -154,7 +154,7 @@ public class AuditPipelineTests
         {
             options.DeliveryRetryDelay = TimeSpan.FromMilliseconds(20);
             options.QueueCapacity = 20_000;
-        });
+        }).UseInMemoryStore();
         configure(auditGen);
         return builder.Build();
     }

@@ -1,0 +1,16 @@
+using AuditGen.Stores.Chain;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>A store that can also be read, verified and trimmed: what export, the viewer and the CLI use.</summary>
+public interface IAuditLog : IAuditStore
+{
+    /// <summary>Streams the records <paramref name="query"/> selects, without holding them all in memory.</summary>
+    IAsyncEnumerable<StoredAuditEntry> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Recomputes the hash chain and reports the first record where it breaks.</summary>
+    Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes records stored before <paramref name="cutoff"/>, leaving a checkpoint the remaining chain verifies from.</summary>
+    Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using AuditGen.Events;
+using AuditGen.Pipeline;
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Stores.Sqlite;
+
+/// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the indexed columns, and rows back into entries.</summary>
+internal static class SqliteQueries
+{
+    public static SqliteCommand Select(SqliteConnection connection, AuditQuery query)
+    {
+        var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT sequence, event_id, organization_id, action, occurred_at, event_json, adjustments, rejection FROM audit_events WHERE 1 = 1");
+        if (query.OrganizationId is not null)
+        {
+            sql.Append(" AND organization_id = $organization");
+            command.Parameters.AddWithValue("$organization", query.OrganizationId);
+        }
+
+        if (query.RangeStart is { } start)
+        {
+            sql.Append(" AND occurred_at >= $start");
+            command.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
+        }
+
+        if (query.RangeEnd is { } end)
+        {
+            sql.Append(" AND occurred_at < $end");
+            command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        }
+
+        AnyOf(command, sql, "action", "$action", query.Actions);
+        AnyOf(command, sql, "actor_name", "$actor_name", query.ActorNames);
+        AnyOf(command, sql, "actor_id", "$actor_id", query.ActorIds);
+        if (query.TargetTypes.Count > 0)
+        {
+            sql.Append(" AND EXISTS (SELECT 1 FROM audit_event_targets t WHERE t.sequence = audit_events.sequence AND ");
+            AnyOf(command, sql, "t.type", "$target", query.TargetTypes, leading: "");
+            sql.Append(')');
+        }
+
+        if (query.AfterSequence is { } after)
+        {
+            sql.Append(query.NewestFirst ? " AND sequence < $after" : " AND sequence > $after");
+            command.Parameters.AddWithValue("$after", after);
+        }
+
+        sql.Append(query.NewestFirst ? " ORDER BY sequence DESC" : " ORDER BY sequence");
+        if (query.Limit is { } limit)
+        {
+            sql.Append(" LIMIT $limit");
+            command.Parameters.AddWithValue("$limit", limit);
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    public static StoredAuditEntry Read(SqliteDataReader reader)
+    {
+        var adjustments = reader.GetString(6);
+        return new StoredAuditEntry(
+            reader.GetInt64(0),
+            AuditEventId.FromGuid(Guid.Parse(reader.GetString(1))),
+            reader.GetString(2),
+            reader.GetString(3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+            (byte[])reader[5],
+            adjustments.Length == 0 ? [] : adjustments.Split('\n'),
+            reader.IsDBNull(7) ? null : reader.GetString(7));
+    }
+
+    private static void AnyOf(SqliteCommand command, StringBuilder sql, string column, string prefix, IReadOnlyList<string> values, string leading = " AND ")
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        sql.Append(leading).Append(column).Append(" IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            var name = $"{prefix}{i}";
+            sql.Append(i == 0 ? "" : ", ").Append(name);
+            command.Parameters.AddWithValue(name, values[i]);
+        }
+
+        sql.Append(')');
+    }
+}

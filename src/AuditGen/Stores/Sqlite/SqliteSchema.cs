@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Stores.Sqlite;
+
+/// <summary>
+/// The database's versioned schema. <c>PRAGMA application_id</c> marks the file as AuditGen's and
+/// <c>PRAGMA user_version</c> holds the schema version; migrations run once, in one transaction,
+/// even when several processes open the file together.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>"AUDG".</summary>
+    public const long ApplicationId = 0x41554447;
+
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE audit_events (
+            sequence        INTEGER PRIMARY KEY,
+            event_id        TEXT    NOT NULL UNIQUE,
+            organization_id TEXT    NOT NULL,
+            action          TEXT    NOT NULL,
+            occurred_at     INTEGER NOT NULL,
+            actor_id        TEXT    NOT NULL,
+            actor_name      TEXT,
+            event_json      BLOB    NOT NULL,
+            adjustments     TEXT    NOT NULL,
+            rejection       TEXT,
+            stored_at       INTEGER NOT NULL,
+            hash            BLOB    NOT NULL
+        );
+        CREATE INDEX ix_audit_events_organization_time ON audit_events (organization_id, occurred_at);
+        CREATE INDEX ix_audit_events_action ON audit_events (action);
+        CREATE INDEX ix_audit_events_actor_id ON audit_events (actor_id);
+        CREATE INDEX ix_audit_events_stored_at ON audit_events (stored_at);
+        CREATE TABLE audit_event_targets (
+            type     TEXT    NOT NULL,
+            sequence INTEGER NOT NULL,
+            PRIMARY KEY (type, sequence)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_head (
+            id        INTEGER PRIMARY KEY CHECK (id = 1),
+            sequence  INTEGER NOT NULL,
+            hash      BLOB    NOT NULL,
+            signature BLOB
+        );
+        CREATE TABLE audit_checkpoints (
+            id               INTEGER PRIMARY KEY,
+            through_sequence INTEGER NOT NULL,
+            through_hash     BLOB    NOT NULL,
+            purged_count     INTEGER NOT NULL,
+            created_at       INTEGER NOT NULL,
+            signature        BLOB
+        );
+        CREATE TABLE audit_sink_cursors (
+            sink     TEXT    PRIMARY KEY,
+            sequence INTEGER NOT NULL
+        );
+        CREATE TABLE audit_dead_letters (
+            id               INTEGER PRIMARY KEY,
+            sink             TEXT    NOT NULL,
+            sequence         INTEGER NOT NULL,
+            reason           TEXT    NOT NULL,
+            dead_lettered_at INTEGER NOT NULL
+        );
+        """,
+    ];
+
+    public static int LatestVersion => s_migrations.Length;
+
+    /// <summary>Checks the file is AuditGen's (or empty) and brings its schema up to date.</summary>
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var applicationId = Scalar(connection, transaction, "PRAGMA application_id");
+        var version = (int)Scalar(connection, transaction, "PRAGMA user_version");
+        if (version == 0 && applicationId == 0)
+        {
+            if (Scalar(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") > 0)
+            {
+                throw new AuditStoreException($"'{path}' is a SQLite database of another application, not an AuditGen audit log; point AuditGen:Sqlite:Path at a new file.");
+            }
+        }
+        else if (applicationId != ApplicationId)
+        {
+            throw new AuditStoreException($"'{path}' is a SQLite database of another application (application id {applicationId}), not an AuditGen audit log.");
+        }
+        else if (version > LatestVersion)
+        {
+            throw new AuditStoreException($"'{path}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}.");
+        }
+
+        for (var next = version; next < LatestVersion; next++)
+        {
+            Execute(connection, transaction, s_migrations[next]);
+        }
+
+        Execute(connection, transaction, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {LatestVersion};");
+        transaction.Commit();
+    }
+
+    private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
