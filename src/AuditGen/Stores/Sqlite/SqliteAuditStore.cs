@@ -205,8 +205,8 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                     return new AuditChainVerification(false, checkedCount, sequence, $"records {expectedSequence} to {sequence - 1} are missing", checkpointSequence);
                 }
 
-                var computed = AuditChain.Hash(sequence, previousHash, reader.GetString(1), reader.GetString(2), (byte[])reader[3], reader.GetString(4), reader.IsDBNull(5) ? "" : reader.GetString(5));
-                if (!CryptographicOperations.FixedTimeEquals(computed, (byte[])reader[6]))
+                var computed = AuditChain.Hash(sequence, previousHash, reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4), reader.IsDBNull(5) ? "" : reader.GetString(5));
+                if (!CryptographicOperations.FixedTimeEquals(computed, reader.GetFieldValue<byte[]>(6)))
                 {
                     return new AuditChainVerification(false, checkedCount, sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
                 }
@@ -348,7 +348,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         using var reader = command.ExecuteReader();
         if (reader.Read())
         {
-            return (reader.GetInt64(0), (byte[])reader[1]);
+            return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
         }
 
         return LatestCheckpoint(connection, transaction) is { } checkpoint ? (checkpoint.Sequence, checkpoint.Hash) : (0, AuditChain.Genesis.ToArray());
@@ -371,7 +371,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     {
         using var command = Command(connection, transaction, sql);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), (byte[])reader[1], reader.IsDBNull(2) ? null : (byte[])reader[2]) : null;
+        return reader.Read() ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2)) : null;
     }
 
     private static byte[] Checkpoint(long sequence, byte[] hash) => [.. Encoding.ASCII.GetBytes($"AuditGen.point.v1:{sequence}:"), .. hash];

@@ -66,7 +66,7 @@ internal static class SqliteQueries
             reader.GetString(2),
             reader.GetString(3),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-            (byte[])reader[5],
+            reader.GetFieldValue<byte[]>(5),
             adjustments.Length == 0 ? [] : adjustments.Split('\n'),
             reader.IsDBNull(7) ? null : reader.GetString(7));
     }

@@ -1,0 +1,324 @@
+using System.Text;
+using AuditGen.Pipeline;
+using AuditGen.Stores;
+using AuditGen.Stores.Chain;
+
+namespace AuditGen.Tests.Stores;
+
+public sealed class SqliteAuditStoreTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    [Fact]
+    public async Task Appended_entries_read_back_in_order_with_their_exact_JSON_and_survive_reopening()
+    {
+        var entries = StoreEntries.Entries(3);
+        using (var store = _database.Open())
+        {
+            await store.AppendAsync(entries, CancellationToken.None);
+        }
+
+        using var reopened = _database.Open();
+        await reopened.AppendAsync([StoreEntries.Entry()], CancellationToken.None);
+        var read = await reopened.ReadAfterAsync(0, 10, CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4], read.Select(e => e.Sequence));
+        Assert.Equal(entries.Select(e => e.Event.Id), read.Take(3).Select(e => e.EventId));
+        Assert.Equal(entries.Select(e => Encoding.UTF8.GetString(e.EventJson.Span)), read.Take(3).Select(e => Encoding.UTF8.GetString(e.EventJson.Span)));
+        Assert.True((await reopened.VerifyAsync(CancellationToken.None)).IsIntact);
+        Assert.Equal([2L, 3], (await reopened.ReadAfterAsync(1, 2, CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Sink_cursors_and_dead_letters_are_kept_per_sink_across_reopening()
+    {
+        using (var store = _database.Open())
+        {
+            await store.AppendAsync(StoreEntries.Entries(3), CancellationToken.None);
+            Assert.Equal(0, await store.GetSinkCursorAsync("workos", CancellationToken.None));
+            await store.SetSinkCursorAsync("workos", 2, CancellationToken.None);
+            await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 2, "400 Invalid Audit Log event.", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        }
+
+        using var reopened = _database.Open();
+        Assert.Equal(2, await reopened.GetSinkCursorAsync("workos", CancellationToken.None));
+        Assert.Equal(0, await reopened.GetSinkCursorAsync("splunk", CancellationToken.None));
+        var deadLetter = Assert.Single(await reopened.GetDeadLettersAsync("workos", CancellationToken.None));
+        Assert.Equal(new AuditDeadLetter("workos", 2, "400 Invalid Audit Log event.", DateTimeOffset.UnixEpoch), deadLetter);
+        Assert.Empty(await reopened.GetDeadLettersAsync("splunk", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_modified_record_is_reported_at_that_record()
+    {
+        using var store = await StoreWithAsync(10);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_events SET event_json = replace(event_json, 'team.renamed', 'team.deleted') WHERE sequence = 5");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(5, verification.FirstBrokenSequence);
+        Assert.Equal(4, verification.RecordsChecked);
+    }
+
+    [Fact]
+    public async Task A_deleted_record_is_reported_where_the_gap_is()
+    {
+        using var store = await StoreWithAsync(10);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DELETE FROM audit_events WHERE sequence = 5");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(6, verification.FirstBrokenSequence);
+        Assert.Equal("records 5 to 5 are missing", verification.Problem);
+    }
+
+    [Fact]
+    public async Task Two_swapped_records_are_reported_at_the_first_of_them()
+    {
+        using var store = await StoreWithAsync(10);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("""
+                UPDATE audit_events SET sequence = -3 WHERE sequence = 3;
+                UPDATE audit_events SET sequence = 3 WHERE sequence = 4;
+                UPDATE audit_events SET sequence = 4 WHERE sequence = -3;
+                """);
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(3, verification.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task An_inserted_record_is_reported_where_it_was_inserted()
+    {
+        using var store = await StoreWithAsync(10);
+        using (var tamper = _database.Tamper())
+        {
+            // Make room after record 5, then put a copy of record 2 there under a new id.
+            tamper.Execute("""
+                UPDATE audit_events SET sequence = sequence + 1000 WHERE sequence > 5;
+                UPDATE audit_events SET sequence = sequence - 999 WHERE sequence > 1000;
+                INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, event_json, adjustments, rejection, stored_at, hash)
+                SELECT 6, '019a0000-0000-7000-8000-000000000000', organization_id, action, occurred_at, actor_id, actor_name, event_json, adjustments, rejection, stored_at, hash FROM audit_events WHERE sequence = 2;
+                """);
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(6, verification.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task Records_cut_from_the_end_are_caught_by_the_chain_head()
+    {
+        using var store = await StoreWithAsync(10);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DELETE FROM audit_events WHERE sequence > 8");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(9, verification.FirstBrokenSequence);
+        Assert.Contains("removed from or added to the end", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_chain_key_even_a_fully_recomputed_chain_is_caught()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        using var store = await StoreWithAsync(5, key);
+        using (var tamper = _database.Tamper())
+        {
+            // The attacker edits record 5 and recomputes its hash and the head, but cannot sign without the key.
+            tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 5");
+            using var read = tamper.CreateCommand();
+            read.CommandText = "SELECT e.event_id, e.organization_id, e.event_json, e.adjustments, p.hash FROM audit_events e JOIN audit_events p ON p.sequence = 4 WHERE e.sequence = 5";
+            using var reader = read.ExecuteReader();
+            reader.Read();
+            var forged = AuditChain.Hash(5, reader.GetFieldValue<byte[]>(4), reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), "");
+            reader.Close();
+            using var write = tamper.CreateCommand();
+            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 5; UPDATE audit_head SET hash = $hash;";
+            write.Parameters.AddWithValue("$hash", forged);
+            write.ExecuteNonQuery();
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains("head's signature does not match", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_removes_old_records_leaves_a_signed_checkpoint_and_the_rest_still_verifies()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(key, clock);
+        await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
+        clock.Now = clock.Now.AddDays(100);
+        await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
+
+        var purge = await store.PurgeAsync(clock.Now.AddDays(-30), CancellationToken.None);
+        await store.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(new AuditPurgeResult(5, 5), purge);
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(5, verification.CheckpointSequence);
+        Assert.Equal(7, verification.RecordsChecked);
+        Assert.Equal([6L, 7, 8, 9, 10, 11, 12], (await store.ReadAfterAsync(0, 100, CancellationToken.None)).Select(e => e.Sequence));
+
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_checkpoints SET through_sequence = 4");
+        }
+
+        Assert.Contains("checkpoint's signature", (await store.VerifyAsync(CancellationToken.None)).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_never_removes_what_a_sink_has_not_delivered()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(clock: clock);
+        await store.AppendAsync(StoreEntries.Entries(10), CancellationToken.None);
+        await store.SetSinkCursorAsync("workos", 3, CancellationToken.None);
+
+        var purge = await store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None);
+
+        Assert.Equal(new AuditPurgeResult(3, 3), purge);
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+    }
+
+    [Fact]
+    public async Task Query_applies_WorkOS_export_filters_and_pages_newest_first()
+    {
+        var noon = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        using var store = _database.Open();
+        await store.AppendAsync(
+        [
+            StoreEntries.Entry(organization: "org_a", action: "team.renamed", actorId: "u1", actorName: "Ada", targetType: "team", occurredAt: noon.AddHours(-2)),
+            StoreEntries.Entry(organization: "org_a", action: "invoice.voided", actorId: "u2", actorName: "Grace", targetType: "invoice", occurredAt: noon),
+            StoreEntries.Entry(organization: "org_a", action: "team.renamed", actorId: "u2", actorName: "Grace", targetType: "team", occurredAt: noon.AddHours(2)),
+            StoreEntries.Entry(organization: "org_b", action: "team.renamed", actorId: "u1", actorName: "Ada", targetType: "team", occurredAt: noon),
+        ], CancellationToken.None);
+
+        async Task<long[]> Sequences(AuditQuery query) => await store.QueryAsync(query, CancellationToken.None).Select(e => e.Sequence).ToArrayAsync();
+
+        Assert.Equal(new long[] { 1L, 2, 3 }, await Sequences(new AuditQuery { OrganizationId = "org_a" }));
+        Assert.Equal(new long[] { 2L, 4 }, await Sequences(new AuditQuery { RangeStart = noon, RangeEnd = noon.AddHours(1) }));
+        Assert.Equal(new long[] { 2L }, await Sequences(new AuditQuery { Actions = ["invoice.voided"] }));
+        Assert.Equal(new long[] { 2L, 3 }, await Sequences(new AuditQuery { ActorNames = ["Grace"] }));
+        Assert.Equal(new long[] { 1L, 4 }, await Sequences(new AuditQuery { ActorIds = ["u1"] }));
+        Assert.Equal(new long[] { 2L }, await Sequences(new AuditQuery { TargetTypes = ["invoice"] }));
+        Assert.Equal(new long[] { 3L, 1 }, await Sequences(new AuditQuery { OrganizationId = "org_a", TargetTypes = ["team"], NewestFirst = true }));
+        Assert.Equal(new long[] { 2L, 1 }, await Sequences(new AuditQuery { NewestFirst = true, AfterSequence = 3, Limit = 2 }));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_writers_and_two_stores_on_one_file_make_one_gapless_verifiable_chain()
+    {
+        using var first = _database.Open();
+        using var second = _database.Open();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            var store = writer % 2 == 0 ? first : second;
+            for (var batch = 0; batch < 25; batch++)
+            {
+                await store.AppendAsync(StoreEntries.Entries(4), CancellationToken.None);
+            }
+        })));
+
+        var all = await first.ReadAfterAsync(0, 10_000, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 800).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(800, all.Select(e => e.EventId).Distinct().Count());
+        var verification = await second.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.IsIntact, verification.Problem);
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_gets_a_clear_error()
+    {
+        await File.WriteAllBytesAsync(_database.Path, Encoding.ASCII.GetBytes(new string('x', 8192)));
+        using var store = _database.Open();
+
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+
+        Assert.Contains("is corrupt or is not a SQLite database", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(_database.Path, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_applications_database_is_refused()
+    {
+        using (var other = _database.Tamper())
+        {
+            other.Execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)");
+        }
+
+        using var store = _database.Open();
+
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+
+        Assert.Contains("is a SQLite database of another application", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_AuditGen_is_refused()
+    {
+        using (var store = _database.Open())
+        {
+            await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+        }
+
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("PRAGMA user_version = 99");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var newer = _database.Open();
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await newer.ReadAfterAsync(0, 1, CancellationToken.None));
+
+        Assert.Contains("written by a newer AuditGen", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_directory_that_cannot_be_created_gets_a_clear_error()
+    {
+        var blocker = Path.Combine(_database.Directory, "not-a-directory");
+        await File.WriteAllTextAsync(blocker, "a file where the directory should be");
+        using var store = new AuditGen.Stores.Sqlite.SqliteAuditStore(Path.Combine(blocker, "audit.db"), null, TimeProvider.System);
+
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+
+        Assert.Contains("Cannot create the directory of the audit database", exception.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private async Task<AuditGen.Stores.Sqlite.SqliteAuditStore> StoreWithAsync(int count, byte[]? key = null)
+    {
+        var store = _database.Open(key);
+        foreach (var entry in StoreEntries.Entries(count))
+        {
+            await store.AppendAsync([entry], CancellationToken.None);
+        }
+
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+        return store;
+    }
+}

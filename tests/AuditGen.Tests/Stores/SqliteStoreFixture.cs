@@ -1,0 +1,67 @@
+using AuditGen.Events;
+using AuditGen.Events.Validation;
+using AuditGen.Pipeline;
+using AuditGen.Stores.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Tests.Stores;
+
+/// <summary>A fresh directory for one test's database files, removed afterwards.</summary>
+internal sealed class TempDatabase : IDisposable
+{
+    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("auditgen-sqlite-").FullName;
+
+    public string Path => System.IO.Path.Combine(_directory, "audit.db");
+
+    public string Directory => _directory;
+
+    public SqliteAuditStore Open(byte[]? chainKey = null, TimeProvider? clock = null) => new(Path, chainKey, clock ?? TimeProvider.System);
+
+    /// <summary>A direct connection, as someone tampering with the file would use.</summary>
+    public SqliteConnection Tamper()
+    {
+        var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(_directory, recursive: true);
+    }
+}
+
+internal static class StoreEntries
+{
+    private static readonly AuditEventPreparer s_preparer = new(OversizedStringValueHandling.Truncate);
+
+    public static AuditEntry Entry(string organization = "org_1", string action = "team.renamed", string actorId = "user_1", string? actorName = "Ada", string targetType = "team", DateTimeOffset? occurredAt = null) =>
+        s_preparer.Prepare(new AuditEvent
+        {
+            OrganizationId = organization,
+            Action = action,
+            OccurredAt = occurredAt ?? new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero),
+            Actor = new AuditActor { Type = "user", Id = actorId, Name = actorName },
+            Targets = [new AuditTarget { Type = targetType, Id = "t_1" }],
+            Context = new AuditContext { Location = "127.0.0.1" },
+            Metadata = new AuditMetadata { ["note"] = "x" },
+        });
+
+    public static AuditEntry[] Entries(int count) => Enumerable.Range(0, count).Select(_ => Entry()).ToArray();
+
+    public static void Execute(this SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing is not served here).</summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
