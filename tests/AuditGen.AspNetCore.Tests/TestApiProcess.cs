@@ -14,11 +14,13 @@ public sealed class TestApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _databasePath;
+    private readonly bool _ownsDatabase;
 
-    private TestApiProcess(Process process, Uri baseAddress, string databasePath)
+    private TestApiProcess(Process process, Uri baseAddress, string databasePath, bool ownsDatabase)
     {
         _process = process;
         _databasePath = databasePath;
+        _ownsDatabase = ownsDatabase;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress };
         ClientViaTrustedProxy = new HttpClient(BoundTo(IPAddress.Parse("127.0.0.2"))) { BaseAddress = baseAddress };
@@ -42,7 +44,8 @@ public sealed class TestApiProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<TestApiProcess> StartAsync(string metadataKey)
+    /// <summary>Starts the app; with <paramref name="databasePath"/> the caller owns the database (to restart on it).</summary>
+    public static async Task<TestApiProcess> StartAsync(string metadataKey, IReadOnlyDictionary<string, string>? environment = null, string? databasePath = null)
     {
         var path = typeof(TestApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == metadataKey).Value!;
         var port = FreePort();
@@ -54,10 +57,15 @@ public sealed class TestApiProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["AuditGen__Http__IgnoredStatusCodes__0"] = "404";
         start.Environment["AuditGen__Http__OrganizationHeader"] = "X-Tenant-Id";
-        var databasePath = Path.Combine(Path.GetTempPath(), $"auditgen-testapi-{Guid.NewGuid():N}.db");
+        var ownsDatabase = databasePath is null;
+        databasePath ??= Path.Combine(Path.GetTempPath(), $"auditgen-testapi-{Guid.NewGuid():N}.db");
         start.Environment["AuditGen__Sqlite__Path"] = databasePath;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
-        var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"), databasePath);
+        var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"), databasePath, ownsDatabase);
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         app._process.BeginOutputReadLine();
@@ -99,10 +107,20 @@ public sealed class TestApiProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        if (_ownsDatabase)
         {
-            File.Delete(file);
+            foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+            {
+                File.Delete(file);
+            }
         }
+    }
+
+    /// <summary>Kills the process with SIGKILL: no shutdown, no drain, as a crash or an OOM kill would.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     private void Append(string? line)

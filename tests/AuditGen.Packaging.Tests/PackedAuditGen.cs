@@ -26,6 +26,7 @@ public sealed class PackedAuditGen : IAsyncLifetime
               <packageSources>
                 <clear />
                 <add key="auditgen" value="{Feed}" />
+                <add key="restored" value="{GlobalPackagesFolder}" />
               </packageSources>
             </configuration>
             """);
@@ -47,6 +48,15 @@ public sealed class PackedAuditGen : IAsyncLifetime
             """);
         return directory;
     }
+
+    /// <summary>
+    /// The packages the solution's own restore already fetched (Microsoft.Data.Sqlite and its native
+    /// bundle): a second, offline source, so the consumer restores without the network.
+    /// </summary>
+    private static string GlobalPackagesFolder =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     public Task DisposeAsync()
     {

@@ -5,9 +5,10 @@ namespace AuditGen.AspNetCore;
 
 /// <summary>
 /// Added to audited minimal-API endpoints only. It reads the declared sources from the bound
-/// arguments before the handler runs and from the result after it returns.
+/// arguments before the handler runs and from the result after it returns; in strict mode it commits
+/// the event before the result is written.
 /// </summary>
-internal sealed class AuditEndpointFilter(AuditSite site) : IEndpointFilter
+internal sealed class AuditEndpointFilter(AuditSite site, AuditedAttribute attribute, AuditRequestRecorder recorder) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -35,6 +36,13 @@ internal sealed class AuditEndpointFilter(AuditSite site) : IEndpointFilter
         }
 
         AuditRequestRecorder.Capture(site, draft, static (site, draft, value) => site.CaptureFromResult("", value, draft), AuditResults.Unwrap(result));
+
+        // Strict mode: the result is not written yet, so the event can be committed first, or the request refused.
+        if (recorder.IsStrict(attribute) && !await recorder.CommitBeforeResponseAsync(context.HttpContext, site, AuditResults.StatusCode(result, context.HttpContext)))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit log could not record this action.");
+        }
+
         return result;
     }
 }

@@ -41,6 +41,9 @@ public sealed class AuditEventDraft
     /// <summary>What could not be read from a declared source; logged when the event is recorded.</summary>
     internal IReadOnlyList<string> CaptureFailures => _captureFailures ?? (IReadOnlyList<string>)[];
 
+    /// <summary>Whether the event was already handed to the pipeline (strict mode does it before the response).</summary>
+    internal bool Recorded { get; set; }
+
     /// <summary><c>challenged</c> or <c>forbidden</c> when authorization refused the request, whatever status that produced.</summary>
     internal string? AuthorizationFailure { get; set; }
 

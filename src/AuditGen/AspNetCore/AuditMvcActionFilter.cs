@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using AuditGen.Catalog;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -10,7 +11,7 @@ namespace AuditGen.AspNetCore;
 /// The MVC counterpart of <see cref="AuditEndpointFilter"/>, registered as a global action filter:
 /// reads the declared sources from the action's arguments and result.
 /// </summary>
-internal sealed class AuditMvcActionFilter : IAsyncActionFilter
+internal sealed class AuditMvcActionFilter(AuditRequestRecorder recorder) : IAsyncActionFilter
 {
     private static object? Unwrap(IActionResult? result) => result is ObjectResult objectResult ? objectResult.Value : AuditResults.Unwrap(result);
 
@@ -37,5 +38,17 @@ internal sealed class AuditMvcActionFilter : IAsyncActionFilter
         }
 
         AuditRequestRecorder.Capture(site, draft, (site, draft, result) => site.CaptureFromResult(actionMethod, Unwrap(result), draft), executed.Result);
+
+        if (executed.Exception is null && recorder.IsStrict(metadata!.GetMetadata<AuditedAttribute>()))
+        {
+            var statusCode = (executed.Result as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK;
+            if (!await recorder.CommitBeforeResponseAsync(context.HttpContext, site, statusCode))
+            {
+                executed.Result = new ObjectResult(new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The audit log could not record this action." })
+                {
+                    StatusCode = StatusCodes.Status503ServiceUnavailable,
+                };
+            }
+        }
     }
 }

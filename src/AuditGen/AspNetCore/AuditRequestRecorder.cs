@@ -49,6 +49,11 @@ internal sealed partial class AuditRequestRecorder(
             }
 
             var draft = httpContext.GetAuditEventDraft();
+            if (draft.Recorded)
+            {
+                return;
+            }
+
             var statusCode = exception is null ? httpContext.Response.StatusCode : StatusCodes.Status500InternalServerError;
 
             // A challenge or forbid can answer 302 (cookie sign-in redirects): the status alone would call it a success.
@@ -69,6 +74,43 @@ internal sealed partial class AuditRequestRecorder(
         catch (Exception failure)
         {
             LogRecordFailed(failure, httpContext.Request.Path);
+        }
+    }
+
+    /// <summary>Whether the endpoint's events are stored before its response (strict mode).</summary>
+    public bool IsStrict(AuditedAttribute? attribute) =>
+        (attribute?.Delivery is { } delivery && delivery != AuditDeliveryMode.Default ? delivery : options.Value.DeliveryMode) == AuditDeliveryMode.BeforeResponse;
+
+    /// <summary>
+    /// Strict mode: records the event now, from the handler's result, and waits until the store has
+    /// committed it. <see langword="false"/> when it could not be committed in time: the caller answers 503.
+    /// </summary>
+    public async ValueTask<bool> CommitBeforeResponseAsync(HttpContext httpContext, AuditSite site, int statusCode)
+    {
+        var draft = httpContext.GetAuditEventDraft();
+        draft.Recorded = true;
+        AuditEvent auditEvent;
+        try
+        {
+            auditEvent = BuildEvent(httpContext, httpContext.GetEndpoint(), site, draft, statusCode, statusCode < 400, exception: null);
+        }
+        catch (Exception exception)
+        {
+            LogRecordFailed(exception, httpContext.Request.Path);
+            return false;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+            timeout.CancelAfter(options.Value.StrictCommitTimeout);
+            await writer.WriteCommittedAsync(auditEvent, timeout.Token);
+            return true;
+        }
+        catch (Exception exception) when (exception is AuditCommitException or OperationCanceledException or AuditPipelineClosedException)
+        {
+            LogStrictCommitFailed(exception, auditEvent.Id, site.Action);
+            return false;
         }
     }
 
@@ -161,6 +203,9 @@ internal sealed partial class AuditRequestRecorder(
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Could not record the audit event of request {Path}; the request itself is unaffected.")]
     private partial void LogRecordFailed(Exception exception, PathString path);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be committed before the response; the request is refused with 503 (fail-closed). The event stays queued and is retried.")]
+    private partial void LogStrictCommitFailed(Exception exception, AuditEventId eventId, string action);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Audit action {Action}: a declared source could not be read and was left out: {Failure}")]
     private partial void LogCaptureFailed(string action, string failure);

@@ -23,4 +23,15 @@ internal static class AuditResults
 
         return result;
     }
+
+    /// <summary>The status a handler's result will answer with, before it is written: what strict mode records.</summary>
+    public static int StatusCode(object? result, HttpContext httpContext)
+    {
+        for (var depth = 0; depth < 4 && result is INestedHttpResult nested; depth++)
+        {
+            result = nested.Result;
+        }
+
+        return result is IStatusCodeHttpResult { StatusCode: { } statusCode } ? statusCode : httpContext.Response.StatusCode;
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using System.Reflection;
 using AuditGen.Catalog;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 
 namespace AuditGen.AspNetCore;
@@ -52,9 +53,10 @@ internal sealed class AuditingEndpointDataSource(EndpointDataSource inner, IServ
             && handler.GetCustomAttribute<AuditedAttribute>() is { } attribute
             && AuditCatalog.Find(attribute, handler.Module) is { } site)
         {
+            var recorder = builder.ApplicationServices.GetRequiredService<AuditRequestRecorder>();
             builder.FilterFactories.Insert(0, (_, next) =>
             {
-                var filter = new AuditEndpointFilter(site);
+                var filter = new AuditEndpointFilter(site, attribute, recorder);
                 return invocation => filter.InvokeAsync(invocation, next);
             });
         }

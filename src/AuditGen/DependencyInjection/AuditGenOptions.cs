@@ -1,5 +1,6 @@
 using AuditGen.AspNetCore;
 using AuditGen.Events.Validation;
+using AuditGen.Pipeline;
 
 namespace AuditGen.DependencyInjection;
 
@@ -8,6 +9,12 @@ public sealed class AuditGenOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AuditGen";
+
+    /// <summary>When audited requests' events are stored, unless an action says otherwise (default: after the response).</summary>
+    public AuditDeliveryMode DeliveryMode { get; set; } = AuditDeliveryMode.AfterResponse;
+
+    /// <summary>How long a strict (before-response) request waits for its commit before answering 503 (default 5 s).</summary>
+    public TimeSpan StrictCommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Events held in memory between the request path and the store (1 to 1,000,000; default 10,000).</summary>
     public int QueueCapacity { get; set; } = 10_000;

@@ -15,6 +15,11 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         Positive(nameof(options.StoreRetryDelay), options.StoreRetryDelay, failures);
         Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay, failures);
         Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval, failures);
+        Positive(nameof(options.StrictCommitTimeout), options.StrictCommitTimeout, failures);
+        if (options.DeliveryMode is not (Pipeline.AuditDeliveryMode.AfterResponse or Pipeline.AuditDeliveryMode.BeforeResponse))
+        {
+            failures.Add($"{Key(nameof(options.DeliveryMode))} must be AfterResponse or BeforeResponse (was {options.DeliveryMode}).");
+        }
         InRange("Http:" + nameof(options.Http.MaxUserAgentLength), options.Http.MaxUserAgentLength, 16, 8_192, failures);
         if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {

@@ -3,19 +3,22 @@ using AuditGen.Events;
 
 namespace AuditGen.Pipeline;
 
+/// <summary>An event waiting to be stored, and for strict mode, whoever waits for its commit.</summary>
+internal readonly record struct QueuedAuditEvent(AuditEvent Event, TaskCompletionSource? Committed);
+
 /// <summary>The bounded in-memory queue between the request path and the store writer.</summary>
 internal sealed class AuditEventQueue(int capacity)
 {
-    private readonly Channel<AuditEvent> _channel = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(capacity)
+    private readonly Channel<QueuedAuditEvent> _channel = Channel.CreateBounded<QueuedAuditEvent>(new BoundedChannelOptions(capacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
         SingleWriter = false,
     });
 
-    public ChannelReader<AuditEvent> Reader => _channel.Reader;
+    public ChannelReader<QueuedAuditEvent> Reader => _channel.Reader;
 
-    public ChannelWriter<AuditEvent> Writer => _channel.Writer;
+    public ChannelWriter<QueuedAuditEvent> Writer => _channel.Writer;
 
     public int Count => _channel.Reader.Count;
 

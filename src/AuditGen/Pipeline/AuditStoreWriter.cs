@@ -51,24 +51,34 @@ internal sealed partial class AuditStoreWriter(
     {
         var batchSize = options.Value.StoreBatchSize;
         var batch = new List<AuditEntry>(batchSize);
+        var waiting = new List<TaskCompletionSource>();
         try
         {
             while (await queue.Reader.WaitToReadAsync(abort))
             {
-                while (batch.Count < batchSize && queue.Reader.TryRead(out var auditEvent))
+                while (batch.Count < batchSize && queue.Reader.TryRead(out var item))
                 {
-                    if (TryPrepare(auditEvent) is { } entry)
+                    if (TryPrepare(item.Event) is { } entry)
                     {
                         batch.Add(entry);
+                        if (item.Committed is not null)
+                        {
+                            waiting.Add(item.Committed);
+                        }
+                    }
+                    else
+                    {
+                        item.Committed?.TrySetException(new AuditCommitException("The audit event could not be prepared for storage."));
                     }
                 }
 
                 if (batch.Count > 0)
                 {
-                    await AppendUntilCommittedAsync(batch, abort);
+                    await AppendUntilCommittedAsync(batch, waiting, abort);
                 }
 
                 batch.Clear();
+                waiting.Clear();
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -100,7 +110,11 @@ internal sealed partial class AuditStoreWriter(
         return entry;
     }
 
-    private async Task AppendUntilCommittedAsync(List<AuditEntry> batch, CancellationToken abort)
+    /// <summary>
+    /// Commits the batch, retrying until the store takes it. Strict-mode requests waiting on it are told
+    /// at the first failure (they answer 503 rather than wait), and their events are still retried.
+    /// </summary>
+    private async Task AppendUntilCommittedAsync(List<AuditEntry> batch, List<TaskCompletionSource> waiting, CancellationToken abort)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -112,10 +126,20 @@ internal sealed partial class AuditStoreWriter(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 metrics.StoreFailed();
+                foreach (var request in waiting)
+                {
+                    request.TrySetException(new AuditCommitException("The audit store could not commit the event.", exception));
+                }
+
                 var delay = options.Value.StoreRetryDelay;
                 LogStoreFailed(exception, batch.Count, attempt, delay);
                 await Task.Delay(delay, timeProvider, abort);
             }
+        }
+
+        foreach (var request in waiting)
+        {
+            request.TrySetResult();
         }
 
         metrics.EventsStored(batch.Count, batch.Count(static e => e.Rejection is not null), batch.Count(static e => e.Adjustments.Count > 0));

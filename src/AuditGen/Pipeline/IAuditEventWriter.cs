@@ -15,4 +15,11 @@ public interface IAuditEventWriter
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for room.</exception>
     /// <exception cref="AuditPipelineClosedException">The application is shutting down and the queue no longer accepts events.</exception>
     ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Queues <paramref name="auditEvent"/> and completes only once the store has durably committed it
+    /// (strict mode). Events written together share one transaction (group commit).
+    /// </summary>
+    /// <exception cref="AuditCommitException">The store refused the batch; the event stays queued and is retried.</exception>
+    ValueTask WriteCommittedAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
 }

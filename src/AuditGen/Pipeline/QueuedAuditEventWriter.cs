@@ -9,21 +9,40 @@ internal sealed class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetr
     public ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        if (queue.Writer.TryWrite(auditEvent))
+        var item = new QueuedAuditEvent(auditEvent, null);
+        if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
             return ValueTask.CompletedTask;
         }
 
-        return WaitForRoomAsync(auditEvent, cancellationToken);
+        return WaitForRoomAsync(item, cancellationToken);
     }
 
-    private async ValueTask WaitForRoomAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public async ValueTask WriteCommittedAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var item = new QueuedAuditEvent(auditEvent, committed);
+        if (queue.Writer.TryWrite(item))
+        {
+            metrics.EventCreated(auditEvent.Action);
+        }
+        else
+        {
+            await WaitForRoomAsync(item, cancellationToken);
+        }
+
+        await committed.Task.WaitAsync(cancellationToken);
+    }
+
+    private async ValueTask WaitForRoomAsync(QueuedAuditEvent item, CancellationToken cancellationToken)
+    {
+        var auditEvent = item.Event;
         metrics.QueueFull();
         try
         {
-            await queue.Writer.WriteAsync(auditEvent, cancellationToken);
+            await queue.Writer.WriteAsync(item, cancellationToken);
         }
         catch (ChannelClosedException exception)
         {

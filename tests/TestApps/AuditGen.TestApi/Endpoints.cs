@@ -61,3 +61,5 @@ public sealed class ProjectsGroupFilter : IEndpointFilter
 public sealed record TeamCreated(string Id);
 
 public sealed record BuildMode(string Mode, bool RequestDelegateGenerated);
+
+public sealed record NoteSaved(string NoteId);

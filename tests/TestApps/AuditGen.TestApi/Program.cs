@@ -13,7 +13,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.Services.AddAuditGen();
+var auditGen = builder.Services.AddAuditGen();
+if (builder.Configuration["TestSink:Path"] is { Length: > 0 } deliveredPath)
+{
+    auditGen.Services.AddSingleton<IAuditSink>(new FileRecordingSink(deliveredPath));
+}
+
 builder.Services.AddSingleton<IAuditActorResolver, ServiceAccountActorResolver>();
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null)
@@ -98,7 +103,11 @@ app.MapPost("/teams", [Audited("team.created")][return: AuditTarget("team")] (Cr
 // The same action's builder used outside HTTP, by a background job.
 app.MapPost("/_test/background/{teamId}", (string teamId, IAuditEventWriter writer) => Task.Run(() => MemberImportJob.ImportAsync(writer, teamId)));
 
+// Strict mode: the response waits for the commit, and is refused (503) if the store cannot commit.
+app.MapPut("/strict/notes/{noteId}", [Audited("note.saved", Delivery = AuditDeliveryMode.BeforeResponse)] ([AuditTarget("note")] string noteId) => TypedResults.Ok(new NoteSaved(noteId)));
+
 // Not audited: the test's window into the store and the build mode.
+app.MapGet("/_test/verify", async (IAuditLog log) => await log.VerifyAsync(CancellationToken.None));
 app.MapGet("/_test/events", (IAuditLog log) => log.QueryAsync(new AuditQuery(), CancellationToken.None).Select(TestEvents.ToJson));
 app.MapGet("/_test/mode", () => new BuildMode(TestEvents.Mode, TestEvents.RequestDelegateGeneratorRan));
 app.MapControllers();

@@ -36,6 +36,24 @@ public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSche
     }
 }
 
+/// <summary>A sink that appends each delivered event id to a file, so a test can see delivery resume after a crash.</summary>
+public sealed class FileRecordingSink(string path) : IAuditSink
+{
+    private readonly Lock _lock = new();
+
+    public string Name => "file";
+
+    public ValueTask<AuditDeliveryResult> DeliverAsync(StoredAuditEntry entry, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            File.AppendAllText(path, entry.EventId + "\n");
+        }
+
+        return ValueTask.FromResult(AuditDeliveryResult.Delivered);
+    }
+}
+
 /// <summary>A user's own actor resolver: machine clients become service accounts, people stay users.</summary>
 public sealed class ServiceAccountActorResolver : IAuditActorResolver
 {
