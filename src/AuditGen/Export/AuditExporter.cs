@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using AuditGen.Pipeline;
+
+namespace AuditGen.Export;
+
+/// <summary>
+/// Streams the records a query selects to CSV, JSON or JSON Lines. Rows are read from the store and
+/// written one at a time, so memory stays flat however many records there are.
+/// </summary>
+public static class AuditExporter
+{
+    /// <summary>The CSV columns, in order.</summary>
+    public static IReadOnlyList<string> CsvColumns { get; } =
+        ["id", "occurred_at", "organization_id", "action", "version", "actor_type", "actor_id", "actor_name", "targets", "location", "user_agent", "metadata", "rejection"];
+
+    private static readonly JsonWriterOptions s_jsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Writes every record <paramref name="query"/> selects to <paramref name="output"/>; returns how many.</summary>
+    public static async Task<long> ExportAsync(IAuditLog log, AuditQuery query, AuditExportFormat format, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(output);
+        return format switch
+        {
+            AuditExportFormat.Csv => await WriteCsvAsync(log.QueryAsync(query, cancellationToken), output, cancellationToken),
+            _ => await WriteJsonAsync(log.QueryAsync(query, cancellationToken), output, lines: format == AuditExportFormat.JsonLines, cancellationToken),
+        };
+    }
+
+    private static async Task<long> WriteCsvAsync(IAsyncEnumerable<StoredAuditEntry> entries, Stream output, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        await writer.WriteLineAsync(string.Join(',', CsvColumns));
+        long count = 0;
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            using var document = JsonDocument.Parse(entry.EventJson);
+            var auditEvent = document.RootElement;
+            var actor = auditEvent.GetProperty("actor");
+            var context = auditEvent.GetProperty("context");
+            string?[] cells =
+            [
+                entry.EventId.ToString(),
+                String(auditEvent, "occurred_at"),
+                entry.OrganizationId,
+                entry.Action,
+                auditEvent.TryGetProperty("version", out var version) ? version.GetRawText() : null,
+                String(actor, "type"),
+                String(actor, "id"),
+                String(actor, "name"),
+                auditEvent.GetProperty("targets").GetRawText(),
+                String(context, "location"),
+                String(context, "user_agent"),
+                auditEvent.TryGetProperty("metadata", out var metadata) ? metadata.GetRawText() : null,
+                entry.Rejection,
+            ];
+            await writer.WriteLineAsync(string.Join(',', cells.Select(Csv.Cell)));
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task<long> WriteJsonAsync(IAsyncEnumerable<StoredAuditEntry> entries, Stream output, bool lines, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(output, s_jsonOptions);
+        long count = 0;
+        if (!lines)
+        {
+            writer.WriteStartArray();
+        }
+
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", entry.EventId.ToString());
+            writer.WriteString("organization_id", entry.OrganizationId);
+            writer.WritePropertyName("event");
+            writer.WriteRawValue(entry.EventJson.Span, skipInputValidation: true);
+            writer.WriteEndObject();
+            if (lines)
+            {
+                await writer.FlushAsync(cancellationToken);
+                output.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+            else if (writer.BytesPending > 32 * 1024)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            count++;
+        }
+
+        if (!lines)
+        {
+            writer.WriteEndArray();
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        return count;
+    }
+
+    private static string? String(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

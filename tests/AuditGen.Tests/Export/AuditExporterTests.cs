@@ -1,0 +1,205 @@
+using System.Text;
+using AuditGen.Events;
+using AuditGen.Events.Validation;
+using AuditGen.Export;
+using AuditGen.Pipeline;
+using AuditGen.Tests.Stores;
+
+namespace AuditGen.Tests.Export;
+
+public sealed class AuditExporterTests : IDisposable
+{
+    private static readonly string[] s_hostile =
+    [
+        "=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2", "@SUM(A1)", "\tTabbed", "\rReturn",
+        "say \"hi\"", "comma, inside", "line\nbreak", "Zoë ✓ 😀", "plain",
+    ];
+
+    private readonly TempDatabase _database = new();
+
+    [Fact]
+    public async Task Csv_export_of_hostile_values_reads_back_safely_with_formulas_neutralised()
+    {
+        using var store = _database.Open();
+        await store.AppendAsync(s_hostile.Select(name => Entry(name)).ToArray(), CancellationToken.None);
+        using var output = new MemoryStream();
+
+        var count = await AuditExporter.ExportAsync(store, new AuditQuery(), AuditExportFormat.Csv, output, CancellationToken.None);
+
+        var rows = CsvReader.Parse(Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(s_hostile.Length, count);
+        Assert.Equal(AuditExporter.CsvColumns, rows[0]);
+        var names = rows.Skip(1).Select(row => row[AuditExporter.CsvColumns.ToList().IndexOf("actor_name")]).ToArray();
+        var expected = s_hostile.Select(name => name[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + name : name);
+        Assert.Equal(expected, names);
+        Assert.All(rows, row => Assert.Equal(AuditExporter.CsvColumns.Count, row.Count));
+    }
+
+    [Fact]
+    public async Task Json_and_json_lines_carry_the_stored_WorkOS_JSON_unchanged_with_the_id()
+    {
+        using var store = _database.Open();
+        var entries = new[] { Entry("Ada"), Entry("Grace") };
+        await store.AppendAsync(entries, CancellationToken.None);
+        using var array = new MemoryStream();
+        using var lines = new MemoryStream();
+
+        await AuditExporter.ExportAsync(store, new AuditQuery(), AuditExportFormat.Json, array, CancellationToken.None);
+        await AuditExporter.ExportAsync(store, new AuditQuery(), AuditExportFormat.JsonLines, lines, CancellationToken.None);
+
+        var expected = entries.Select(e => $$"""{"id":"{{e.Event.Id}}","organization_id":"org_1","event":{{Encoding.UTF8.GetString(e.EventJson.Span)}}}""").ToArray();
+        Assert.Equal("[" + string.Join(",", expected) + "]", Encoding.UTF8.GetString(array.ToArray()));
+        Assert.Equal(string.Concat(expected.Select(e => e + "\n")), Encoding.UTF8.GetString(lines.ToArray()));
+    }
+
+    [Fact]
+    public async Task Export_applies_the_query_filters()
+    {
+        using var store = _database.Open();
+        await store.AppendAsync([Entry("Ada"), Entry("Grace", organization: "org_2")], CancellationToken.None);
+        using var output = new MemoryStream();
+
+        var count = await AuditExporter.ExportAsync(store, new AuditQuery { OrganizationId = "org_2" }, AuditExportFormat.JsonLines, output, CancellationToken.None);
+
+        Assert.Equal(1, count);
+        Assert.Contains("\"name\":\"Grace\"", Encoding.UTF8.GetString(output.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exporting_many_records_streams_instead_of_holding_them_in_memory()
+    {
+        const int Records = 200_000;
+        using var store = _database.Open();
+        for (var batch = 0; batch < Records / 5_000; batch++)
+        {
+            await store.AppendAsync(Enumerable.Range(0, 5_000).Select(_ => Entry("Ada")).ToArray(), CancellationToken.None);
+        }
+
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var output = new HeapSamplingStream();
+
+        var count = await AuditExporter.ExportAsync(store, new AuditQuery(), AuditExportFormat.Csv, output, CancellationToken.None);
+
+        Assert.Equal(Records, count);
+        Assert.True(output.Length > 30_000_000, $"the export is only {output.Length} bytes");
+        var growth = output.PeakHeap - baseline;
+        Assert.True(growth < output.Length / 4, $"the live heap grew by {growth:N0} bytes while writing {output.Length:N0} bytes");
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private static AuditEntry Entry(string actorName, string organization = "org_1") =>
+        new AuditEventPreparer(OversizedStringValueHandling.Truncate).Prepare(new AuditEvent
+        {
+            OrganizationId = organization,
+            Action = "user.signed_in",
+            OccurredAt = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero),
+            Actor = new AuditActor { Type = "user", Id = "user_1", Name = actorName },
+            Targets = [new AuditTarget { Type = "user", Id = "user_1" }],
+            Context = new AuditContext { Location = "127.0.0.1", UserAgent = "tests" },
+            Metadata = new AuditMetadata { ["plan"] = "pro", ["seats"] = 3 },
+        });
+
+    /// <summary>Discards what is written, and samples the live heap every few megabytes.</summary>
+    private sealed class HeapSamplingStream : Stream
+    {
+        private long _length;
+        private long _nextSample;
+
+        public long PeakHeap { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _length += buffer.Length;
+            if (_length >= _nextSample)
+            {
+                _nextSample = _length + 4_000_000;
+                PeakHeap = Math.Max(PeakHeap, GC.GetTotalMemory(forceFullCollection: true));
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>An independent RFC 4180 reader, so the test does not read the export with the code that wrote it.</summary>
+internal static class CsvReader
+{
+    public static List<List<string>> Parse(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+            }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(row);
+                row = [];
+                i++;
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        return rows;
+    }
+}
