@@ -24,6 +24,7 @@ internal sealed partial class AuditStoreWriter(
     private readonly AuditEventPreparer _preparer = new(options.Value.OversizedStringValues);
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
+    private int _inHand;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +42,8 @@ internal sealed partial class AuditStoreWriter(
         catch (OperationCanceledException)
         {
             await _abort.CancelAsync();
-            LogShutdownTimedOut(queue.Count);
+            var leftBehind = queue.Count + Volatile.Read(ref _inHand);
+            LogShutdownTimedOut(leftBehind);
         }
     }
 
@@ -74,7 +76,9 @@ internal sealed partial class AuditStoreWriter(
 
                 if (batch.Count > 0)
                 {
+                    Volatile.Write(ref _inHand, batch.Count);
                     await AppendUntilCommittedAsync(batch, waiting, abort);
+                    Volatile.Write(ref _inHand, 0);
                 }
 
                 batch.Clear();
@@ -155,6 +159,6 @@ internal sealed partial class AuditStoreWriter(
     [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be serialized and was lost. This is a defect in AuditGen; please report it.")]
     private partial void LogPrepareFailed(Exception exception, AuditEventId eventId, string action);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Shutdown did not leave time to store every audit event: {Count} events were still queued. Give the host a longer ShutdownTimeout.")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Shutdown did not leave time to store every audit event: {Count} events were still queued or being written. Give the host a longer ShutdownTimeout.")]
     private partial void LogShutdownTimedOut(int count);
 }

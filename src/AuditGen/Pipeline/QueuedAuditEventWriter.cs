@@ -1,11 +1,18 @@
 using System.Threading.Channels;
 using AuditGen.Events;
+using Microsoft.Extensions.Logging;
 
 namespace AuditGen.Pipeline;
 
-/// <summary>The default <see cref="IAuditEventWriter"/>: puts events on the in-memory queue.</summary>
-internal sealed class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetrics metrics) : IAuditEventWriter
+/// <summary>
+/// The default <see cref="IAuditEventWriter"/>: puts events on the in-memory queue. When the queue is
+/// full it waits for room (back-pressure) rather than drop, counts every wait, and logs it at most once
+/// a minute.
+/// </summary>
+internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetrics metrics, TimeProvider timeProvider, ILogger<QueuedAuditEventWriter> logger) : IAuditEventWriter
 {
+    private long _lastFullWarning = long.MinValue;
+
     public ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
@@ -40,6 +47,16 @@ internal sealed class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetr
     {
         var auditEvent = item.Event;
         metrics.QueueFull();
+        var now = timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFullWarning);
+        if (last == long.MinValue || timeProvider.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1))
+        {
+            if (Interlocked.CompareExchange(ref _lastFullWarning, now, last) == last)
+            {
+                LogQueueFull(queue.Count);
+            }
+        }
+
         try
         {
             await queue.Writer.WriteAsync(item, cancellationToken);
@@ -51,4 +68,7 @@ internal sealed class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetr
 
         metrics.EventCreated(auditEvent.Action);
     }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); writers wait for room instead of dropping events. See the auditgen.queue.full counter.")]
+    private partial void LogQueueFull(int count);
 }

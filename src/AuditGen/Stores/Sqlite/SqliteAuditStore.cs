@@ -23,7 +23,8 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     private readonly byte[]? _chainKey;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lazy<Task> _initialized;
+    private readonly Lock _initializationLock = new();
+    private Task? _initialization;
 
     /// <summary>Opens (and creates, or migrates) the store at <paramref name="path"/> on first use.</summary>
     public SqliteAuditStore(string path, byte[]? chainKey, TimeProvider timeProvider)
@@ -33,7 +34,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         _chainKey = chainKey;
         _timeProvider = timeProvider;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
-        _initialized = new Lazy<Task>(() => Task.Run(Initialize));
+
     }
 
     /// <summary>The database file.</summary>
@@ -290,8 +291,22 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await _initialized.Value.WaitAsync(cancellationToken);
+        await EnsureInitializedAsync().WaitAsync(cancellationToken);
         return OpenConnection();
+    }
+
+    /// <summary>Creates or migrates the database once; a failed attempt (say, a missing permission) is tried again next time.</summary>
+    private Task EnsureInitializedAsync()
+    {
+        lock (_initializationLock)
+        {
+            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
+            {
+                _initialization = Task.Run(Initialize);
+            }
+
+            return _initialization;
+        }
     }
 
     private SqliteConnection OpenConnection()

@@ -1,0 +1,103 @@
+using AuditGen.Pipeline;
+using AuditGen.Tests.Stores;
+using AuditGen.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AuditGen.Tests.Pipeline;
+
+/// <summary>The pipeline on the real default store, when the store is slow or unusable.</summary>
+public sealed class StoreBackPressureTests : IDisposable
+{
+    private readonly TempDatabase _database = new();
+
+    [Fact]
+    public async Task A_full_queue_makes_writers_wait_counts_and_logs_it_and_loses_nothing()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var host = BuildHost(logs, _database.Path, queueCapacity: 2);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await host.StartAsync();
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+        await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
+
+        Task writing;
+        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        {
+            // Another process holds the write lock: the store cannot commit, the queue fills up.
+            locker.Open();
+            using (var begin = locker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                begin.ExecuteNonQuery();
+            }
+
+            writing = Task.Run(async () =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    await writer.WriteAsync(TestEvents.MinimalSignIn());
+                }
+            });
+            await Eventually.Get(() => metrics.Total("auditgen.queue.full"), n => n > 0, "a write to find the queue full");
+        }
+
+        await writing;
+        await Eventually.GetAsync(async () => (await log.ReadAfterAsync(0, 100, CancellationToken.None)).Count, n => n == 51, "all 51 events stored");
+        Assert.Single(logs.Logs, l => l.Level == LogLevel.Warning && l.Message.StartsWith("The audit queue is full", StringComparison.Ordinal));
+        Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_unusable_store_is_logged_clearly_and_neither_the_host_nor_the_writer_fails()
+    {
+        var logs = new CapturingLoggerProvider();
+        var blocker = Path.Combine(_database.Directory, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a directory");
+        using var host = BuildHost(logs, Path.Combine(blocker, "audit.db"), queueCapacity: 100);
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<IAuditEventWriter>().WriteAsync(TestEvents.MinimalSignIn());
+
+        var failure = await Eventually.Get(() => logs.Logs.FirstOrDefault(l => l.Level == LogLevel.Error && l.Exception is AuditGen.Stores.AuditStoreException), l => l is not null, "the store failure to be logged");
+        Assert.Contains("Cannot create the directory of the audit database", failure.Exception!.Message, StringComparison.Ordinal);
+        Assert.Contains("could not commit 1 events", failure.Message, StringComparison.Ordinal);
+        await host.StopAsync();
+        Assert.Contains(logs.Logs, l => l.Level == LogLevel.Critical && l.Message.Contains("1 events were still queued or being written", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_store_recovers_once_its_directory_can_be_created()
+    {
+        var blocker = Path.Combine(_database.Directory, "later-a-directory");
+        await File.WriteAllTextAsync(blocker, "in the way");
+        using var store = new AuditGen.Stores.Sqlite.SqliteAuditStore(Path.Combine(blocker, "audit.db"), null, TimeProvider.System);
+        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+
+        File.Delete(blocker);
+        await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+
+        Assert.Single(await store.ReadAfterAsync(0, 10, CancellationToken.None));
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private static IHost BuildHost(CapturingLoggerProvider logs, string path, int queueCapacity)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddAuditGen(options =>
+        {
+            options.Sqlite.Path = path;
+            options.QueueCapacity = queueCapacity;
+            options.StoreBatchSize = 10;
+            options.StoreRetryDelay = TimeSpan.FromMilliseconds(100);
+        });
+        return builder.Build();
+    }
+}
