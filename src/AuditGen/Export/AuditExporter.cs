@@ -18,15 +18,37 @@ public static class AuditExporter
     private static readonly JsonWriterOptions s_jsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes every record <paramref name="query"/> selects to <paramref name="output"/>; returns how many.</summary>
-    public static async Task<long> ExportAsync(IAuditLog log, AuditQuery query, AuditExportFormat format, Stream output, CancellationToken cancellationToken)
+    /// <param name="log">The audit log.</param>
+    /// <param name="query">Which records.</param>
+    /// <param name="format">CSV, JSON or JSON Lines.</param>
+    /// <param name="output">Where to write.</param>
+    /// <param name="cancellationToken">Stops the export.</param>
+    /// <param name="progress">Told how many records are written, every thousand and at the end.</param>
+    public static async Task<long> ExportAsync(IAuditLog log, AuditQuery query, AuditExportFormat format, Stream output, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(output);
-        return format switch
+        var entries = Report(log.QueryAsync(query, cancellationToken), progress, cancellationToken);
+        var count = format switch
         {
-            AuditExportFormat.Csv => await WriteCsvAsync(log.QueryAsync(query, cancellationToken), output, cancellationToken),
-            _ => await WriteJsonAsync(log.QueryAsync(query, cancellationToken), output, lines: format == AuditExportFormat.JsonLines, cancellationToken),
+            AuditExportFormat.Csv => await WriteCsvAsync(entries, output, cancellationToken),
+            _ => await WriteJsonAsync(entries, output, lines: format == AuditExportFormat.JsonLines, cancellationToken),
         };
+        progress?.Report(count);
+        return count;
+    }
+
+    private static async IAsyncEnumerable<StoredAuditEntry> Report(IAsyncEnumerable<StoredAuditEntry> entries, IProgress<long>? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            yield return entry;
+            if (++count % 1000 == 0)
+            {
+                progress?.Report(count);
+            }
+        }
     }
 
     private static async Task<long> WriteCsvAsync(IAsyncEnumerable<StoredAuditEntry> entries, Stream output, CancellationToken cancellationToken)

@@ -8,6 +8,12 @@ public interface IAuditLog : IAuditStore
     /// <summary>Streams the records <paramref name="query"/> selects, without holding them all in memory.</summary>
     IAsyncEnumerable<StoredAuditEntry> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many records <paramref name="query"/> selects (its paging limit ignored).</summary>
+    Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts per action and each sink's delivery state.</summary>
+    Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
+
     /// <summary>Recomputes the hash chain and reports the first record where it breaks.</summary>
     Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken);
 

@@ -181,6 +181,53 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = SqliteQueries.Count(connection, query);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var records = (long)Scalar(connection, null, "SELECT count(*) FROM audit_events")!;
+        var last = Scalar(connection, null, "SELECT max(sequence) FROM audit_events") as long? ?? 0;
+        var checkpoint = LatestCheckpoint(connection, null)?.Sequence ?? 0;
+        var actions = new List<AuditActionCount>();
+        using (var command = Command(connection, null, "SELECT action, count(*) FROM audit_events GROUP BY action ORDER BY count(*) DESC, action"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                actions.Add(new AuditActionCount(reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        var sinks = new List<AuditSinkState>();
+        using (var command = Command(
+            connection,
+            null,
+            """
+            SELECT c.sink, c.sequence,
+                   (SELECT count(*) FROM audit_events e WHERE e.sequence > c.sequence),
+                   (SELECT count(*) FROM audit_dead_letters d WHERE d.sink = c.sink)
+            FROM audit_sink_cursors c ORDER BY c.sink
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                sinks.Add(new AuditSinkState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+        }
+
+        return new AuditLogStatistics(records, last, checkpoint, actions, sinks);
+    }
+
+    /// <inheritdoc />
     public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

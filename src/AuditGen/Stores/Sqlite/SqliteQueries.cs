@@ -8,10 +8,16 @@ namespace AuditGen.Stores.Sqlite;
 /// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the indexed columns, and rows back into entries.</summary>
 internal static class SqliteQueries
 {
-    public static SqliteCommand Select(SqliteConnection connection, AuditQuery query)
+    public static SqliteCommand Count(SqliteConnection connection, AuditQuery query) =>
+        Build(connection, query with { Limit = null, NewestFirst = false }, "SELECT count(*) FROM audit_events WHERE 1 = 1", ordered: false);
+
+    public static SqliteCommand Select(SqliteConnection connection, AuditQuery query) =>
+        Build(connection, query, "SELECT sequence, event_id, organization_id, action, occurred_at, event_json, adjustments, rejection FROM audit_events WHERE 1 = 1", ordered: true);
+
+    private static SqliteCommand Build(SqliteConnection connection, AuditQuery query, string select, bool ordered)
     {
         var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT sequence, event_id, organization_id, action, occurred_at, event_json, adjustments, rejection FROM audit_events WHERE 1 = 1");
+        var sql = new StringBuilder(select);
         if (query.OrganizationId is not null)
         {
             sql.Append(" AND organization_id = $organization");
@@ -46,7 +52,11 @@ internal static class SqliteQueries
             command.Parameters.AddWithValue("$after", after);
         }
 
-        sql.Append(query.NewestFirst ? " ORDER BY sequence DESC" : " ORDER BY sequence");
+        if (ordered)
+        {
+            sql.Append(query.NewestFirst ? " ORDER BY sequence DESC" : " ORDER BY sequence");
+        }
+
         if (query.Limit is { } limit)
         {
             sql.Append(" LIMIT $limit");

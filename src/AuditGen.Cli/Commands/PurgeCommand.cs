@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace AuditGen.Cli.Commands;
+
+internal static class PurgeCommand
+{
+    public static Command Create()
+    {
+        var olderThan = new Option<TimeSpan>("--older-than")
+        {
+            Description = "Remove records stored longer ago than this (e.g. 365.00:00:00 for a year).",
+            Required = true,
+        };
+        var command = new Command("purge", """
+            Remove old records, leaving a checkpoint the remaining chain verifies from.
+            Records a sink has not yet delivered are kept.
+
+            Example:
+              auditgen purge --db ./auditgen.db --older-than 365.00:00:00
+            """)
+        {
+            AuditLogOptions.Database,
+            AuditLogOptions.ChainKey,
+            olderThan,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var log = AuditLogOptions.Open(result);
+            var purge = await log.PurgeAsync(DateTimeOffset.UtcNow - result.GetValue(olderThan), cancellationToken);
+            AnsiConsole.MarkupLine($"Removed [bold]{purge.PurgedCount.ToString("N0", CultureInfo.InvariantCulture)}[/] records, through sequence {purge.ThroughSequence.ToString(CultureInfo.InvariantCulture)}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace AuditGen.Cli.Commands;
+
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("verify", """
+            Recompute the hash chain and report the first record where it breaks.
+            Exit code 0 when intact, 1 when broken.
+
+            Examples:
+              auditgen verify --db ./auditgen.db
+              auditgen verify --db /var/lib/app/auditgen.db --chain-key "$KEY"
+            """)
+        {
+            AuditLogOptions.Database,
+            AuditLogOptions.ChainKey,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var log = AuditLogOptions.Open(result);
+            var verification = await AnsiConsole.Status().StartAsync("Verifying the chain...", _ => log.VerifyAsync(cancellationToken));
+            var table = new Table().AddColumn("check").AddColumn("result");
+            table.AddRow("chain", verification.IsIntact ? "[green]intact[/]" : "[red]broken[/]");
+            table.AddRow("records checked", verification.RecordsChecked.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow("starts after checkpoint", verification.CheckpointSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (!verification.IsIntact)
+            {
+                table.AddRow("first broken record", verification.FirstBrokenSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+                table.AddRow("problem", Markup.Escape(verification.Problem ?? ""));
+            }
+
+            AnsiConsole.Write(table);
+            return verification.IsIntact ? ExitCodes.Success : ExitCodes.ChainBroken;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,17 @@
+namespace AuditGen.Cli;
+
+/// <summary>What `auditgen` returns, so scripts and CI can act on it.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Success = 0;
+
+    /// <summary><c>verify</c> found the chain broken.</summary>
+    public const int ChainBroken = 1;
+
+    /// <summary>The command line was wrong; the message says how.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The audit log could not be opened or read (missing, corrupt, foreign).</summary>
+    public const int StoreError = 3;
+}

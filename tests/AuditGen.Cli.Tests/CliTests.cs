@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Reflection;
+using AuditGen.Events;
+using AuditGen.Stores.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Cli.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("auditgen-cli-").FullName;
+
+    private string Database => Path.Combine(_directory, "audit.db");
+
+    [Fact]
+    public async Task Verify_reports_an_intact_chain_with_exit_code_0_and_a_broken_one_with_1_and_the_record()
+    {
+        await SeedAsync(5);
+
+        var intact = await RunAsync("verify", "--db", Database);
+        using (var tamper = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            tamper.Open();
+            using var command = tamper.CreateCommand();
+            command.CommandText = "UPDATE audit_events SET organization_id = 'org_evil' WHERE sequence = 3";
+            command.ExecuteNonQuery();
+        }
+
+        var broken = await RunAsync("verify", "--db", Database);
+
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Contains("intact", intact.Output, StringComparison.Ordinal);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("broken", broken.Output, StringComparison.Ordinal);
+        Assert.Matches(@"first broken record\s*│\s*3\s", broken.Output);
+    }
+
+    [Fact]
+    public async Task Stats_counts_per_action_and_shows_sink_state()
+    {
+        await SeedAsync(3, action: "user.signed_in");
+        await SeedAsync(2, action: "team.renamed");
+        using (var store = Open())
+        {
+            await store.GetSinkCursorAsync("workos", CancellationToken.None);
+            await store.SetSinkCursorAsync("workos", 4, CancellationToken.None);
+        }
+
+        var stats = await RunAsync("stats", "--db", Database);
+
+        Assert.Equal(0, stats.ExitCode);
+        Assert.Contains("5 records, last sequence 5", stats.Output, StringComparison.Ordinal);
+        Assert.Matches(@"user\.signed_in\s*│\s*3", stats.Output);
+        Assert.Matches(@"team\.renamed\s*│\s*2", stats.Output);
+        Assert.Matches(@"workos\s*│\s*4\s*│\s*1\s*│\s*0", stats.Output);
+    }
+
+    [Fact]
+    public async Task Export_writes_filtered_csv_to_a_file_and_jsonlines_to_standard_output()
+    {
+        await SeedAsync(3, organization: "org_a");
+        await SeedAsync(2, organization: "org_b");
+        var csv = Path.Combine(_directory, "audit.csv");
+
+        var toFile = await RunAsync("export", "--db", Database, "--organization", "org_b", "--format", "csv", "--out", csv);
+        var toStdout = await RunAsync("export", "--db", Database, "--organization", "org_a", "--format", "jsonlines");
+
+        Assert.Equal(0, toFile.ExitCode);
+        Assert.Contains("Wrote 2 records", toFile.Output, StringComparison.Ordinal);
+        var lines = (await File.ReadAllTextAsync(csv)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("id,occurred_at,organization_id,action", lines[0], StringComparison.Ordinal);
+        Assert.All(lines.Skip(1), line => Assert.Contains(",org_b,", line, StringComparison.Ordinal));
+        Assert.Equal(0, toStdout.ExitCode);
+        Assert.Equal(3, toStdout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Purge_removes_old_records_and_the_chain_still_verifies()
+    {
+        await SeedAsync(4);
+
+        var purge = await RunAsync("purge", "--db", Database, "--older-than", "00:00:00");
+        var verify = await RunAsync("verify", "--db", Database);
+
+        Assert.Equal(0, purge.ExitCode);
+        Assert.Contains("Removed 4 records, through sequence 4.", purge.Output, StringComparison.Ordinal);
+        Assert.Equal(0, verify.ExitCode);
+    }
+
+    [Fact]
+    public async Task Errors_are_one_readable_line_with_their_exit_code_and_help_has_examples()
+    {
+        var missing = await RunAsync("verify", "--db", Path.Combine(_directory, "nope.db"));
+        var usage = await RunAsync("verify");
+        await File.WriteAllTextAsync(Database, new string('x', 5000));
+        var corrupt = await RunAsync("stats", "--db", Database);
+        var help = await RunAsync("export", "--help");
+
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Equal($"auditgen: '{Path.Combine(_directory, "nope.db")}' does not exist.", missing.Errors.Trim());
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Equal("auditgen: Option '--db' is required. (see auditgen --help)", usage.Errors.Trim());
+        Assert.Equal(3, corrupt.ExitCode);
+        Assert.Single(corrupt.Errors.Trim().Split('\n'));
+        Assert.Contains("is corrupt or is not a SQLite database", corrupt.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Examples:", help.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tail_prints_the_newest_records_then_follows_new_ones()
+    {
+        await SeedAsync(3);
+        using var tail = Start("tail", "--db", Database, "--last", "2", "--interval", "00:00:00.100");
+        var lines = new List<string>();
+        var reader = Task.Run(async () =>
+        {
+            while (await tail.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        });
+
+        await WaitForAsync(() => Count(lines) == 2);
+        await SeedAsync(1, action: "team.deleted");
+        await WaitForAsync(() => Count(lines) == 3);
+        tail.Kill();
+        await reader;
+
+        Assert.All(lines, line => Assert.StartsWith("{\"organization_id\":", line, StringComparison.Ordinal));
+        Assert.Contains("\"action\":\"team.deleted\"", lines[2], StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private SqliteAuditStore Open() => new(Database, null, TimeProvider.System);
+
+    private async Task SeedAsync(int count, string action = "user.signed_in", string organization = "org_1")
+    {
+        using var store = Open();
+        var preparer = new AuditGen.Events.Validation.AuditEventPreparer(AuditGen.Events.Validation.OversizedStringValueHandling.Truncate);
+        var entries = Enumerable.Range(0, count).Select(_ => preparer.Prepare(new AuditEvent
+        {
+            OrganizationId = organization,
+            Action = action,
+            Actor = new AuditActor { Type = "user", Id = "user_1", Name = "Ada" },
+            Targets = [new AuditTarget { Type = "user", Id = "user_1" }],
+            Context = new AuditContext { Location = "127.0.0.1" },
+        })).ToArray();
+        await store.AppendAsync(entries, CancellationToken.None);
+    }
+
+    private static int Count(List<string> lines)
+    {
+        lock (lines)
+        {
+            return lines.Count;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the CLI");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Process Start(params string[] arguments)
+    {
+        var cli = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        return Process.Start(start)!;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments)
+    {
+        using var process = Start(arguments);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+}
