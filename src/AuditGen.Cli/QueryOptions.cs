@@ -20,7 +20,14 @@ internal sealed class QueryOptions
 
     public Option<string[]> Targets { get; } = new("--target") { Description = "Records with a target of any of these types (repeatable)." };
 
-    public IEnumerable<Option> All => [Organization, RangeStart, RangeEnd, Actions, ActorNames, ActorIds, Targets];
+    /// <summary>Adds the filters to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Organization, RangeStart, RangeEnd, Actions, ActorNames, ActorIds, Targets })
+        {
+            command.Options.Add(option);
+        }
+    }
 
     public AuditQuery Read(ParseResult result) => new()
     {

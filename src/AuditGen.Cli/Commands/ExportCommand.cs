@@ -25,10 +25,7 @@ internal static class ExportCommand
             format,
             output,
         };
-        foreach (var option in query.All)
-        {
-            command.Options.Add(option);
-        }
+        query.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -24,10 +24,7 @@ internal static class TailCommand
             last,
             interval,
         };
-        foreach (var option in query.All)
-        {
-            command.Options.Add(option);
-        }
+        query.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -16,6 +16,12 @@ public sealed class AuditGenOptions
     /// <summary>How long a strict (before-response) request waits for its commit before answering 503 (default 5 s).</summary>
     public TimeSpan StrictCommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Records stored longer ago than this are removed (hourly), leaving a verifiable checkpoint;
+    /// records a sink has not delivered are kept. Unset (the default): nothing is removed.
+    /// </summary>
+    public TimeSpan? RetentionPeriod { get; set; }
+
     /// <summary>Events held in memory between the request path and the store (1 to 1,000,000; default 10,000).</summary>
     public int QueueCapacity { get; set; } = 10_000;
 

@@ -16,6 +16,10 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay, failures);
         Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval, failures);
         Positive(nameof(options.StrictCommitTimeout), options.StrictCommitTimeout, failures);
+        if (options.RetentionPeriod is { } retention)
+        {
+            Positive(nameof(options.RetentionPeriod), retention, failures);
+        }
         if (options.DeliveryMode is not (Pipeline.AuditDeliveryMode.AfterResponse or Pipeline.AuditDeliveryMode.BeforeResponse))
         {
             failures.Add($"{Key(nameof(options.DeliveryMode))} must be AfterResponse or BeforeResponse (was {options.DeliveryMode}).");

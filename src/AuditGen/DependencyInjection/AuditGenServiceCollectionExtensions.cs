@@ -45,6 +45,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore>(provider => provider.GetRequiredService<IAuditLog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditStoreWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDeliveryWorker>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditRetentionService>());
 
         // ASP.NET Core: the outermost middleware and the endpoint hook, added by a startup filter so that
         // the application calls nothing; MVC actions through a global action filter.
