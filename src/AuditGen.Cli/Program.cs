@@ -38,13 +38,14 @@ try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (AuditStoreException exception)
+catch (UsageException exception)
 {
-    Console.Error.WriteLine($"auditgen: {exception.Message}");
-    return ExitCodes.StoreError;
-}
-catch (FormatException exception)
-{
-    Console.Error.WriteLine($"auditgen: {exception.Message}");
+    Console.Error.WriteLine($"auditgen: {exception.Message} (see auditgen --help)");
     return ExitCodes.Usage;
+}
+catch (Exception exception) when (exception is not OperationCanceledException)
+{
+    // Whatever went wrong with the audit log or the output file, one line, never a stack trace.
+    Console.Error.WriteLine($"auditgen: {(exception is AuditStoreException ? "" : exception.GetType().Name + ": ")}{exception.Message.ReplaceLineEndings(" ")}");
+    return ExitCodes.StoreError;
 }

@@ -30,6 +30,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains("intact", intact.Output, StringComparison.Ordinal);
+        Assert.Contains("not checked (no --chain-key)", intact.Output, StringComparison.Ordinal);
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("broken", broken.Output, StringComparison.Ordinal);
         Assert.Matches(@"first broken record\s*│\s*3\s", broken.Output);
@@ -80,9 +81,12 @@ public sealed class CliTests : IDisposable
     {
         await SeedAsync(4);
 
-        var purge = await RunAsync("purge", "--db", Database, "--older-than", "00:00:00");
+        var refused = await RunAsync("purge", "--db", Database, "--older-than", "00:00:00");
+        var purge = await RunAsync("purge", "--db", Database, "--older-than", "00:00:00.001");
         var verify = await RunAsync("verify", "--db", Database);
 
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--older-than must be a positive time span", refused.Errors, StringComparison.Ordinal);
         Assert.Equal(0, purge.ExitCode);
         Assert.Contains("Removed 4 records, through sequence 4.", purge.Output, StringComparison.Ordinal);
         Assert.Equal(0, verify.ExitCode);

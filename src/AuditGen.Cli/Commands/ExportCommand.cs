@@ -44,8 +44,14 @@ internal static class ExportCommand
             await AnsiConsole.Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask($"Exporting {total.ToString("N0", CultureInfo.InvariantCulture)} records", maxValue: Math.Max(total, 1));
-                await using var stream = file.Create();
-                written = await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stream, cancellationToken, new ProgressTo(task));
+                // Written beside the target and moved into place at the end: a failed export leaves no partial file.
+                var partial = file.FullName + ".partial";
+                await using (var stream = File.Create(partial))
+                {
+                    written = await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stream, cancellationToken, new ProgressTo(task));
+                }
+
+                File.Move(partial, file.FullName, overwrite: true);
             });
             AnsiConsole.MarkupLine($"Wrote [bold]{written.ToString("N0", CultureInfo.InvariantCulture)}[/] records to {Markup.Escape(file.FullName)}.");
             return ExitCodes.Success;

@@ -28,8 +28,14 @@ internal static class PurgeCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
-            var purge = await log.PurgeAsync(DateTimeOffset.UtcNow - result.GetValue(olderThan), cancellationToken);
+            var age = result.GetValue(olderThan);
+            if (age <= TimeSpan.Zero)
+            {
+                throw new UsageException("--older-than must be a positive time span, such as 365.00:00:00.");
+            }
+
+            using var log = AuditLogOptions.Open(result, writable: true);
+            var purge = await log.PurgeAsync(DateTimeOffset.UtcNow - age, cancellationToken);
             AnsiConsole.MarkupLine($"Removed [bold]{purge.PurgedCount.ToString("N0", CultureInfo.InvariantCulture)}[/] records, through sequence {purge.ThroughSequence.ToString(CultureInfo.InvariantCulture)}.");
             return ExitCodes.Success;
         });

@@ -28,6 +28,7 @@ internal static class VerifyCommand
             table.AddRow("chain", verification.IsIntact ? "[green]intact[/]" : "[red]broken[/]");
             table.AddRow("records checked", verification.RecordsChecked.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("starts after checkpoint", verification.CheckpointSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow("signatures", log.ChecksSignatures ? "checked" : "[yellow]not checked (no --chain-key)[/]");
             if (!verification.IsIntact)
             {
                 table.AddRow("first broken record", verification.FirstBrokenSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");

@@ -58,10 +58,11 @@ public static class AuditExporter
         long count = 0;
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
+            // Rejected events may lack required members (they are kept on purpose): every read tolerates absence.
             using var document = JsonDocument.Parse(entry.EventJson);
             var auditEvent = document.RootElement;
-            var actor = auditEvent.GetProperty("actor");
-            var context = auditEvent.GetProperty("context");
+            var actor = Member(auditEvent, "actor");
+            var context = Member(auditEvent, "context");
             string?[] cells =
             [
                 entry.EventId.ToString(),
@@ -72,7 +73,7 @@ public static class AuditExporter
                 String(actor, "type"),
                 String(actor, "id"),
                 String(actor, "name"),
-                auditEvent.GetProperty("targets").GetRawText(),
+                Member(auditEvent, "targets").ValueKind == JsonValueKind.Undefined ? null : Member(auditEvent, "targets").GetRawText(),
                 String(context, "location"),
                 String(context, "user_agent"),
                 auditEvent.TryGetProperty("metadata", out var metadata) ? metadata.GetRawText() : null,
@@ -125,6 +126,9 @@ public static class AuditExporter
         return count;
     }
 
+    private static JsonElement Member(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) ? value : default;
+
     private static string? String(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        Member(element, property) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 }

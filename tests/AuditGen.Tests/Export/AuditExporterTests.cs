@@ -53,6 +53,29 @@ public sealed class AuditExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rejected_event_missing_required_members_exports_as_a_row_with_its_reason()
+    {
+        using var store = _database.Open();
+        var rejected = new AuditEventPreparer(OversizedStringValueHandling.Truncate).Prepare(new AuditEvent
+        {
+            OrganizationId = "org_1",
+            Action = "user.signed_in",
+            Actor = null!,
+            Targets = null!,
+            Context = null!,
+        });
+        await store.AppendAsync([rejected, Entry("Ada")], CancellationToken.None);
+        using var output = new MemoryStream();
+
+        var count = await AuditExporter.ExportAsync(store, new AuditQuery(), AuditExportFormat.Csv, output, CancellationToken.None);
+
+        var rows = CsvReader.Parse(Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(2, count);
+        Assert.Equal("/actor: The actor is required.; /targets: The targets are required (an empty list is allowed).; /context: The context is required.", rows[1][^1]);
+        Assert.Equal("", rows[1][AuditExporter.CsvColumns.ToList().IndexOf("actor_id")]);
+    }
+
+    [Fact]
     public async Task Export_applies_the_query_filters()
     {
         using var store = _database.Open();

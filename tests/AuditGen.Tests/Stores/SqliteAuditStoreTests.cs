@@ -143,10 +143,10 @@ public sealed class SqliteAuditStoreTests : IDisposable
             // The attacker edits record 5 and recomputes its hash and the head, but cannot sign without the key.
             tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 5");
             using var read = tamper.CreateCommand();
-            read.CommandText = "SELECT e.event_id, e.organization_id, e.event_json, e.adjustments, p.hash FROM audit_events e JOIN audit_events p ON p.sequence = 4 WHERE e.sequence = 5";
+            read.CommandText = "SELECT e.event_id, e.organization_id, e.event_json, e.adjustments, p.hash, e.stored_at FROM audit_events e JOIN audit_events p ON p.sequence = 4 WHERE e.sequence = 5";
             using var reader = read.ExecuteReader();
             reader.Read();
-            var forged = AuditChain.Hash(5, reader.GetFieldValue<byte[]>(4), reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), "");
+            var forged = AuditChain.Hash(5, reader.GetFieldValue<byte[]>(4), reader.GetInt64(5), reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), null);
             reader.Close();
             using var write = tamper.CreateCommand();
             write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 5; UPDATE audit_head SET hash = $hash;";
@@ -306,6 +306,101 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
 
         Assert.Contains("Cannot create the directory of the audit database", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Writing_the_same_event_again_stores_it_once_and_never_wedges_the_writer()
+    {
+        using var store = _database.Open();
+        var entries = StoreEntries.Entries(3);
+
+        await store.AppendAsync(entries, CancellationToken.None);
+        await store.AppendAsync([entries[1], .. StoreEntries.Entries(1)], CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+    }
+
+    [Fact]
+    public async Task A_cut_tail_stays_detected_after_further_appends()
+    {
+        using var store = await StoreWithAsync(6);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DELETE FROM audit_events WHERE sequence > 4");
+        }
+
+        await store.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(7, verification.FirstBrokenSequence);
+        Assert.Equal("records 5 to 6 are missing", verification.Problem);
+    }
+
+    [Fact]
+    public async Task With_a_chain_key_an_emptied_log_does_not_verify()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        using var store = await StoreWithAsync(3, key);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DELETE FROM audit_events; DELETE FROM audit_head;");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal("the chain head record is missing", verification.Problem);
+    }
+
+    [Fact]
+    public async Task An_edited_indexed_column_is_caught_even_though_the_hashed_JSON_is_untouched()
+    {
+        using var store = await StoreWithAsync(4);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_events SET actor_id = 'someone_else' WHERE sequence = 2");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(2, verification.FirstBrokenSequence);
+        Assert.Contains("'actor_id'", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_refuses_to_remove_a_broken_chain()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(clock: clock);
+        await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_events SET organization_id = 'org_evil' WHERE sequence = 2");
+        }
+
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(() => store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None));
+
+        Assert.Contains("is broken at record 2", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(5, (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task A_read_only_store_reads_and_verifies_but_never_writes_or_creates()
+    {
+        using (var writer = _database.Open())
+        {
+            await writer.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        }
+
+        using var reader = new AuditGen.Stores.Sqlite.SqliteAuditStore(_database.Path, null, TimeProvider.System, readOnly: true);
+        using var missing = new AuditGen.Stores.Sqlite.SqliteAuditStore(Path.Combine(_database.Directory, "absent.db"), null, TimeProvider.System, readOnly: true);
+
+        Assert.True((await reader.VerifyAsync(CancellationToken.None)).IsIntact);
+        await Assert.ThrowsAsync<AuditStoreException>(async () => await reader.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+        await Assert.ThrowsAsync<AuditStoreException>(() => missing.VerifyAsync(CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(_database.Directory, "absent.db")));
     }
 
     public void Dispose() => _database.Dispose();

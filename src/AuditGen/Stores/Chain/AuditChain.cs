@@ -11,9 +11,13 @@ namespace AuditGen.Stores.Chain;
 /// <item>the ASCII tag <c>AuditGen.chain.v1</c>;</item>
 /// <item>the record's sequence as a big-endian 64-bit integer;</item>
 /// <item>the previous hash (32 bytes; 32 zero bytes before the first record);</item>
-/// <item>event id, organization id, event JSON, adjustments (joined with <c>\n</c>) and rejection,
-/// each as a big-endian 32-bit byte length followed by its UTF-8 bytes.</item>
+/// <item>the time it was stored, as big-endian 64-bit Unix milliseconds;</item>
+/// <item>event id, organization id, event JSON, adjustments (joined with <c>\n</c>) and rejection
+/// (<c>-</c> before it when there is none, so none and an empty one differ), each as a big-endian
+/// 32-bit byte length followed by its UTF-8 bytes.</item>
 /// </list>
+/// The indexed columns (action, occurred_at, actor, target types) are derived from the event JSON;
+/// verification checks them against it.
 /// The sequence is inside the hash, so a moved record breaks the chain as surely as an edited one,
 /// and a deleted or inserted record breaks it at the record after.
 /// </summary>
@@ -28,11 +32,12 @@ public static class AuditChain
     public static byte[] Hash(
         long sequence,
         ReadOnlySpan<byte> previousHash,
+        long storedAt,
         string eventId,
         string organizationId,
         ReadOnlySpan<byte> eventJson,
         string adjustments,
-        string rejection)
+        string? rejection)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> number = stackalloc byte[8];
@@ -40,11 +45,13 @@ public static class AuditChain
         BinaryPrimitives.WriteInt64BigEndian(number, sequence);
         hash.AppendData(number);
         hash.AppendData(previousHash);
+        BinaryPrimitives.WriteInt64BigEndian(number, storedAt);
+        hash.AppendData(number);
         AppendField(hash, Encoding.UTF8.GetBytes(eventId));
         AppendField(hash, Encoding.UTF8.GetBytes(organizationId));
         AppendField(hash, eventJson);
         AppendField(hash, Encoding.UTF8.GetBytes(adjustments));
-        AppendField(hash, Encoding.UTF8.GetBytes(rejection));
+        AppendField(hash, Encoding.UTF8.GetBytes(rejection is null ? "-" : "+" + rejection));
         return hash.GetHashAndReset();
     }
 

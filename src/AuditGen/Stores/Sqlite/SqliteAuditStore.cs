@@ -22,19 +22,30 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     private readonly string _connectionString;
     private readonly byte[]? _chainKey;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _readOnly;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _initializationLock = new();
     private Task? _initialization;
 
     /// <summary>Opens (and creates, or migrates) the store at <paramref name="path"/> on first use.</summary>
-    public SqliteAuditStore(string path, byte[]? chainKey, TimeProvider timeProvider)
+    /// <param name="path">The database file.</param>
+    /// <param name="chainKey">The key that signs the chain head and checkpoints, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for <c>stored_at</c>.</param>
+    /// <param name="readOnly">Only read an existing database (export, verify, stats): nothing is created or migrated.</param>
+    public SqliteAuditStore(string path, byte[]? chainKey, TimeProvider timeProvider, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = System.IO.Path.GetFullPath(path);
         _chainKey = chainKey;
         _timeProvider = timeProvider;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
-
+        _readOnly = readOnly;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
     }
 
     /// <summary>The database file.</summary>
@@ -44,6 +55,11 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async ValueTask AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        if (_readOnly)
+        {
+            throw new AuditStoreException($"'{_path}' was opened read-only; appending needs write access.");
+        }
+
         if (entries.Count == 0)
         {
             return;
@@ -56,12 +72,14 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             using var transaction = connection.BeginTransaction(deferred: false);
             var (sequence, previousHash) = ChainHead(connection, transaction);
             var storedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            var appended = 0;
 
             using var insertEvent = connection.CreateCommand();
             insertEvent.Transaction = transaction;
             insertEvent.CommandText = """
                 INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, event_json, adjustments, rejection, stored_at, hash)
                 VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $event_json, $adjustments, $rejection, $stored_at, $hash)
+                ON CONFLICT (event_id) DO NOTHING
                 """;
             var parameters = s_eventColumns.Select(name => insertEvent.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
 
@@ -73,13 +91,13 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
 
             foreach (var entry in entries)
             {
-                sequence++;
+                var next = sequence + 1;
                 var auditEvent = entry.Event;
                 var adjustments = string.Join('\n', entry.Adjustments);
-                var hash = AuditChain.Hash(sequence, previousHash, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", entry.EventJson.Span, adjustments, entry.Rejection ?? "");
+                var hash = AuditChain.Hash(next, previousHash, storedAt, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", entry.EventJson.Span, adjustments, entry.Rejection);
                 object?[] values =
                 [
-                    sequence, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", auditEvent.Action ?? "", auditEvent.OccurredAt.ToUnixTimeMilliseconds(),
+                    next, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", auditEvent.Action ?? "", auditEvent.OccurredAt.ToUnixTimeMilliseconds(),
                     auditEvent.Actor?.Id ?? "", (object?)auditEvent.Actor?.Name ?? DBNull.Value, entry.EventJson.ToArray(), adjustments,
                     (object?)entry.Rejection ?? DBNull.Value, storedAt, hash,
                 ];
@@ -88,18 +106,30 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                     parameters[i].Value = values[i];
                 }
 
-                insertEvent.ExecuteNonQuery();
+                // An event id already stored (the same event written twice, or a retried batch that did commit) is
+                // not stored again: the chain moves on only for rows actually inserted.
+                if (insertEvent.ExecuteNonQuery() == 0)
+                {
+                    continue;
+                }
+
                 foreach (var target in auditEvent.Targets ?? [])
                 {
                     targetType.Value = target?.Type ?? "";
-                    targetSequence.Value = sequence;
+                    targetSequence.Value = next;
                     insertTarget.ExecuteNonQuery();
                 }
 
+                sequence = next;
                 previousHash = hash;
+                appended++;
             }
 
-            SetHead(connection, transaction, sequence, previousHash);
+            if (appended > 0)
+            {
+                SetHead(connection, transaction, sequence, previousHash);
+            }
+
             transaction.Commit();
         }
         catch (SqliteException exception)
@@ -231,69 +261,30 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var checkpoint = LatestCheckpoint(connection, null);
-        if (checkpoint is { } point && !SignatureHolds(point.Signature, Checkpoint(point.Sequence, point.Hash)))
-        {
-            return new AuditChainVerification(false, 0, point.Sequence, "the retention checkpoint's signature does not match: it was altered", point.Sequence);
-        }
 
-        var (expectedSequence, previousHash) = checkpoint is { } start ? (start.Sequence, start.Hash) : (0L, AuditChain.Genesis.ToArray());
-        var checkpointSequence = expectedSequence;
-        long checkedCount = 0;
-        using (var command = Command(connection, null, "SELECT sequence, event_id, organization_id, event_json, adjustments, rejection, hash FROM audit_events ORDER BY sequence"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var sequence = reader.GetInt64(0);
-                expectedSequence++;
-                if (sequence != expectedSequence)
-                {
-                    return new AuditChainVerification(false, checkedCount, sequence, $"records {expectedSequence} to {sequence - 1} are missing", checkpointSequence);
-                }
-
-                var computed = AuditChain.Hash(sequence, previousHash, reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4), reader.IsDBNull(5) ? "" : reader.GetString(5));
-                if (!CryptographicOperations.FixedTimeEquals(computed, reader.GetFieldValue<byte[]>(6)))
-                {
-                    return new AuditChainVerification(false, checkedCount, sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
-                }
-
-                previousHash = computed;
-                checkedCount++;
-            }
-        }
-
-        var head = Head(connection, null);
-        if (head is null && expectedSequence > checkpointSequence)
-        {
-            return new AuditChainVerification(false, checkedCount, null, "the chain head record is missing", checkpointSequence);
-        }
-
-        if (head is { } last)
-        {
-            if (!SignatureHolds(last.Signature, Checkpoint(last.Sequence, last.Hash)))
-            {
-                return new AuditChainVerification(false, checkedCount, last.Sequence, "the chain head's signature does not match: it was altered", checkpointSequence);
-            }
-
-            if (last.Sequence != expectedSequence || !CryptographicOperations.FixedTimeEquals(last.Hash, previousHash))
-            {
-                return new AuditChainVerification(false, checkedCount, Math.Min(last.Sequence, expectedSequence) + 1, $"the chain ends at record {expectedSequence} but its head says {last.Sequence}: records were removed from or added to the end", checkpointSequence);
-            }
-        }
-
-        return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
+        // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
+        // cannot make a healthy chain look broken.
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        return Verify(connection, snapshot, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        if (_readOnly)
+        {
+            throw new AuditStoreException($"'{_path}' was opened read-only; purging needs write access.");
+        }
+
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
             using var transaction = connection.BeginTransaction(deferred: false);
+            if (_chainKey is null && Head(connection, transaction) is { Signature: not null })
+            {
+                throw new AuditStoreException($"The chain of '{_path}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
+            }
 
             // Only a prefix of the chain goes, and never a record some sink has not finished with.
             var through = Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE stored_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds())) as long? ?? 0;
@@ -308,14 +299,27 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 return new AuditPurgeResult(0, 0);
             }
 
-            var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through))!;
+            // Evidence of tampering is never purged away, nor vouched for by a new checkpoint.
+            var verification = Verify(connection, transaction, cancellationToken);
+            if (!verification.IsIntact)
+            {
+                throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
+            }
+
+            var throughHash = Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through)) switch
+            {
+                byte[] bytes => bytes,
+                var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+            };
+            var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             Execute(connection, transaction, "DELETE FROM audit_event_targets WHERE sequence <= $through", ("$through", through));
             Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through", ("$through", through));
             Execute(
                 connection,
                 transaction,
                 "INSERT INTO audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES ($through, $hash, $count, $at, $signature)",
-                ("$through", through), ("$hash", throughHash), ("$count", purged), ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()), ("$signature", (object?)Sign(Checkpoint(through, throughHash)) ?? DBNull.Value));
+                ("$through", through), ("$hash", throughHash), ("$count", purged), ("$at", createdAt),
+                ("$signature", (object?)Sign(Signed(CheckpointTag, through, throughHash, $"{purged}/{createdAt}")) ?? DBNull.Value));
             transaction.Commit();
             return new AuditPurgeResult(purged, through);
         }
@@ -334,6 +338,113 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     {
         _writeLock.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private AuditChainVerification Verify(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var checkpoint = LatestCheckpoint(connection, transaction);
+        if (checkpoint is { } point && !SignatureHolds(point.Signature, Signed(CheckpointTag, point.Sequence, point.Hash, point.Extra)))
+        {
+            return new AuditChainVerification(false, 0, point.Sequence, "the retention checkpoint's signature does not match: it was altered", point.Sequence);
+        }
+
+        var (expectedSequence, previousHash) = checkpoint is { } start ? (start.Sequence, start.Hash) : (0L, AuditChain.Genesis.ToArray());
+        var checkpointSequence = expectedSequence;
+        long checkedCount = 0;
+        using (var command = Command(connection, transaction, """
+            SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
+                   e.action, e.occurred_at, e.actor_id, e.actor_name,
+                   (SELECT group_concat(t.type, char(10)) FROM (SELECT type FROM audit_event_targets WHERE sequence = e.sequence ORDER BY type) t)
+            FROM audit_events e ORDER BY e.sequence
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var sequence = reader.GetInt64(0);
+                expectedSequence++;
+                if (sequence != expectedSequence)
+                {
+                    return new AuditChainVerification(false, checkedCount, sequence, $"records {expectedSequence} to {sequence - 1} are missing", checkpointSequence);
+                }
+
+                var eventJson = reader.GetFieldValue<byte[]>(3);
+                var computed = AuditChain.Hash(sequence, previousHash, reader.GetInt64(7), reader.GetString(1), reader.GetString(2), eventJson, reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                if (!CryptographicOperations.FixedTimeEquals(computed, reader.GetFieldValue<byte[]>(6)))
+                {
+                    return new AuditChainVerification(false, checkedCount, sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
+                }
+
+                if (IndexedColumnsDiffer(reader, eventJson) is { } column)
+                {
+                    return new AuditChainVerification(false, checkedCount, sequence, $"the indexed column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
+                }
+
+                previousHash = computed;
+                checkedCount++;
+            }
+        }
+
+        var head = Head(connection, transaction);
+        if (head is null)
+        {
+            return _chainKey is not null || expectedSequence > checkpointSequence
+                ? new AuditChainVerification(false, checkedCount, expectedSequence + 1, "the chain head record is missing", checkpointSequence)
+                : new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
+        }
+
+        if (!SignatureHolds(head.Value.Signature, Signed(HeadTag, head.Value.Sequence, head.Value.Hash)))
+        {
+            return new AuditChainVerification(false, checkedCount, head.Value.Sequence, "the chain head's signature does not match: it was altered", checkpointSequence);
+        }
+
+        if (head.Value.Sequence != expectedSequence || !CryptographicOperations.FixedTimeEquals(head.Value.Hash, previousHash))
+        {
+            return new AuditChainVerification(false, checkedCount, Math.Min(head.Value.Sequence, expectedSequence) + 1, $"the chain ends at record {expectedSequence} but its head says {head.Value.Sequence}: records were removed from or added to the end", checkpointSequence);
+        }
+
+        return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
+    }
+
+    /// <summary>The first indexed column (the export filters read them) that disagrees with the hashed event JSON.</summary>
+    private static string? IndexedColumnsDiffer(SqliteDataReader reader, byte[] eventJson)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(eventJson);
+        var root = document.RootElement;
+        string? Text(System.Text.Json.JsonElement element, string name) =>
+            element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+
+        var actor = root.TryGetProperty("actor", out var actorElement) ? actorElement : default;
+        var occurredAt = Text(root, "occurred_at") is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUnixTimeMilliseconds()
+            : (long?)null;
+        var targetTypes = root.TryGetProperty("targets", out var targets) && targets.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? string.Join('\n', targets.EnumerateArray().Select(t => Text(t, "type") ?? "").Distinct().Order(StringComparer.Ordinal))
+            : "";
+
+        if ((Text(root, "action") ?? "") != reader.GetString(8))
+        {
+            return "action";
+        }
+
+        if (occurredAt != reader.GetInt64(9))
+        {
+            return "occurred_at";
+        }
+
+        if ((Text(actor, "id") ?? "") != reader.GetString(10))
+        {
+            return "actor_id";
+        }
+
+        if (Text(actor, "name") != (reader.IsDBNull(11) ? null : reader.GetString(11)))
+        {
+            return "actor_name";
+        }
+
+        var storedTypes = reader.IsDBNull(12) ? "" : string.Join('\n', reader.GetString(12).Split('\n').Order(StringComparer.Ordinal));
+        return storedTypes != targetTypes ? "audit_event_targets" : null;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -362,7 +473,11 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         try
         {
             connection.Open();
-            Execute(connection, null, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+            if (!_readOnly)
+            {
+                Execute(connection, null, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+            }
+
             return connection;
         }
         catch (SqliteException exception)
@@ -374,6 +489,21 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
 
     private void Initialize()
     {
+        if (_readOnly)
+        {
+            using var reader = OpenConnection();
+            try
+            {
+                SqliteSchema.CheckReadable(reader, _path);
+            }
+            catch (SqliteException exception)
+            {
+                throw Explain(exception);
+            }
+
+            return;
+        }
+
         var directory = System.IO.Path.GetDirectoryName(_path)!;
         try
         {
@@ -389,6 +519,17 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         {
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
             SqliteSchema.Migrate(connection, _path);
+            if (_chainKey is not null)
+            {
+                // A signed genesis head: with a key, a log emptied together with its head no longer verifies.
+                using var transaction = connection.BeginTransaction(deferred: false);
+                if (Head(connection, transaction) is null && Scalar(connection, transaction, "SELECT count(*) FROM audit_events") is 0L)
+                {
+                    SetHead(connection, transaction, 0, AuditChain.Genesis.ToArray());
+                }
+
+                transaction.Commit();
+            }
         }
         catch (SqliteException exception)
         {
@@ -404,16 +545,24 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         _ => new AuditStoreException($"The audit database '{_path}' failed: {exception.Message}", exception),
     };
 
-    private static (long Sequence, byte[] Hash) ChainHead(SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>
+    /// Where the next record attaches: the chain head, written in the same transaction as every batch.
+    /// Continuing from the head rather than from the last row means a cut or rewritten tail stays
+    /// detectable after further appends. With a key, a head whose signature fails is refused.
+    /// </summary>
+    private (long Sequence, byte[] Hash) ChainHead(SqliteConnection connection, SqliteTransaction transaction)
     {
-        using var command = Command(connection, transaction, "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1");
-        using var reader = command.ExecuteReader();
-        if (reader.Read())
+        if (Head(connection, transaction) is { } head)
         {
-            return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+            if (!SignatureHolds(head.Signature, Signed(HeadTag, head.Sequence, head.Hash)))
+            {
+                throw new AuditStoreException($"The chain head of '{_path}' does not carry a valid signature: the audit log was altered. Run `auditgen verify`; no record is appended to a forged chain.");
+            }
+
+            return (head.Sequence, head.Hash);
         }
 
-        return LatestCheckpoint(connection, transaction) is { } checkpoint ? (checkpoint.Sequence, checkpoint.Hash) : (0, AuditChain.Genesis.ToArray());
+        return (0, AuditChain.Genesis.ToArray());
     }
 
     private void SetHead(SqliteConnection connection, SqliteTransaction transaction, long sequence, byte[] hash) =>
@@ -421,26 +570,37 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             connection,
             transaction,
             "INSERT INTO audit_head (id, sequence, hash, signature) VALUES (1, $sequence, $hash, $signature) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, signature = excluded.signature",
-            ("$sequence", sequence), ("$hash", hash), ("$signature", (object?)Sign(Checkpoint(sequence, hash)) ?? DBNull.Value));
+            ("$sequence", sequence), ("$hash", hash), ("$signature", (object?)Sign(Signed(HeadTag, sequence, hash)) ?? DBNull.Value));
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature)? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
+    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
         ReadPoint(connection, transaction, "SELECT sequence, hash, signature FROM audit_head WHERE id = 1");
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature)? LatestCheckpoint(SqliteConnection connection, SqliteTransaction? transaction) =>
-        ReadPoint(connection, transaction, "SELECT through_sequence, through_hash, signature FROM audit_checkpoints ORDER BY id DESC LIMIT 1");
+    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? LatestCheckpoint(SqliteConnection connection, SqliteTransaction? transaction) =>
+        ReadPoint(connection, transaction, "SELECT through_sequence, through_hash, signature, purged_count || '/' || created_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1");
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature)? ReadPoint(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? ReadPoint(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = Command(connection, transaction, sql);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2)) : null;
+        return reader.Read()
+            ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.FieldCount > 3 ? reader.GetString(3) : "")
+            : null;
     }
 
-    private static byte[] Checkpoint(long sequence, byte[] hash) => [.. Encoding.ASCII.GetBytes($"AuditGen.point.v1:{sequence}:"), .. hash];
+    private const string HeadTag = "AuditGen.head.v1";
+
+    private const string CheckpointTag = "AuditGen.checkpoint.v1";
+
+    /// <summary>What a signature covers: a tag (so a head's signature cannot pass as a checkpoint's), the fields, the hash.</summary>
+    private static byte[] Signed(string tag, long sequence, byte[] hash, string extra = "") =>
+        [.. Encoding.ASCII.GetBytes($"{tag}:{sequence}:{extra}:"), .. hash];
 
     private byte[]? Sign(byte[] data) => _chainKey is null ? null : HMACSHA256.HashData(_chainKey, data);
 
     /// <summary>With a key, the signature must match; without one, no signature is expected (a stored one is ignored).</summary>
+    /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
+    public bool ChecksSignatures => _chainKey is not null;
+
     private bool SignatureHolds(byte[]? signature, byte[] data) =>
         _chainKey is null || (signature is not null && CryptographicOperations.FixedTimeEquals(signature, Sign(data)));
 

@@ -41,7 +41,8 @@ internal static class SqliteQueries
         AnyOf(command, sql, "actor_id", "$actor_id", query.ActorIds);
         if (query.TargetTypes.Count > 0)
         {
-            sql.Append(" AND EXISTS (SELECT 1 FROM audit_event_targets t WHERE t.sequence = audit_events.sequence AND ");
+            // Starts from the (type, sequence) primary key of the targets table rather than probing every event.
+            sql.Append(" AND sequence IN (SELECT t.sequence FROM audit_event_targets t WHERE ");
             AnyOf(command, sql, "t.type", "$target", query.TargetTypes, leading: "");
             sql.Append(')');
         }

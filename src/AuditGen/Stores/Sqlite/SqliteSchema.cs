@@ -32,6 +32,8 @@ internal static class SqliteSchema
         CREATE INDEX ix_audit_events_organization_time ON audit_events (organization_id, occurred_at);
         CREATE INDEX ix_audit_events_action ON audit_events (action);
         CREATE INDEX ix_audit_events_actor_id ON audit_events (actor_id);
+        CREATE INDEX ix_audit_events_actor_name ON audit_events (actor_name);
+        CREATE INDEX ix_audit_events_occurred_at ON audit_events (occurred_at);
         CREATE INDEX ix_audit_events_stored_at ON audit_events (stored_at);
         CREATE TABLE audit_event_targets (
             type     TEXT    NOT NULL,
@@ -97,6 +99,23 @@ internal static class SqliteSchema
 
         Execute(connection, transaction, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {LatestVersion};");
         transaction.Commit();
+    }
+
+    /// <summary>For read-only use: the file must be an AuditGen log this version can read; nothing is changed.</summary>
+    public static void CheckReadable(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var applicationId = Scalar(connection, transaction, "PRAGMA application_id");
+        var version = (int)Scalar(connection, transaction, "PRAGMA user_version");
+        if (applicationId != ApplicationId || version == 0)
+        {
+            throw new AuditStoreException($"'{path}' is not an AuditGen audit log.");
+        }
+
+        if (version > LatestVersion)
+        {
+            throw new AuditStoreException($"'{path}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}.");
+        }
     }
 
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
