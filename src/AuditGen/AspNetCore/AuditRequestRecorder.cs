@@ -17,6 +17,7 @@ namespace AuditGen.AspNetCore;
 /// </summary>
 internal sealed partial class AuditRequestRecorder(
     IAuditEventWriter writer,
+    AuditGenMetrics metrics,
     IAuditActorResolver actorResolver,
     IAuditOrganizationResolver organizationResolver,
     IOptions<AuditGenOptions> options,
@@ -65,6 +66,14 @@ internal sealed partial class AuditRequestRecorder(
             }
 
             var auditEvent = BuildEvent(httpContext, endpoint, site, draft, statusCode, success, exception);
+            if (success && IsStrict(endpoint?.Metadata.GetMetadata<AuditedAttribute>()))
+            {
+                // A strict action that succeeded without passing through the generated filter (no generated
+                // code for it): its response went out before the event was committed.
+                metrics.StrictUnprotected();
+                LogStrictUnprotected(site.Action, "no generated filter ran for the endpoint");
+            }
+
             httpContext.Response.OnCompleted(static state =>
             {
                 var (writer, auditEvent) = ((IAuditEventWriter, AuditEvent))state;
@@ -88,16 +97,27 @@ internal sealed partial class AuditRequestRecorder(
     public async ValueTask<bool> CommitBeforeResponseAsync(HttpContext httpContext, AuditSite site, int statusCode)
     {
         var draft = httpContext.GetAuditEventDraft();
-        draft.Recorded = true;
         AuditEvent auditEvent;
         try
         {
             auditEvent = BuildEvent(httpContext, httpContext.GetEndpoint(), site, draft, statusCode, statusCode < 400, exception: null);
+            draft.Recorded = true;
         }
         catch (Exception exception)
         {
+            // Not marked recorded: the middleware records the request after the response instead.
             LogRecordFailed(exception, httpContext.Request.Path);
+            metrics.StrictRefused();
             return false;
+        }
+
+        if (httpContext.Response.HasStarted)
+        {
+            // The handler wrote the response itself: it is already on its way, so it cannot be held or refused.
+            metrics.StrictUnprotected();
+            LogStrictUnprotected(site.Action, "the handler had already started the response");
+            await writer.WriteAsync(auditEvent, httpContext.RequestAborted);
+            return true;
         }
 
         try
@@ -109,6 +129,7 @@ internal sealed partial class AuditRequestRecorder(
         }
         catch (Exception exception) when (exception is AuditCommitException or OperationCanceledException or AuditPipelineClosedException)
         {
+            metrics.StrictRefused();
             LogStrictCommitFailed(exception, auditEvent.Id, site.Action);
             return false;
         }
@@ -206,6 +227,9 @@ internal sealed partial class AuditRequestRecorder(
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be committed before the response; the request is refused with 503 (fail-closed). The event stays queued and is retried.")]
     private partial void LogStrictCommitFailed(Exception exception, AuditEventId eventId, string action);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "Strict audit action {Action} succeeded but its event was recorded after the response: {Reason}.")]
+    private partial void LogStrictUnprotected(string action, string reason);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Audit action {Action}: a declared source could not be read and was left out: {Failure}")]
     private partial void LogCaptureFailed(string action, string failure);

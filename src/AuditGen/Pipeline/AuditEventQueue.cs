@@ -22,6 +22,13 @@ internal sealed class AuditEventQueue(int capacity)
 
     public int Count => _channel.Reader.Count;
 
+    /// <summary>Whether the queue has stopped accepting events (the application is shutting down).</summary>
+    public bool IsClosed { get; private set; }
+
     /// <summary>Stops accepting events; the reader still drains what is queued.</summary>
-    public void Close() => _channel.Writer.TryComplete();
+    public void Close()
+    {
+        IsClosed = true;
+        _channel.Writer.TryComplete();
+    }
 }

@@ -18,6 +18,8 @@ public sealed class AuditGenMetrics
     private readonly Counter<long> _adjusted;
     private readonly Counter<long> _storeFailures;
     private readonly Counter<long> _lost;
+    private readonly Counter<long> _strictRefused;
+    private readonly Counter<long> _strictUnprotected;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _deliveryRetries;
     private readonly Counter<long> _deadLettered;
@@ -32,6 +34,8 @@ public sealed class AuditGenMetrics
         _adjusted = meter.CreateCounter<long>("auditgen.events.adjusted", "{event}", "Stored events changed to fit WorkOS's limits (e.g. truncated values).");
         _storeFailures = meter.CreateCounter<long>("auditgen.store.failures", "{batch}", "Store writes that failed and will be retried.");
         _lost = meter.CreateCounter<long>("auditgen.events.lost", "{event}", "Events that could not be stored because of a defect; always 0 unless something is badly wrong.");
+        _strictRefused = meter.CreateCounter<long>("auditgen.strict.refused", "{request}", "Strict requests answered 503 because their event could not be committed in time.");
+        _strictUnprotected = meter.CreateCounter<long>("auditgen.strict.unprotected", "{request}", "Successful strict requests whose event could not be committed before the response (no generated filter, or the handler wrote the response itself).");
         _delivered = meter.CreateCounter<long>("auditgen.events.delivered", "{event}", "Events a sink accepted.");
         _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
         _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
@@ -58,7 +62,11 @@ public sealed class AuditGenMetrics
 
     internal void StoreFailed() => _storeFailures.Add(1);
 
-    internal void EventLost() => _lost.Add(1);
+    internal void EventLost(int count = 1) => _lost.Add(count);
+
+    internal void StrictRefused() => _strictRefused.Add(1);
+
+    internal void StrictUnprotected() => _strictUnprotected.Add(1);
 
     internal void Delivered(string sink) => _delivered.Add(1, Sink(sink));
 

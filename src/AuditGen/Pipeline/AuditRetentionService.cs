@@ -12,6 +12,7 @@ namespace AuditGen.Pipeline;
 /// </summary>
 internal sealed partial class AuditRetentionService(
     IEnumerable<IAuditLog> logs,
+    IEnumerable<IAuditSink> sinks,
     IOptions<AuditGenOptions> options,
     TimeProvider timeProvider,
     ILogger<AuditRetentionService> logger) : BackgroundService
@@ -29,6 +30,12 @@ internal sealed partial class AuditRetentionService(
         {
             try
             {
+                // Every configured sink gets its cursor first, so a sink that has not started yet still holds back the purge.
+                foreach (var sink in sinks)
+                {
+                    await log.GetSinkCursorAsync(sink.Name, stoppingToken);
+                }
+
                 var purge = await log.PurgeAsync(timeProvider.GetUtcNow() - period, stoppingToken);
                 if (purge.PurgedCount > 0)
                 {

@@ -43,6 +43,7 @@ internal sealed partial class AuditStoreWriter(
         {
             await _abort.CancelAsync();
             var leftBehind = queue.Count + Volatile.Read(ref _inHand);
+            metrics.EventLost(leftBehind);
             LogShutdownTimedOut(leftBehind);
         }
     }

@@ -46,6 +46,13 @@ internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, Audi
     private async ValueTask WaitForRoomAsync(QueuedAuditEvent item, CancellationToken cancellationToken)
     {
         var auditEvent = item.Event;
+        if (queue.IsClosed)
+        {
+            metrics.EventLost();
+            LogClosed(auditEvent.Id, auditEvent.Action);
+            throw new AuditPipelineClosedException("The audit pipeline has shut down; the event was not queued.");
+        }
+
         metrics.QueueFull();
         var now = timeProvider.GetTimestamp();
         var last = Interlocked.Read(ref _lastFullWarning);
@@ -68,6 +75,9 @@ internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, Audi
 
         metrics.EventCreated(auditEvent.Action);
     }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Audit event {EventId} ({Action}) arrived after the audit pipeline shut down and was lost.")]
+    private partial void LogClosed(AuditEventId eventId, string action);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); writers wait for room instead of dropping events. See the auditgen.queue.full counter.")]
     private partial void LogQueueFull(int count);
