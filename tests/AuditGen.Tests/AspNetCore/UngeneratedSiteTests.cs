@@ -60,7 +60,24 @@ public sealed class UngeneratedSiteTests
         Assert.Single(logs.Logs, l => l.Level == LogLevel.Warning && l.Message.Contains("[Audited(\"ok.viewed\")]", StringComparison.Ordinal) && l.Message.Contains("has no generated code", StringComparison.Ordinal));
     }
 
-    private static async Task<WebApplication> StartAsync(CapturingLoggerProvider logs, Action<AuditGen.AspNetCore.AuditHttpOptions> http)
+    [Fact]
+    public async Task A_strict_action_without_generated_code_is_recorded_and_reported_as_unprotected()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await StartAsync(logs, _ => { }, strict: true);
+        using var metrics = new MetricCollector(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        using var response = await client.GetAsync("/ok");
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(((InMemoryAuditStore)app.Services.GetRequiredService<AuditGen.Pipeline.IAuditStore>()).Entries);
+        Assert.Equal(1, metrics.Total("auditgen.strict.unprotected"));
+        Assert.Contains(logs.Logs, l => l.Level == LogLevel.Error && l.Message == "Strict audit action ok.viewed succeeded but its event was recorded after the response: no generated filter ran for the endpoint.");
+    }
+
+    private static async Task<WebApplication> StartAsync(CapturingLoggerProvider logs, Action<AuditGen.AspNetCore.AuditHttpOptions> http, bool strict = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -68,6 +85,7 @@ public sealed class UngeneratedSiteTests
         builder.Services.AddAuditGen(options =>
         {
             options.Http.DefaultOrganizationId = "org_test";
+            options.DeliveryMode = strict ? AuditGen.Pipeline.AuditDeliveryMode.BeforeResponse : AuditGen.Pipeline.AuditDeliveryMode.AfterResponse;
             http(options.Http);
         }).UseInMemoryStore();
 
