@@ -25,6 +25,12 @@ public sealed class AuditGenOptions
     /// <summary>Events held in memory between the request path and the store (1 to 1,000,000; default 10,000).</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>What writers do when the queue is full: <c>Wait</c> (default) or <c>Spill</c> to <see cref="SpillPath"/>.</summary>
+    public AuditQueueFullMode QueueFullMode { get; set; } = AuditQueueFullMode.Wait;
+
+    /// <summary>The spill file for <c>QueueFullMode: Spill</c>, relative to the content root (default <c>auditgen.spill.jsonl</c>).</summary>
+    public string SpillPath { get; set; } = "auditgen.spill.jsonl";
+
     /// <summary>Most events committed to the store in one batch (1 to 10,000; default 500).</summary>
     public int StoreBatchSize { get; set; } = 500;
 

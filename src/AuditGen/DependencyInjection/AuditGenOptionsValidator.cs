@@ -25,6 +25,16 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{Key(nameof(options.DeliveryMode))} must be AfterResponse or BeforeResponse (was {options.DeliveryMode}).");
         }
         InRange("Http:" + nameof(options.Http.MaxUserAgentLength), options.Http.MaxUserAgentLength, 16, 8_192, failures);
+        if (!Enum.IsDefined(options.QueueFullMode))
+        {
+            failures.Add($"{Key(nameof(options.QueueFullMode))} must be Wait or Spill (was {(int)options.QueueFullMode}).");
+        }
+
+        if (options.QueueFullMode == Pipeline.AuditQueueFullMode.Spill && string.IsNullOrWhiteSpace(options.SpillPath))
+        {
+            failures.Add($"{Key(nameof(options.SpillPath))} must name the spill file when QueueFullMode is Spill.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {
             failures.Add($"{Key("Sqlite:Path")} must name the audit database file.");

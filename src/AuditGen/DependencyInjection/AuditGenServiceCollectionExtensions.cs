@@ -40,6 +40,12 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton(provider => new AuditEventQueue(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.QueueCapacity));
         services.TryAddSingleton(provider => new AuditGenMetrics(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<AuditEventQueue>()));
         services.TryAddSingleton<AuditAppendSignal>();
+        services.TryAddSingleton(provider =>
+        {
+            var spillPath = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.SpillPath;
+            var contentRoot = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+            return new AuditSpillFile(Path.IsPathRooted(spillPath) ? spillPath : Path.Combine(contentRoot, spillPath));
+        });
         services.TryAddSingleton<IAuditEventWriter, QueuedAuditEventWriter>();
         services.TryAddSingleton<IAuditLog>(CreateSqliteStore);
         services.TryAddSingleton<IAuditStore>(provider => provider.GetRequiredService<IAuditLog>());

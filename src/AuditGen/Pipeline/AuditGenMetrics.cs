@@ -13,6 +13,7 @@ public sealed class AuditGenMetrics
 
     private readonly Counter<long> _created;
     private readonly Counter<long> _queueFull;
+    private readonly Counter<long> _spilled;
     private readonly Counter<long> _stored;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _adjusted;
@@ -29,6 +30,7 @@ public sealed class AuditGenMetrics
         var meter = meterFactory.Create(MeterName);
         _created = meter.CreateCounter<long>("auditgen.events.created", "{event}", "Events handed to the pipeline.");
         _queueFull = meter.CreateCounter<long>("auditgen.queue.full", "{wait}", "Writes that found the queue full and waited for room.");
+        _spilled = meter.CreateCounter<long>("auditgen.queue.spilled", "{event}", "Events written to the spill file because the queue was full.");
         _stored = meter.CreateCounter<long>("auditgen.events.stored", "{event}", "Events committed to the store.");
         _rejected = meter.CreateCounter<long>("auditgen.events.rejected", "{event}", "Stored events that break WorkOS's rules and are marked rejected.");
         _adjusted = meter.CreateCounter<long>("auditgen.events.adjusted", "{event}", "Stored events changed to fit WorkOS's limits (e.g. truncated values).");
@@ -45,6 +47,8 @@ public sealed class AuditGenMetrics
     internal void EventCreated(string action) => _created.Add(1, new KeyValuePair<string, object?>("auditgen.action", action));
 
     internal void QueueFull() => _queueFull.Add(1);
+
+    internal void Spilled() => _spilled.Add(1);
 
     internal void EventsStored(int count, int rejected, int adjusted)
     {

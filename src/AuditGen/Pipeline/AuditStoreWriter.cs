@@ -14,6 +14,7 @@ namespace AuditGen.Pipeline;
 /// </summary>
 internal sealed partial class AuditStoreWriter(
     AuditEventQueue queue,
+    AuditSpillFile spill,
     IAuditStore store,
     AuditAppendSignal appendSignal,
     AuditGenMetrics metrics,
@@ -57,6 +58,7 @@ internal sealed partial class AuditStoreWriter(
         var waiting = new List<TaskCompletionSource>();
         try
         {
+            await DrainSpillAsync(abort);
             while (await queue.Reader.WaitToReadAsync(abort))
             {
                 while (batch.Count < batchSize && queue.Reader.TryRead(out var item))
@@ -84,11 +86,33 @@ internal sealed partial class AuditStoreWriter(
 
                 batch.Clear();
                 waiting.Clear();
+                if (queue.Count == 0)
+                {
+                    await DrainSpillAsync(abort);
+                }
             }
+
+            await DrainSpillAsync(abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             // Forced shutdown: StopAsync has logged how many events were left behind.
+        }
+    }
+
+    /// <summary>Moves spilled events into the store once the queue has room to spare; also at start-up, after a crash.</summary>
+    private async Task DrainSpillAsync(CancellationToken abort)
+    {
+        var spilled = spill.ReadAll();
+        for (var start = 0; start < spilled.Count; start += options.Value.StoreBatchSize)
+        {
+            var batch = spilled.GetRange(start, Math.Min(options.Value.StoreBatchSize, spilled.Count - start));
+            await AppendUntilCommittedAsync(batch, [], abort);
+        }
+
+        if (spilled.Count > 0)
+        {
+            spill.RemoveFirst(spilled.Count);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using AuditGen.Events;
+using AuditGen.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AuditGen.Pipeline;
 
@@ -9,8 +11,16 @@ namespace AuditGen.Pipeline;
 /// full it waits for room (back-pressure) rather than drop, counts every wait, and logs it at most once
 /// a minute.
 /// </summary>
-internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, AuditGenMetrics metrics, TimeProvider timeProvider, ILogger<QueuedAuditEventWriter> logger) : IAuditEventWriter
+internal sealed partial class QueuedAuditEventWriter(
+    AuditEventQueue queue,
+    AuditGenMetrics metrics,
+    IOptions<AuditGenOptions> options,
+    AuditSpillFile spill,
+    TimeProvider timeProvider,
+    ILogger<QueuedAuditEventWriter> logger) : IAuditEventWriter
 {
+    private readonly Events.Validation.AuditEventPreparer _preparer = new(options.Value.OversizedStringValues);
+
     private long _lastFullWarning = long.MinValue;
 
     public ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
@@ -20,6 +30,16 @@ internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, Audi
         if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
+            return ValueTask.CompletedTask;
+        }
+
+        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed)
+        {
+            // The caller does not wait: the prepared event goes to local disk, and the store writer takes it later.
+            spill.Append(_preparer.Prepare(auditEvent));
+            metrics.EventCreated(auditEvent.Action);
+            metrics.Spilled();
+            WarnQueueFull();
             return ValueTask.CompletedTask;
         }
 
@@ -54,15 +74,7 @@ internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, Audi
         }
 
         metrics.QueueFull();
-        var now = timeProvider.GetTimestamp();
-        var last = Interlocked.Read(ref _lastFullWarning);
-        if (last == long.MinValue || timeProvider.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1))
-        {
-            if (Interlocked.CompareExchange(ref _lastFullWarning, now, last) == last)
-            {
-                LogQueueFull(queue.Count);
-            }
-        }
+        WarnQueueFull();
 
         try
         {
@@ -76,9 +88,21 @@ internal sealed partial class QueuedAuditEventWriter(AuditEventQueue queue, Audi
         metrics.EventCreated(auditEvent.Action);
     }
 
+    /// <summary>Logs a full queue at most once a minute; the counters count every occurrence.</summary>
+    private void WarnQueueFull()
+    {
+        var now = timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFullWarning);
+        if ((last == long.MinValue || timeProvider.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1))
+            && Interlocked.CompareExchange(ref _lastFullWarning, now, last) == last)
+        {
+            LogQueueFull(queue.Count, options.Value.QueueFullMode);
+        }
+    }
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Audit event {EventId} ({Action}) arrived after the audit pipeline shut down and was lost.")]
     private partial void LogClosed(AuditEventId eventId, string action);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); writers wait for room instead of dropping events. See the auditgen.queue.full counter.")]
-    private partial void LogQueueFull(int count);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); QueueFullMode {Mode}: writers wait for room or spill to disk, never drop. See the auditgen.queue.full and auditgen.queue.spilled counters.")]
+    private partial void LogQueueFull(int count, AuditQueueFullMode mode);
 }

@@ -53,6 +53,72 @@ public sealed class StoreBackPressureTests : IDisposable
     }
 
     [Fact]
+    public async Task In_spill_mode_a_full_queue_never_makes_a_writer_wait_and_spilled_events_reach_the_store()
+    {
+        var logs = new CapturingLoggerProvider();
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        using var host = BuildHost(logs, _database.Path, queueCapacity: 2, spillPath);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await host.StartAsync();
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+        await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
+        var ids = new List<AuditGen.Events.AuditEventId>();
+
+        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        {
+            locker.Open();
+            using (var begin = locker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                begin.ExecuteNonQuery();
+            }
+
+            // Every write completes while the store is locked: nothing waits for room.
+            for (var i = 0; i < 50; i++)
+            {
+                var auditEvent = TestEvents.MinimalSignIn();
+                ids.Add(auditEvent.Id);
+                var write = writer.WriteAsync(auditEvent);
+                Assert.True(write.IsCompleted, $"write {i} waited");
+            }
+
+            Assert.True(metrics.Total("auditgen.queue.spilled") > 0);
+            Assert.True(File.Exists(spillPath));
+        }
+
+        await Eventually.GetAsync(async () => (await log.ReadAfterAsync(0, 100, CancellationToken.None)).Count, n => n == 51, "all 51 events stored");
+        var stored = (await log.ReadAfterAsync(0, 100, CancellationToken.None)).Select(e => e.EventId).ToHashSet();
+        Assert.Subset(stored, ids.ToHashSet());
+        await Eventually.Get(() => File.Exists(spillPath), exists => !exists, "the spill file to be emptied");
+        Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_spill_file_left_by_a_crash_is_stored_at_start_up()
+    {
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spilled = StoreEntries.Entries(3);
+        var file = new AuditSpillFile(spillPath);
+        foreach (var entry in spilled)
+        {
+            file.Append(entry);
+        }
+
+        using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 10, spillPath);
+        await host.StartAsync();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+
+        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 10, CancellationToken.None), e => e.Count == 3, "the spilled events to be stored");
+        await host.StopAsync();
+
+        Assert.Equal(spilled.Select(e => e.Event.Id), stored.Select(e => e.EventId));
+        Assert.Equal(spilled.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)), stored.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)));
+        Assert.False(File.Exists(spillPath));
+    }
+
+    [Fact]
     public async Task An_unusable_store_is_logged_clearly_and_neither_the_host_nor_the_writer_fails()
     {
         var logs = new CapturingLoggerProvider();
@@ -86,7 +152,7 @@ public sealed class StoreBackPressureTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private static IHost BuildHost(CapturingLoggerProvider logs, string path, int queueCapacity)
+    private static IHost BuildHost(CapturingLoggerProvider logs, string path, int queueCapacity, string? spillPath = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs);
@@ -97,6 +163,11 @@ public sealed class StoreBackPressureTests : IDisposable
             options.QueueCapacity = queueCapacity;
             options.StoreBatchSize = 10;
             options.StoreRetryDelay = TimeSpan.FromMilliseconds(100);
+            if (spillPath is not null)
+            {
+                options.QueueFullMode = AuditQueueFullMode.Spill;
+                options.SpillPath = spillPath;
+            }
         });
         return builder.Build();
     }
