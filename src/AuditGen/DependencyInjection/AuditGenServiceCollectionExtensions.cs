@@ -40,6 +40,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton(provider => new AuditEventQueue(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.QueueCapacity));
         services.TryAddSingleton(provider => new AuditGenMetrics(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<AuditEventQueue>()));
         services.TryAddSingleton<AuditAppendSignal>();
+        services.TryAddSingleton(provider => new AuditGen.Events.Validation.AuditEventPreparer(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.OversizedStringValues));
         services.TryAddSingleton(provider =>
         {
             var spillPath = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.SpillPath;

@@ -15,6 +15,7 @@ namespace AuditGen.Pipeline;
 internal sealed partial class AuditStoreWriter(
     AuditEventQueue queue,
     AuditSpillFile spill,
+    AuditEventPreparer preparer,
     IAuditStore store,
     AuditAppendSignal appendSignal,
     AuditGenMetrics metrics,
@@ -22,7 +23,6 @@ internal sealed partial class AuditStoreWriter(
     TimeProvider timeProvider,
     ILogger<AuditStoreWriter> logger) : IHostedService, IDisposable
 {
-    private readonly AuditEventPreparer _preparer = new(options.Value.OversizedStringValues);
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
     private int _inHand;
@@ -121,7 +121,7 @@ internal sealed partial class AuditStoreWriter(
         AuditEntry entry;
         try
         {
-            entry = _preparer.Prepare(auditEvent);
+            entry = preparer.Prepare(auditEvent);
         }
         catch (Exception exception)
         {

@@ -16,10 +16,10 @@ internal sealed partial class QueuedAuditEventWriter(
     AuditGenMetrics metrics,
     IOptions<AuditGenOptions> options,
     AuditSpillFile spill,
+    Events.Validation.AuditEventPreparer preparer,
     TimeProvider timeProvider,
     ILogger<QueuedAuditEventWriter> logger) : IAuditEventWriter
 {
-    private readonly Events.Validation.AuditEventPreparer _preparer = new(options.Value.OversizedStringValues);
 
     private long _lastFullWarning = long.MinValue;
 
@@ -36,7 +36,7 @@ internal sealed partial class QueuedAuditEventWriter(
         if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed)
         {
             // The caller does not wait: the prepared event goes to local disk, and the store writer takes it later.
-            spill.Append(_preparer.Prepare(auditEvent));
+            spill.Append(preparer.Prepare(auditEvent));
             metrics.EventCreated(auditEvent.Action);
             metrics.Spilled();
             WarnQueueFull();

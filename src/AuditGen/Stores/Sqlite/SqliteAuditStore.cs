@@ -306,11 +306,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
             }
 
-            var throughHash = Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through)) switch
-            {
-                byte[] bytes => bytes,
-                var other => Encoding.UTF8.GetBytes(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
-            };
+            var throughHash = ReadPoint(connection, transaction, $"SELECT sequence, hash, NULL FROM audit_events WHERE sequence = {through}")!.Value.Hash;
             var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             Execute(connection, transaction, "DELETE FROM audit_event_targets WHERE sequence <= $through", ("$through", through));
             Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through", ("$through", through));
