@@ -40,6 +40,12 @@ public sealed class AuditGenOptions
     /// <summary>What to do with metadata strings over WorkOS's 500-character limit (default: truncate and note it).</summary>
     public OversizedStringValueHandling OversizedStringValues { get; set; } = OversizedStringValueHandling.Truncate;
 
+    /// <summary>
+    /// The WorkOS schema version to send with each action's events (<c>AuditGen:SchemaVersions:user.signed_in = 2</c>),
+    /// once its schema was pushed (<c>auditgen schemas push</c>). Actions not listed send no <c>version</c>.
+    /// </summary>
+    public Dictionary<string, int> SchemaVersions { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Most entries a sink's delivery loop reads from the store at once (1 to 10,000; default 100).</summary>
     public int DeliveryBatchSize { get; set; } = 100;
 

@@ -45,6 +45,14 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{Key("Sqlite:ChainKey")} must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
         }
 
+        foreach (var (action, version) in options.SchemaVersions)
+        {
+            if (version < 1)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key("SchemaVersions:" + action)} must be a WorkOS schema version, 1 or more (was {version})."));
+            }
+        }
+
         if (!Enum.IsDefined(options.OversizedStringValues))
         {
             failures.Add($"{Key(nameof(options.OversizedStringValues))} must be Truncate or Reject (was {(int)options.OversizedStringValues}).");

@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using AuditGen.AspNetCore;
 using AuditGen.DependencyInjection;
+using AuditGen.HealthChecks;
 using AuditGen.Pipeline;
 using AuditGen.Sinks.Logging;
+using AuditGen.Sinks.WorkOs;
 using AuditGen.Stores.InMemory;
 using AuditGen.Stores.Sqlite;
 using Microsoft.AspNetCore.Hosting;
@@ -40,7 +42,12 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton(provider => new AuditEventQueue(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.QueueCapacity));
         services.TryAddSingleton(provider => new AuditGenMetrics(provider.GetRequiredService<IMeterFactory>(), provider.GetRequiredService<AuditEventQueue>()));
         services.TryAddSingleton<AuditAppendSignal>();
-        services.TryAddSingleton(provider => new AuditGen.Events.Validation.AuditEventPreparer(provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.OversizedStringValues));
+        services.TryAddSingleton<AuditSinkMonitor>();
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value;
+            return new AuditGen.Events.Validation.AuditEventPreparer(options.OversizedStringValues, options.SchemaVersions);
+        });
         services.TryAddSingleton(provider =>
         {
             var spillPath = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.SpillPath;
@@ -84,6 +91,50 @@ public static class AuditGenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggingAuditSink>());
         return builder;
+    }
+
+    /// <summary>
+    /// Delivers every event to WorkOS Audit Logs, configured from <c>AuditGen:WorkOs</c> (API key from there or
+    /// from <c>WORKOS_API_KEY</c>). Requests go through the <see cref="IHttpClientFactory"/> client named
+    /// <c>AuditGen.WorkOs</c>, so handlers and proxies can be added to it.
+    /// </summary>
+    /// <param name="builder">The AuditGen builder.</param>
+    /// <param name="configure">Changes applied after configuration is bound.</param>
+    public static IAuditGenBuilder AddWorkOsSink(this IAuditGenBuilder builder, Action<WorkOsSinkOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<WorkOsSinkOptions>().BindConfiguration(WorkOsSinkOptions.SectionName).ValidateOnStart();
+        options.PostConfigure(static workOs =>
+        {
+            if (string.IsNullOrWhiteSpace(workOs.ApiKey))
+            {
+                workOs.ApiKey = Environment.GetEnvironmentVariable(WorkOsSinkOptions.ApiKeyEnvironmentVariable);
+            }
+        });
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkOsSinkOptions>, WorkOsSinkOptionsValidator>());
+
+        // Polly enforces the per-attempt timeout, so the client's own 100-second timeout is turned off.
+        builder.Services.AddHttpClient(WorkOsAuditSink.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, WorkOsAuditSink>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a health check named <paramref name="name"/> reporting each sink's backlog, last delivery and whether
+    /// delivery is paused (unhealthy while, for example, WorkOS refuses the API key).
+    /// </summary>
+    /// <param name="builder">The application's health checks.</param>
+    /// <param name="name">The check's name (default <c>auditgen</c>).</param>
+    /// <param name="tags">Tags for filtering, e.g. <c>ready</c>.</param>
+    public static IHealthChecksBuilder AddAuditGen(this IHealthChecksBuilder builder, string name = "auditgen", IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddCheck<AuditGenHealthCheck>(name, failureStatus: null, tags: tags ?? []);
     }
 
     private static SqliteAuditStore CreateSqliteStore(IServiceProvider provider)

@@ -5,4 +5,5 @@ namespace AuditGen.Pipeline;
 /// <param name="Sequence">The entry's sequence in the store.</param>
 /// <param name="Reason">The sink's reason, e.g. WorkOS's error message.</param>
 /// <param name="DeadLetteredAt">When it was refused.</param>
-public sealed record AuditDeadLetter(string SinkName, long Sequence, string Reason, DateTimeOffset DeadLetteredAt);
+/// <param name="RedriveRequestedAt">When someone asked for it to be delivered again (e.g. <c>auditgen dead-letters redrive</c>), or <see langword="null"/>.</param>
+public sealed record AuditDeadLetter(string SinkName, long Sequence, string Reason, DateTimeOffset DeadLetteredAt, DateTimeOffset? RedriveRequestedAt = null);

@@ -27,6 +27,13 @@ public sealed class AuditDeliveryResult
 
     /// <summary>The sink could not take the entry now; try the same entry again later.</summary>
     public static AuditDeliveryResult Retry(string reason, TimeSpan? retryAfter = null) => new(AuditDeliveryOutcome.RetryLater, reason, retryAfter);
+
+    /// <summary>
+    /// The sink cannot take anything until someone acts (e.g. WorkOS answered 401: the API key is wrong).
+    /// Delivery to this sink pauses, the health check reports it, and the entry is tried again after
+    /// <paramref name="retryAfter"/> so that a fixed configuration resumes delivery.
+    /// </summary>
+    public static AuditDeliveryResult Pause(string reason, TimeSpan retryAfter) => new(AuditDeliveryOutcome.Paused, reason, retryAfter);
 }
 
 /// <summary>The kinds of <see cref="AuditDeliveryResult"/>.</summary>
@@ -40,4 +47,7 @@ public enum AuditDeliveryOutcome
 
     /// <summary>Not delivered now; to be tried again.</summary>
     RetryLater,
+
+    /// <summary>Not delivered; the sink is paused until its configuration is fixed.</summary>
+    Paused,
 }

@@ -8,13 +8,16 @@ namespace AuditGen.Pipeline;
 
 /// <summary>
 /// Delivers stored entries to every registered sink, each sink on its own loop from its own cursor
-/// in the store. An entry is retried until the sink takes it or dead-letters it; only then does
-/// the cursor move, so a crash means re-delivery (absorbed by event ids), never a loss.
+/// in the store, up to <see cref="IAuditSink.MaxConcurrency"/> entries at once. An entry is retried
+/// until the sink takes it or dead-letters it; the cursor moves past a batch only once every entry
+/// in it is settled, so a crash means re-delivery (absorbed by event ids), never a loss. Dead letters
+/// whose re-delivery was requested are tried again on the same loop.
 /// </summary>
 internal sealed partial class AuditDeliveryWorker(
     IEnumerable<IAuditSink> sinks,
     IAuditStore store,
     AuditAppendSignal appendSignal,
+    AuditSinkMonitor monitor,
     AuditGenMetrics metrics,
     IOptions<AuditGenOptions> options,
     TimeProvider timeProvider,
@@ -25,6 +28,8 @@ internal sealed partial class AuditDeliveryWorker(
 
     private async Task RunSinkAsync(IAuditSink sink, CancellationToken stoppingToken)
     {
+        monitor.Started(sink.Name);
+        var parallelism = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, sink.MaxConcurrency), CancellationToken = stoppingToken };
         long? cursor = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -32,6 +37,7 @@ internal sealed partial class AuditDeliveryWorker(
             {
                 cursor ??= await store.GetSinkCursorAsync(sink.Name, stoppingToken);
                 var nextAppend = appendSignal.NextAppend;
+                await RedriveAsync(sink, parallelism, stoppingToken);
                 var batch = await store.ReadAfterAsync(cursor.Value, options.Value.DeliveryBatchSize, stoppingToken);
                 if (batch.Count == 0)
                 {
@@ -39,12 +45,9 @@ internal sealed partial class AuditDeliveryWorker(
                     continue;
                 }
 
-                foreach (var entry in batch)
-                {
-                    await DeliverUntilSettledAsync(sink, entry, stoppingToken);
-                    await store.SetSinkCursorAsync(sink.Name, entry.Sequence, stoppingToken);
-                    cursor = entry.Sequence;
-                }
+                await Parallel.ForEachAsync(batch, parallelism, async (entry, token) => await DeliverUntilSettledAsync(sink, entry, token));
+                await store.SetSinkCursorAsync(sink.Name, batch[^1].Sequence, stoppingToken);
+                cursor = batch[^1].Sequence;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -58,7 +61,21 @@ internal sealed partial class AuditDeliveryWorker(
         }
     }
 
-    private async Task DeliverUntilSettledAsync(IAuditSink sink, StoredAuditEntry entry, CancellationToken stoppingToken)
+    private async Task RedriveAsync(IAuditSink sink, ParallelOptions parallelism, CancellationToken stoppingToken)
+    {
+        var redrives = await store.ReadRedrivesAsync(sink.Name, options.Value.DeliveryBatchSize, stoppingToken);
+        await Parallel.ForEachAsync(redrives, parallelism, async (entry, token) =>
+        {
+            if (await DeliverUntilSettledAsync(sink, entry, token))
+            {
+                await store.RemoveDeadLetterAsync(sink.Name, entry.Sequence, token);
+                LogRedelivered(sink.Name, entry.EventId);
+            }
+        });
+    }
+
+    /// <returns><see langword="true"/> when the sink took the entry; <see langword="false"/> when it was dead-lettered.</returns>
+    private async Task<bool> DeliverUntilSettledAsync(IAuditSink sink, StoredAuditEntry entry, CancellationToken stoppingToken)
     {
         while (true)
         {
@@ -76,12 +93,19 @@ internal sealed partial class AuditDeliveryWorker(
             {
                 case AuditDeliveryOutcome.Delivered:
                     metrics.Delivered(sink.Name);
-                    return;
+                    monitor.Delivered(sink.Name);
+                    return true;
                 case AuditDeliveryOutcome.DeadLettered:
                     await store.AddDeadLetterAsync(new AuditDeadLetter(sink.Name, entry.Sequence, result.Reason!, timeProvider.GetUtcNow()), stoppingToken);
                     metrics.DeadLettered(sink.Name);
                     LogDeadLettered(sink.Name, entry.EventId, result.Reason!);
-                    return;
+                    return false;
+                case AuditDeliveryOutcome.Paused:
+                    metrics.DeliveryPaused(sink.Name);
+                    monitor.Paused(sink.Name, result.Reason!);
+                    LogPaused(sink.Name, result.Reason!, result.RetryAfter!.Value);
+                    await Task.Delay(result.RetryAfter!.Value, timeProvider, stoppingToken);
+                    break;
                 default:
                     metrics.DeliveryRetried(sink.Name);
                     var delay = result.RetryAfter ?? options.Value.DeliveryRetryDelay;
@@ -112,4 +136,10 @@ internal sealed partial class AuditDeliveryWorker(
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Sink '{Sink}' did not take audit event {EventId} ({Reason}); retrying in {Delay}.")]
     private partial void LogRetrying(string sink, AuditEventId eventId, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Delivery to sink '{Sink}' is paused: {Reason}. Events wait in the store; trying again in {Delay}.")]
+    private partial void LogPaused(string sink, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Sink '{Sink}' took re-driven dead letter {EventId}.")]
+    private partial void LogRedelivered(string sink, AuditEventId eventId);
 }

@@ -4,7 +4,7 @@ namespace AuditGen.Pipeline;
 
 /// <summary>
 /// AuditGen's instruments, on the meter named <see cref="MeterName"/>: events created, queue-full
-/// waits, stored, rejected, adjusted, delivered, retried and dead-lettered (per sink), and the queue depth.
+/// waits, stored, rejected, adjusted, delivered, retried, paused and dead-lettered (per sink), and the queue depth.
 /// </summary>
 public sealed class AuditGenMetrics
 {
@@ -24,6 +24,7 @@ public sealed class AuditGenMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _deliveryRetries;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _paused;
 
     internal AuditGenMetrics(IMeterFactory meterFactory, AuditEventQueue queue)
     {
@@ -41,6 +42,7 @@ public sealed class AuditGenMetrics
         _delivered = meter.CreateCounter<long>("auditgen.events.delivered", "{event}", "Events a sink accepted.");
         _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
         _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
+        _paused = meter.CreateCounter<long>("auditgen.delivery.paused", "{attempt}", "Delivery attempts a sink refused until its configuration is fixed (e.g. WorkOS answered 401 or 403).");
         meter.CreateObservableGauge("auditgen.queue.depth", () => queue.Count, "{event}", "Events waiting in memory to be stored.");
     }
 
@@ -77,6 +79,8 @@ public sealed class AuditGenMetrics
     internal void DeliveryRetried(string sink) => _deliveryRetries.Add(1, Sink(sink));
 
     internal void DeadLettered(string sink) => _deadLettered.Add(1, Sink(sink));
+
+    internal void DeliveryPaused(string sink) => _paused.Add(1, Sink(sink));
 
     private static KeyValuePair<string, object?> Sink(string sink) => new("auditgen.sink", sink);
 }

@@ -12,6 +12,9 @@ public interface IAuditSink
     /// <summary>A stable name: the key of this sink's delivery state in the store.</summary>
     string Name { get; }
 
+    /// <summary>How many entries the pipeline hands this sink at once (default 1).</summary>
+    int MaxConcurrency => 1;
+
     /// <summary>Delivers one entry.</summary>
     ValueTask<AuditDeliveryResult> DeliverAsync(StoredAuditEntry entry, CancellationToken cancellationToken);
 }

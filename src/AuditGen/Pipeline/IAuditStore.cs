@@ -19,8 +19,23 @@ public interface IAuditStore
     /// <summary>Records that <paramref name="sinkName"/> has finished with every entry up to <paramref name="sequence"/>.</summary>
     ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken);
 
-    /// <summary>Keeps an entry a sink could not take, with the sink's reason, for inspection and re-delivery.</summary>
+    /// <summary>
+    /// Keeps an entry a sink could not take, with the sink's reason, for inspection and re-delivery. An entry
+    /// already dead-lettered for the sink (refused again after a re-drive) gets the new reason and its re-drive request is cleared.
+    /// </summary>
     ValueTask AddDeadLetterAsync(AuditDeadLetter deadLetter, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="maxCount"/> dead-lettered entries of <paramref name="sinkName"/> whose re-delivery was requested, oldest first.</summary>
+    ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a dead letter once a re-drive has delivered it.</summary>
+    ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks for dead letters of <paramref name="sinkName"/> to be delivered again: the one at <paramref name="sequence"/>,
+    /// or all of them when it is <see langword="null"/>. Returns how many were requested; a running delivery loop picks them up.
+    /// </summary>
+    ValueTask<int> RequestRedriveAsync(string sinkName, long? sequence, CancellationToken cancellationToken);
 
     /// <summary>The dead letters of <paramref name="sinkName"/>, oldest first.</summary>
     ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken);

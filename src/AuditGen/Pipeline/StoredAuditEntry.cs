@@ -19,4 +19,16 @@ public sealed record StoredAuditEntry(
     DateTimeOffset OccurredAt,
     ReadOnlyMemory<byte> EventJson,
     IReadOnlyList<string> Adjustments,
-    string? Rejection);
+    string? Rejection)
+{
+    /// <summary>
+    /// The key a sink deduplicates on: the event id, except when a dead letter is re-driven. A re-drive gets the
+    /// event id with the time it was requested, because a sink that remembers its answer per key (WorkOS does, for
+    /// 24 hours) would otherwise repeat the refusal; the event was refused, so a new key cannot duplicate it.
+    /// </summary>
+    public string IdempotencyKey { get; init; } = EventId.ToString();
+
+    /// <summary>This entry as re-driven at <paramref name="requestedAt"/>.</summary>
+    internal StoredAuditEntry ForRedrive(DateTimeOffset requestedAt) =>
+        this with { IdempotencyKey = $"{EventId}.redrive-{requestedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}" };
+}

@@ -49,6 +49,61 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redrive_request_hands_the_dead_letter_back_under_a_fresh_idempotency_key_until_it_is_settled()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(clock: clock);
+        await store.AppendAsync(StoreEntries.Entries(3), CancellationToken.None);
+        await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 1, "404 Not Found", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 3, "400 Bad Request", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        Assert.Empty(await store.ReadRedrivesAsync("workos", 10, CancellationToken.None));
+
+        Assert.Equal(1, await store.RequestRedriveAsync("workos", 3, CancellationToken.None));
+        var redrive = Assert.Single(await store.ReadRedrivesAsync("workos", 10, CancellationToken.None));
+        Assert.Equal(3, redrive.Sequence);
+        Assert.Equal($"{redrive.EventId}.redrive-{clock.Now.ToUnixTimeMilliseconds()}", redrive.IdempotencyKey);
+        Assert.Equal(clock.Now, (await store.GetDeadLettersAsync("workos", CancellationToken.None))[1].RedriveRequestedAt);
+
+        // Refused again: the new reason replaces the old one and the request is answered.
+        await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 3, "400 Bad Request again", DateTimeOffset.UnixEpoch.AddDays(1)), CancellationToken.None);
+        Assert.Empty(await store.ReadRedrivesAsync("workos", 10, CancellationToken.None));
+        Assert.Equal(["404 Not Found", "400 Bad Request again"], (await store.GetDeadLettersAsync("workos", CancellationToken.None)).Select(d => d.Reason));
+
+        Assert.Equal(2, await store.RequestRedriveAsync("workos", null, CancellationToken.None));
+        Assert.Equal(0, await store.RequestRedriveAsync("splunk", null, CancellationToken.None));
+        await store.RemoveDeadLetterAsync("workos", 1, CancellationToken.None);
+        Assert.Equal([3L], (await store.GetDeadLettersAsync("workos", CancellationToken.None)).Select(d => d.Sequence));
+    }
+
+    [Fact]
+    public async Task A_version_1_database_is_migrated_and_keeps_its_dead_letters_once_per_sink_and_record()
+    {
+        using (var version1 = _database.Tamper())
+        {
+            version1.Execute("""
+                PRAGMA application_id = 1096107079;
+                CREATE TABLE audit_events (sequence INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, organization_id TEXT NOT NULL, action TEXT NOT NULL, occurred_at INTEGER NOT NULL,
+                    actor_id TEXT NOT NULL, actor_name TEXT, event_json BLOB NOT NULL, adjustments TEXT NOT NULL, rejection TEXT, stored_at INTEGER NOT NULL, hash BLOB NOT NULL);
+                CREATE TABLE audit_event_targets (type TEXT NOT NULL, sequence INTEGER NOT NULL, PRIMARY KEY (type, sequence)) WITHOUT ROWID;
+                CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), sequence INTEGER NOT NULL, hash BLOB NOT NULL, signature BLOB);
+                CREATE TABLE audit_checkpoints (id INTEGER PRIMARY KEY, through_sequence INTEGER NOT NULL, through_hash BLOB NOT NULL, purged_count INTEGER NOT NULL, created_at INTEGER NOT NULL, signature BLOB);
+                CREATE TABLE audit_sink_cursors (sink TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+                CREATE TABLE audit_dead_letters (id INTEGER PRIMARY KEY, sink TEXT NOT NULL, sequence INTEGER NOT NULL, reason TEXT NOT NULL, dead_lettered_at INTEGER NOT NULL);
+                INSERT INTO audit_dead_letters (sink, sequence, reason, dead_lettered_at) VALUES ('workos', 2, 'first', 0), ('workos', 2, 'second', 1), ('logging', 2, 'other', 0);
+                PRAGMA user_version = 1;
+                """);
+        }
+
+        using var store = _database.Open();
+        Assert.Equal(["second"], (await store.GetDeadLettersAsync("workos", CancellationToken.None)).Select(d => d.Reason));
+        Assert.Equal(["other"], (await store.GetDeadLettersAsync("logging", CancellationToken.None)).Select(d => d.Reason));
+        using var check = _database.Tamper();
+        using var command = check.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        Assert.Equal(2L, command.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task A_modified_record_is_reported_at_that_record()
     {
         using var store = await StoreWithAsync(10);

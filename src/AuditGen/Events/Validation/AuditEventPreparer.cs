@@ -6,13 +6,15 @@ namespace AuditGen.Events.Validation;
 /// Turns an event into the <see cref="Pipeline.AuditEntry"/> that is stored: applies the
 /// oversized-value policy, validates, and serializes. It never throws for bad values known only
 /// at run time: an event that still breaks WorkOS's rules is kept, marked with the reasons.
+/// An event without a <c>version</c> gets the one configured for its action, if any.
 /// </summary>
-internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues)
+internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues, IReadOnlyDictionary<string, int>? schemaVersions = null)
 {
     /// <summary>Prepares <paramref name="auditEvent"/>; may replace metadata values in place.</summary>
     public Pipeline.AuditEntry Prepare(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        auditEvent = WithConfiguredVersion(auditEvent);
         List<string>? adjustments = null;
         List<AuditViolation>? unserializable = null;
 
@@ -34,6 +36,22 @@ internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedS
             adjustments ?? (IReadOnlyList<string>)[],
             reasons.Length == 0 ? null : string.Join("; ", reasons));
     }
+
+    private AuditEvent WithConfiguredVersion(AuditEvent auditEvent) =>
+        auditEvent.Version is null && auditEvent.Action is not null && schemaVersions is not null && schemaVersions.TryGetValue(auditEvent.Action, out var version)
+            ? new AuditEvent
+            {
+                Id = auditEvent.Id,
+                OrganizationId = auditEvent.OrganizationId,
+                Action = auditEvent.Action,
+                Version = version,
+                OccurredAt = auditEvent.OccurredAt,
+                Actor = auditEvent.Actor,
+                Targets = auditEvent.Targets,
+                Context = auditEvent.Context,
+                Metadata = auditEvent.Metadata,
+            }
+            : auditEvent;
 
     private void AdjustMetadata(AuditMetadata? metadata, string path, ref List<string>? adjustments, ref List<AuditViolation>? unserializable)
     {

@@ -83,9 +83,11 @@ public sealed class InMemoryAuditStore : IAuditStore
     /// <inheritdoc />
     public ValueTask AddDeadLetterAsync(AuditDeadLetter deadLetter, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(deadLetter);
         lock (_lock)
         {
-            _deadLetters.Add(deadLetter);
+            _deadLetters.RemoveAll(d => d.SinkName == deadLetter.SinkName && d.Sequence == deadLetter.Sequence);
+            _deadLetters.Add(deadLetter with { RedriveRequestedAt = null });
         }
 
         return ValueTask.CompletedTask;
@@ -96,7 +98,51 @@ public sealed class InMemoryAuditStore : IAuditStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult<IReadOnlyList<AuditDeadLetter>>(_deadLetters.Where(d => d.SinkName == sinkName).ToArray());
+            return ValueTask.FromResult<IReadOnlyList<AuditDeadLetter>>(_deadLetters.Where(d => d.SinkName == sinkName).OrderBy(d => d.Sequence).ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<StoredAuditEntry>>(_deadLetters
+                .Where(d => d.SinkName == sinkName && d.RedriveRequestedAt is not null)
+                .OrderBy(d => d.Sequence)
+                .Take(maxCount)
+                .Select(d => _entries[(int)d.Sequence - 1].ForRedrive(d.RedriveRequestedAt!.Value))
+                .ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _deadLetters.RemoveAll(d => d.SinkName == sinkName && d.Sequence == sequence);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> RequestRedriveAsync(string sinkName, long? sequence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var requested = 0;
+            for (var i = 0; i < _deadLetters.Count; i++)
+            {
+                if (_deadLetters[i].SinkName == sinkName && (sequence is null || _deadLetters[i].Sequence == sequence))
+                {
+                    _deadLetters[i] = _deadLetters[i] with { RedriveRequestedAt = DateTimeOffset.UtcNow };
+                    requested++;
+                }
+            }
+
+            return ValueTask.FromResult(requested);
         }
     }
 }

@@ -178,7 +178,10 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         Execute(
             connection,
             null,
-            "INSERT INTO audit_dead_letters (sink, sequence, reason, dead_lettered_at) VALUES ($sink, $sequence, $reason, $at)",
+            """
+            INSERT INTO audit_dead_letters (sink, sequence, reason, dead_lettered_at) VALUES ($sink, $sequence, $reason, $at)
+            ON CONFLICT (sink, sequence) DO UPDATE SET reason = excluded.reason, dead_lettered_at = excluded.dead_lettered_at, redrive_requested_at = NULL
+            """,
             ("$sink", deadLetter.SinkName), ("$sequence", deadLetter.Sequence), ("$reason", deadLetter.Reason), ("$at", deadLetter.DeadLetteredAt.ToUnixTimeMilliseconds()));
     }
 
@@ -186,15 +189,59 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT sequence, reason, dead_lettered_at FROM audit_dead_letters WHERE sink = $sink ORDER BY id", ("$sink", sinkName));
+        using var command = Command(connection, null, "SELECT sequence, reason, dead_lettered_at, redrive_requested_at FROM audit_dead_letters WHERE sink = $sink ORDER BY sequence", ("$sink", sinkName));
         using var reader = command.ExecuteReader();
         var deadLetters = new List<AuditDeadLetter>();
         while (reader.Read())
         {
-            deadLetters.Add(new AuditDeadLetter(sinkName, reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            deadLetters.Add(new AuditDeadLetter(
+                sinkName,
+                reader.GetInt64(0),
+                reader.GetString(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
         }
 
         return deadLetters;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = SqliteQueries.SelectRedrives(connection, sinkName, maxCount);
+        using var reader = command.ExecuteReader();
+        var entries = new List<StoredAuditEntry>();
+        while (reader.Read())
+        {
+            entries.Add(SqliteQueries.ReadRedrive(reader));
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        Execute(connection, null, "DELETE FROM audit_dead_letters WHERE sink = $sink AND sequence = $sequence", ("$sink", sinkName), ("$sequence", sequence));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RequestRedriveAsync(string sinkName, long? sequence, CancellationToken cancellationToken)
+    {
+        if (_readOnly)
+        {
+            throw new AuditStoreException($"'{_path}' was opened read-only; re-driving dead letters needs write access.");
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = Command(
+            connection,
+            null,
+            "UPDATE audit_dead_letters SET redrive_requested_at = $at WHERE sink = $sink AND ($sequence IS NULL OR sequence = $sequence)",
+            ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()), ("$sink", sinkName), ("$sequence", sequence));
+        return command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />

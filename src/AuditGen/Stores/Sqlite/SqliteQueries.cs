@@ -14,6 +14,21 @@ internal static class SqliteQueries
     public static SqliteCommand Select(SqliteConnection connection, AuditQuery query) =>
         Build(connection, query, "SELECT sequence, event_id, organization_id, action, occurred_at, event_json, adjustments, rejection FROM audit_events WHERE 1 = 1", ordered: true);
 
+    /// <summary>Dead-lettered entries of a sink whose re-delivery was requested, in store order; read with <see cref="ReadRedrive"/>.</summary>
+    public static SqliteCommand SelectRedrives(SqliteConnection connection, string sinkName, int maxCount)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT e.sequence, e.event_id, e.organization_id, e.action, e.occurred_at, e.event_json, e.adjustments, e.rejection, d.redrive_requested_at
+            FROM audit_dead_letters d JOIN audit_events e ON e.sequence = d.sequence
+            WHERE d.sink = $sink AND d.redrive_requested_at IS NOT NULL
+            ORDER BY d.sequence LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$sink", sinkName);
+        command.Parameters.AddWithValue("$limit", maxCount);
+        return command;
+    }
+
     private static SqliteCommand Build(SqliteConnection connection, AuditQuery query, string select, bool ordered)
     {
         var command = connection.CreateCommand();
@@ -81,6 +96,9 @@ internal static class SqliteQueries
             adjustments.Length == 0 ? [] : adjustments.Split('\n'),
             reader.IsDBNull(7) ? null : reader.GetString(7));
     }
+
+    public static StoredAuditEntry ReadRedrive(SqliteDataReader reader) =>
+        Read(reader).ForRedrive(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
 
     private static void AnyOf(SqliteCommand command, StringBuilder sql, string column, string prefix, IReadOnlyList<string> values, string leading = " AND ")
     {

@@ -66,6 +66,11 @@ internal static class SqliteSchema
             dead_lettered_at INTEGER NOT NULL
         );
         """,
+        """
+        ALTER TABLE audit_dead_letters ADD COLUMN redrive_requested_at INTEGER;
+        DELETE FROM audit_dead_letters WHERE id NOT IN (SELECT max(id) FROM audit_dead_letters GROUP BY sink, sequence);
+        CREATE UNIQUE INDEX ux_audit_dead_letters_sink_sequence ON audit_dead_letters (sink, sequence);
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

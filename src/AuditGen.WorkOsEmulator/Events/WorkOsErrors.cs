@@ -1,0 +1,22 @@
+namespace AuditGen.WorkOsEmulator.Events;
+
+/// <summary>The error bodies WorkOS sends, in the shapes the reference records.</summary>
+internal static class WorkOsErrors
+{
+    public static object InvalidEvent(IEnumerable<string> instancePaths) => new
+    {
+        message = "Invalid Audit Log event.",
+        code = "invalid_audit_log_event",
+        errors = instancePaths.Select(static path => new { instancePath = path }).ToArray(),
+    };
+
+    public static object ValidationFailed(IEnumerable<(string Code, string Field)> errors) => new
+    {
+        message = "Validation failed.",
+        errors = errors.Select(static error => new { code = error.Code, field = error.Field }).ToArray(),
+    };
+
+    public static object Message(string message) => new { message };
+
+    public static object RateLimited() => new { message = "Too many requests.", code = "rate_limit_exceeded" };
+}

@@ -1,0 +1,3 @@
+using AuditGen.WorkOsEmulator;
+
+await WorkOsEmulatorApp.Create(args).RunAsync();

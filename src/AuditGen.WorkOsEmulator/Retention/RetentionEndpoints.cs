@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditGen.WorkOsEmulator.Events;
+
+namespace AuditGen.WorkOsEmulator.Retention;
+
+/// <summary><c>GET|PUT /organizations/{id}/audit_logs_retention</c>: 30 or 365 days (the API's choices; 365 until set).</summary>
+internal static class RetentionEndpoints
+{
+    public static void MapRetentionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/organizations/{id}/audit_logs_retention", (string id, RetentionSettings settings) =>
+            Results.Json(new { retention_period_in_days = settings.Get(id) }));
+        app.MapPut("/organizations/{id}/audit_logs_retention", async (string id, HttpRequest request, RetentionSettings settings) =>
+        {
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            }
+            catch (JsonException)
+            {
+                return Results.Json(WorkOsErrors.Message("Invalid JSON in the request body."), statusCode: 400);
+            }
+
+            var days = body?["retention_period_in_days"];
+            if (days is null || days.GetValueKind() != JsonValueKind.Number || !days.AsValue().TryGetValue<int>(out var value) || value is not (30 or 365))
+            {
+                return Results.Json(WorkOsErrors.ValidationFailed([(days is null ? "required" : "invalid", "retention_period_in_days")]), statusCode: 422);
+            }
+
+            settings.Set(id, value);
+            return Results.Json(new { retention_period_in_days = value });
+        });
+    }
+}
+
+/// <summary>Each organization's retention period.</summary>
+internal sealed class RetentionSettings
+{
+    private readonly ConcurrentDictionary<string, int> _days = new(StringComparer.Ordinal);
+
+    public int Get(string organizationId) => _days.GetValueOrDefault(organizationId, 365);
+
+    public void Set(string organizationId, int days) => _days[organizationId] = days;
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using AuditGen.Events.Json;
+using AuditGen.Pipeline;
+using AuditGen.Sinks.WorkOs;
+using AuditGen.WorkOs.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.WorkOs.Tests;
+
+/// <summary>What the sink makes of each kind of WorkOS answer, and its configuration checks.</summary>
+public sealed class WorkOsSinkTests
+{
+    [Theory]
+    [InlineData("429", 7, 60, 7)]
+    [InlineData("503", 120, 60, 60)]
+    public async Task A_transient_answer_left_after_the_quick_retries_goes_back_to_the_loop_with_its_Retry_After(string status, int retryAfter, int cap, int expected)
+    {
+        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?>
+        {
+            [$"Emulator:Faults:StatusRates:{status}"] = "1",
+            ["Emulator:Faults:RetryAfterSeconds"] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
+        {
+            ["AuditGen:WorkOs:MaxRetryAttempts"] = "0",
+            ["AuditGen:WorkOs:MaxRetryAfter"] = TimeSpan.FromSeconds(cap).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+
+        Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(expected), result.RetryAfter);
+        Assert.StartsWith(status, result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_retried_and_reported_without_the_key()
+    {
+        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { ["Emulator:Faults:DropConnectionRate"] = "1" });
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?> { ["AuditGen:WorkOs:MaxRetryAttempts"] = "2" });
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+
+        Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
+        Assert.StartsWith("cannot reach WorkOS: ", result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Emulator.ApiKey, result.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, (int)(await emulator.StatsAsync())["injected"]!["drop"]!);
+    }
+
+    [Fact]
+    public void Retry_After_is_read_as_seconds_or_an_HTTP_date_and_capped()
+    {
+        var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new(TimeSpan.FromSeconds(3)) } };
+        using var date = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(now.AddSeconds(20)) } };
+        using var past = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(now.AddSeconds(-5)) } };
+        using var none = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), WorkOsApi.RetryAfter(seconds, now, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(20), WorkOsApi.RetryAfter(date, now, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(10), WorkOsApi.RetryAfter(date, now, TimeSpan.FromSeconds(10)));
+        Assert.Equal(TimeSpan.Zero, WorkOsApi.RetryAfter(past, now, TimeSpan.FromSeconds(60)));
+        Assert.Null(WorkOsApi.RetryAfter(none, now, TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Without_an_API_key_the_host_does_not_start_and_says_where_to_put_one()
+    {
+        await using var emulator = await Emulator.StartAsync();
+        using var database = new TempDatabase();
+        Assert.Null(Environment.GetEnvironmentVariable(WorkOsSinkOptions.ApiKeyEnvironmentVariable));
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
+        {
+            ["AuditGen:WorkOs:ApiKey"] = "",
+            ["AuditGen:WorkOs:MaxConcurrency"] = "0",
+        }));
+
+        Assert.Contains("AuditGen:WorkOs:ApiKey is not set and neither is the environment variable WORKOS_API_KEY", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AuditGen:WorkOs:MaxConcurrency must be between 1 and 64 (was 0)", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static StoredAuditEntry Entry()
+    {
+        var auditEvent = new AuditGen.Events.AuditEvent
+        {
+            OrganizationId = "org_123",
+            Action = "user.signed_in",
+            Actor = new() { Type = "user", Id = "user_1" },
+            Context = new() { Location = "127.0.0.1" },
+        };
+        return new StoredAuditEntry(1, auditEvent.Id, auditEvent.OrganizationId, auditEvent.Action, auditEvent.OccurredAt, WorkOsJson.SerializeEvent(auditEvent), [], null);
+    }
+}
