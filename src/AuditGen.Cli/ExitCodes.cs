@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The audit log could not be opened or read (missing, corrupt, foreign).</summary>
     public const int StoreError = 3;
+
+    /// <summary>WorkOS refused a request (<c>schemas push</c>); the table shows its answer.</summary>
+    public const int RemoteRefused = 4;
 }

@@ -5,8 +5,9 @@ using AuditGen.Stores;
 using Spectre.Console;
 
 var root = new RootCommand("""
-    auditgen: export, verify, follow, count and purge an AuditGen audit log.
-    Exit codes: 0 done, 1 chain broken (verify), 2 wrong command line, 3 audit log unusable.
+    auditgen: export, verify, follow, count and purge an AuditGen audit log; list and re-drive dead letters;
+    export and push WorkOS schemas.
+    Exit codes: 0 done, 1 chain broken (verify), 2 wrong command line, 3 audit log unusable, 4 WorkOS refused (schemas push).
     """)
 {
     ExportCommand.Create(),
@@ -14,6 +15,8 @@ var root = new RootCommand("""
     TailCommand.Create(),
     StatsCommand.Create(),
     PurgeCommand.Create(),
+    DeadLettersCommand.Create(),
+    SchemasCommand.Create(),
 };
 
 // Piped into a file or a CI log, output is plain text: no colours, no cursor movement.

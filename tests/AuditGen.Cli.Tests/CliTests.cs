@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Reflection;
 using AuditGen.Events;
 using AuditGen.Stores.Sqlite;
+using AuditGen.WorkOsEmulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Cli.Tests;
@@ -139,6 +143,66 @@ public sealed class CliTests : IDisposable
         Assert.Contains("\"action\":\"team.deleted\"", lines[2], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dead_letters_are_listed_with_their_reason_and_a_redrive_is_recorded_for_the_running_application()
+    {
+        await SeedAsync(3, action: "invoice.created");
+        using (var store = Open())
+        {
+            await store.AddDeadLetterAsync(new AuditGen.Pipeline.AuditDeadLetter("workos", 2, "404 Not Found: Organization not found: 'org_1'.", DateTimeOffset.UnixEpoch), CancellationToken.None);
+            await store.GetSinkCursorAsync("workos", CancellationToken.None);
+        }
+
+        var list = await RunAsync("dead-letters", "list", "--db", Database);
+        var ambiguous = await RunAsync("dead-letters", "redrive", "--db", Database, "--sink", "workos");
+        var redrive = await RunAsync("dead-letters", "redrive", "--db", Database, "--sink", "workos", "--sequence", "2");
+        var listed = await RunAsync("dead-letters", "list", "--db", Database, "--sink", "workos");
+
+        Assert.True(list.ExitCode == 0, list.Output + list.Errors);
+        Assert.Contains("1 dead letters", list.Output, StringComparison.Ordinal);
+        Assert.Matches(@"workos\s*│\s*2\s*│\s*invoice\.created", list.Output);
+        Assert.Matches(@"\nworkos #2 [0-9a-f-]{36}: 404 Not Found: Organization not found: 'org_1'\.\n", list.Output);
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.Contains("Name one record with --sequence, or pass --all.", ambiguous.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, redrive.ExitCode);
+        Assert.Contains("Asked sink 'workos' to deliver 1 dead letters again.", redrive.Output, StringComparison.Ordinal);
+        Assert.Matches(@"workos\s*│\s*2\s*│.*│\s*requested ", listed.Output);
+        using var reopened = Open();
+        Assert.Equal([2L], (await reopened.ReadRedrivesAsync("workos", 10, CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Schemas_export_writes_one_request_per_action_and_push_creates_them_in_WorkOS_and_prints_the_versions()
+    {
+        var catalog = Path.Combine(_directory, "auditgen.workos-schemas.json");
+        await File.WriteAllTextAsync(catalog, """
+            {"invoice.created":{"targets":[{"type":"invoice"}],"metadata":{"type":"object","properties":{"status_code":{"type":"number"}}}},
+             "user.signed_in":{"targets":[{"type":"user"}]}}
+            """);
+        await using var emulator = await StartEmulatorAsync();
+
+        var export = await RunAsync("schemas", "export", "--catalog", catalog, "--out", Path.Combine(_directory, "schemas"));
+        var withoutKey = await RunAsync("schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
+        var push = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = EmulatorKey }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
+        var again = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = EmulatorKey }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
+        var wrongKey = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = "sk_wrong" }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
+
+        Assert.True(export.ExitCode == 0, export.Errors);
+        var written = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "schemas", "invoice.created.json")))!;
+        Assert.Equal("invoice", (string?)written["targets"]![0]!["type"]);
+        Assert.True(File.Exists(Path.Combine(_directory, "schemas", "user.signed_in.json")));
+        Assert.Equal(2, withoutKey.ExitCode);
+        Assert.Contains("Set WORKOS_API_KEY", withoutKey.Errors, StringComparison.Ordinal);
+        Assert.True(push.ExitCode == 0, push.Errors);
+        Assert.Matches(@"invoice\.created\s*│\s*1\s*│\s*201", push.Output);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("\"invoice.created\": 2", again.Output, StringComparison.Ordinal);
+        Assert.Contains("\"user.signed_in\": 2", again.Output, StringComparison.Ordinal);
+        Assert.Equal(4, wrongKey.ExitCode);
+        Assert.Contains("401 Unauthorized", wrongKey.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_wrong", wrongKey.Output + wrongKey.Errors, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -180,7 +244,29 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    private static Process Start(params string[] arguments)
+    private const string EmulatorKey = "sk_test_cli";
+
+    private static async Task<RunningEmulator> StartEmulatorAsync()
+    {
+        var app = WorkOsEmulatorApp.Create([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Emulator:ApiKeys:0"] = EmulatorKey });
+        });
+        await app.StartAsync();
+        return new RunningEmulator(app);
+    }
+
+    private sealed class RunningEmulator(WebApplication app) : IAsyncDisposable
+    {
+        public string Url => app.Urls.Single();
+
+        public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
+
+    private static Process Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    private static Process Start(Dictionary<string, string> environment, params string[] arguments)
     {
         var cli = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -191,12 +277,20 @@ public sealed class CliTests : IDisposable
         }
 
         start.Environment["NO_COLOR"] = "1";
+        start.Environment.Remove("WORKOS_API_KEY");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start)!;
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments)
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), arguments);
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
     {
-        using var process = Start(arguments);
+        using var process = Start(environment, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
