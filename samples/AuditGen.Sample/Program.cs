@@ -3,9 +3,19 @@ using AuditGen;
 using AuditGen.Catalog;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddAuditGen().AddLoggingSink();
+var audit = builder.Services.AddAuditGen().AddLoggingSink();
+
+// WorkOS delivery switches on when an API key is configured (AuditGen:WorkOs:ApiKey or WORKOS_API_KEY);
+// AuditGen:WorkOs:BaseUrl points it at the local emulator.
+if (builder.Configuration["AuditGen:WorkOs:ApiKey"] is { Length: > 0 } || builder.Configuration["WORKOS_API_KEY"] is { Length: > 0 })
+{
+    audit.AddWorkOsSink();
+}
+
+builder.Services.AddHealthChecks().AddAuditGen();
 
 var app = builder.Build();
+app.MapHealthChecks("/health");
 
 // Every request to an [Audited] endpoint becomes a WorkOS event: the generated code reads the
 // declared sources, AuditGen adds actor, organization, context and outcome.
