@@ -221,6 +221,29 @@ public sealed class WorkOsDeliveryTests
     }
 
     [Fact]
+    public async Task The_client_side_rate_limit_spaces_requests_whatever_the_concurrency()
+    {
+        await using var emulator = await Emulator.StartAsync();
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
+        {
+            ["AuditGen:WorkOs:RequestsPerMinute"] = "120",
+            ["AuditGen:WorkOs:MaxConcurrency"] = "16",
+        });
+
+        for (var i = 0; i < 6; i++)
+        {
+            await host.Writer.WriteAsync(Numbered(i));
+        }
+
+        var received = await Eventually.GetAsync(emulator.ReceivedAsync, static r => r.Count == 6, "all six events");
+
+        // 120 a minute is 2 a second: six requests need at least two refills of the bucket after the first two.
+        var times = received.Select(static r => DateTimeOffset.Parse((string)r["received_at"]!, System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+        Assert.True(times[^1] - times[0] >= TimeSpan.FromSeconds(1.9), $"six requests took only {times[^1] - times[0]}");
+    }
+
+    [Fact]
     public async Task Events_the_pipeline_marked_rejected_are_dead_lettered_without_a_request()
     {
         await using var emulator = await Emulator.StartAsync();

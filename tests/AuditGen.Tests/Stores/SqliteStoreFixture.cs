@@ -15,7 +15,7 @@ internal sealed class TempDatabase : IDisposable
 
     public string Directory => _directory;
 
-    public SqliteAuditStore Open(byte[]? chainKey = null, TimeProvider? clock = null) => new(Path, chainKey, clock ?? TimeProvider.System);
+    public SqliteAuditStore Open(byte[]? chainKey = null, TimeProvider? clock = null, bool readOnly = false) => new(Path, chainKey, clock ?? TimeProvider.System, readOnly);
 
     /// <summary>A direct connection, as someone tampering with the file would use.</summary>
     public SqliteConnection Tamper()
