@@ -1,3 +1,14 @@
+using System.Globalization;
+using AuditGen.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(AuditGen.Benchmarks.DeliveryBenchmarks).Assembly).Run(args);
+// `strict-latency [requests/s] [seconds]` runs the open-loop latency driver; anything else goes to BenchmarkDotNet.
+if (args is ["strict-latency", ..])
+{
+    var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
+    var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+    Console.Write(await StrictLatency.RunAsync(rate, TimeSpan.FromSeconds(seconds)));
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(DeliveryBenchmarks).Assembly).Run(args);

@@ -1,0 +1,1 @@
+await AuditGen.BenchmarkApp.BenchmarkApp.Build(args).RunAsync();
