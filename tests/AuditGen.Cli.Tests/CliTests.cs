@@ -81,6 +81,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_pages_with_limit_and_after_and_says_where_the_next_page_starts()
+    {
+        await SeedAsync(5);
+
+        var first = await RunAsync("export", "--db", Database, "--format", "jsonlines", "--limit", "2");
+        var last = await RunAsync("export", "--db", Database, "--format", "jsonlines", "--limit", "2", "--after", "4");
+
+        Assert.Equal(2, first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("auditgen: more records follow; continue with --after 2", first.Errors.Trim());
+        Assert.Single(last.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", last.Errors);
+    }
+
+    [Fact]
     public async Task Purge_removes_old_records_and_the_chain_still_verifies()
     {
         await SeedAsync(4);

@@ -12,6 +12,8 @@ internal static class ExportCommand
         var query = new QueryOptions();
         var format = new Option<AuditExportFormat>("--format") { Description = "csv, json or jsonlines.", DefaultValueFactory = _ => AuditExportFormat.Csv };
         var output = new Option<FileInfo?>("--out") { Description = "The file to write; standard output when omitted." };
+        var after = new Option<long?>("--after") { Description = "Paging: only records after this sequence (the value the previous page printed)." };
+        var limit = new Option<int?>("--limit") { Description = "Paging: at most this many records." };
         var command = new Command("export", """
             Export records as CSV, a JSON array or JSON Lines, with WorkOS's export filters.
             CSV cells a spreadsheet would run as formulas are prefixed with '.
@@ -19,27 +21,36 @@ internal static class ExportCommand
             Examples:
               auditgen export --db ./auditgen.db --format csv --out audit.csv
               auditgen export --db ./auditgen.db --organization org_acme --range-start 2026-11-01T00:00:00Z --action user.signed_in --format jsonlines
+              auditgen export --db ./auditgen.db --format csv --limit 10000 --after 20000 --out page3.csv
             """)
         {
             AuditLogOptions.Database,
             format,
             output,
+            after,
+            limit,
         };
         query.AddTo(command);
 
         command.SetAction(async (result, cancellationToken) =>
         {
             using var log = AuditLogOptions.Open(result);
-            var auditQuery = query.Read(result);
+            if (result.GetValue(limit) is < 1)
+            {
+                throw new UsageException("--limit must be 1 or more.");
+            }
+
+            var auditQuery = query.Read(result) with { AfterSequence = result.GetValue(after), Limit = result.GetValue(limit) };
             var file = result.GetValue(output);
             if (file is null)
             {
                 await using var stdout = Console.OpenStandardOutput();
-                await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stdout, cancellationToken);
+                var exported = await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stdout, cancellationToken);
+                await ReportNextPageAsync(log, auditQuery, exported, cancellationToken);
                 return ExitCodes.Success;
             }
 
-            var total = await log.CountAsync(auditQuery, cancellationToken);
+            var total = Math.Min(await log.CountAsync(auditQuery, cancellationToken), auditQuery.Limit ?? long.MaxValue);
             long written = 0;
             await AnsiConsole.Progress().StartAsync(async progress =>
             {
@@ -54,9 +65,25 @@ internal static class ExportCommand
                 File.Move(partial, file.FullName, overwrite: true);
             });
             AnsiConsole.MarkupLine($"Wrote [bold]{written.ToString("N0", CultureInfo.InvariantCulture)}[/] records to {Markup.Escape(file.FullName)}.");
+            await ReportNextPageAsync(log, auditQuery, written, cancellationToken);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A full page may not be the last one: say on standard error where the next one starts.</summary>
+    private static async Task ReportNextPageAsync(AuditGen.Stores.Sqlite.SqliteAuditStore log, AuditGen.Pipeline.AuditQuery query, long exported, CancellationToken cancellationToken)
+    {
+        if (query.Limit is not { } limit || exported < limit)
+        {
+            return;
+        }
+
+        var last = await log.QueryAsync(query, cancellationToken).LastAsync(cancellationToken);
+        if (await log.CountAsync(query with { AfterSequence = last.Sequence, Limit = null }, cancellationToken) > 0)
+        {
+            await Console.Error.WriteLineAsync($"auditgen: more records follow; continue with --after {last.Sequence.ToString(CultureInfo.InvariantCulture)}");
+        }
     }
 
     /// <summary>Moves the bar as records are written, on the exporting thread.</summary>
