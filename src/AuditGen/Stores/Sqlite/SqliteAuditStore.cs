@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Microsoft.Data.Sqlite;
@@ -20,7 +18,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
 
     private readonly string _path;
     private readonly string _connectionString;
-    private readonly byte[]? _chainKey;
+    private readonly AuditChainSigner _signer;
     private readonly TimeProvider _timeProvider;
     private readonly bool _readOnly;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -36,7 +34,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = System.IO.Path.GetFullPath(path);
-        _chainKey = chainKey;
+        _signer = new AuditChainSigner(chainKey);
         _timeProvider = timeProvider;
         _readOnly = readOnly;
         _connectionString = new SqliteConnectionStringBuilder
@@ -312,7 +310,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
         // cannot make a healthy chain look broken.
         using var snapshot = connection.BeginTransaction(deferred: true);
-        return Verify(connection, snapshot, cancellationToken);
+        return Verify(_signer, connection, snapshot, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -328,7 +326,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             using var transaction = connection.BeginTransaction(deferred: false);
-            if (_chainKey is null && Head(connection, transaction) is { Signature: not null })
+            if (!_signer.ChecksSignatures && Head(connection, transaction) is { Signature: not null })
             {
                 throw new AuditStoreException($"The chain of '{_path}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
             }
@@ -347,13 +345,13 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             }
 
             // Evidence of tampering is never purged away, nor vouched for by a new checkpoint.
-            var verification = Verify(connection, transaction, cancellationToken);
+            var verification = Verify(_signer, connection, transaction, cancellationToken);
             if (!verification.IsIntact)
             {
                 throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
             }
 
-            var throughHash = ReadPoint(connection, transaction, $"SELECT sequence, hash, NULL FROM audit_events WHERE sequence = {through}")!.Value.Hash;
+            var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through))!;
             var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             Execute(connection, transaction, "DELETE FROM audit_event_targets WHERE sequence <= $through", ("$through", through));
             Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through", ("$through", through));
@@ -362,7 +360,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 transaction,
                 "INSERT INTO audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES ($through, $hash, $count, $at, $signature)",
                 ("$through", through), ("$hash", throughHash), ("$count", purged), ("$at", createdAt),
-                ("$signature", (object?)Sign(Signed(CheckpointTag, through, throughHash, $"{purged}/{createdAt}")) ?? DBNull.Value));
+                ("$signature", (object?)_signer.SignCheckpoint(through, throughHash, $"{purged}/{createdAt}") ?? DBNull.Value));
             transaction.Commit();
             return new AuditPurgeResult(purged, through);
         }
@@ -383,111 +381,26 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
-    private AuditChainVerification Verify(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        var checkpoint = LatestCheckpoint(connection, transaction);
-        if (checkpoint is { } point && !SignatureHolds(point.Signature, Signed(CheckpointTag, point.Sequence, point.Hash, point.Extra)))
-        {
-            return new AuditChainVerification(false, 0, point.Sequence, "the retention checkpoint's signature does not match: it was altered", point.Sequence);
-        }
+    private static AuditChainVerification Verify(AuditChainSigner signer, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
+        AuditChainVerifier.Verify(signer, LatestCheckpoint(connection, transaction), Head(connection, transaction), ReadChain(connection, transaction), cancellationToken);
 
-        var (expectedSequence, previousHash) = checkpoint is { } start ? (start.Sequence, start.Hash) : (0L, AuditChain.Genesis.ToArray());
-        var checkpointSequence = expectedSequence;
-        long checkedCount = 0;
-        using (var command = Command(connection, transaction, """
+    private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = Command(connection, transaction, """
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
                    e.action, e.occurred_at, e.actor_id, e.actor_name,
-                   (SELECT group_concat(t.type, char(10)) FROM (SELECT type FROM audit_event_targets WHERE sequence = e.sequence ORDER BY type) t)
+                   (SELECT group_concat(t.type, char(10)) FROM audit_event_targets t WHERE t.sequence = e.sequence)
             FROM audit_events e ORDER BY e.sequence
-            """))
-        using (var reader = command.ExecuteReader())
+            """);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var sequence = reader.GetInt64(0);
-                expectedSequence++;
-                if (sequence != expectedSequence)
-                {
-                    return new AuditChainVerification(false, checkedCount, sequence, $"records {expectedSequence} to {sequence - 1} are missing", checkpointSequence);
-                }
-
-                var eventJson = reader.GetFieldValue<byte[]>(3);
-                var computed = AuditChain.Hash(sequence, previousHash, reader.GetInt64(7), reader.GetString(1), reader.GetString(2), eventJson, reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5));
-                if (!CryptographicOperations.FixedTimeEquals(computed, reader.GetFieldValue<byte[]>(6)))
-                {
-                    return new AuditChainVerification(false, checkedCount, sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
-                }
-
-                if (IndexedColumnsDiffer(reader, eventJson) is { } column)
-                {
-                    return new AuditChainVerification(false, checkedCount, sequence, $"the indexed column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
-                }
-
-                previousHash = computed;
-                checkedCount++;
-            }
+            yield return new ChainRecord(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7),
+                reader.GetString(8), reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? [] : reader.GetString(12).Split('\n'));
         }
-
-        var head = Head(connection, transaction);
-        if (head is null)
-        {
-            return _chainKey is not null || expectedSequence > checkpointSequence
-                ? new AuditChainVerification(false, checkedCount, expectedSequence + 1, "the chain head record is missing", checkpointSequence)
-                : new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
-        }
-
-        if (!SignatureHolds(head.Value.Signature, Signed(HeadTag, head.Value.Sequence, head.Value.Hash)))
-        {
-            return new AuditChainVerification(false, checkedCount, head.Value.Sequence, "the chain head's signature does not match: it was altered", checkpointSequence);
-        }
-
-        if (head.Value.Sequence != expectedSequence || !CryptographicOperations.FixedTimeEquals(head.Value.Hash, previousHash))
-        {
-            return new AuditChainVerification(false, checkedCount, Math.Min(head.Value.Sequence, expectedSequence) + 1, $"the chain ends at record {expectedSequence} but its head says {head.Value.Sequence}: records were removed from or added to the end", checkpointSequence);
-        }
-
-        return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
-    }
-
-    /// <summary>The first indexed column (the export filters read them) that disagrees with the hashed event JSON.</summary>
-    private static string? IndexedColumnsDiffer(SqliteDataReader reader, byte[] eventJson)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(eventJson);
-        var root = document.RootElement;
-        string? Text(System.Text.Json.JsonElement element, string name) =>
-            element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
-
-        var actor = root.TryGetProperty("actor", out var actorElement) ? actorElement : default;
-        var occurredAt = Text(root, "occurred_at") is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUnixTimeMilliseconds()
-            : (long?)null;
-        var targetTypes = root.TryGetProperty("targets", out var targets) && targets.ValueKind == System.Text.Json.JsonValueKind.Array
-            ? string.Join('\n', targets.EnumerateArray().Select(t => Text(t, "type") ?? "").Distinct().Order(StringComparer.Ordinal))
-            : "";
-
-        if ((Text(root, "action") ?? "") != reader.GetString(8))
-        {
-            return "action";
-        }
-
-        if (occurredAt != reader.GetInt64(9))
-        {
-            return "occurred_at";
-        }
-
-        if ((Text(actor, "id") ?? "") != reader.GetString(10))
-        {
-            return "actor_id";
-        }
-
-        if (Text(actor, "name") != (reader.IsDBNull(11) ? null : reader.GetString(11)))
-        {
-            return "actor_name";
-        }
-
-        var storedTypes = reader.IsDBNull(12) ? "" : string.Join('\n', reader.GetString(12).Split('\n').Order(StringComparer.Ordinal));
-        return storedTypes != targetTypes ? "audit_event_targets" : null;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -562,7 +475,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         {
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
             SqliteSchema.Migrate(connection, _path);
-            if (_chainKey is not null)
+            if (_signer.ChecksSignatures)
             {
                 // A signed genesis head: with a key, a log emptied together with its head no longer verifies.
                 using var transaction = connection.BeginTransaction(deferred: false);
@@ -597,7 +510,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     {
         if (Head(connection, transaction) is { } head)
         {
-            if (!SignatureHolds(head.Signature, Signed(HeadTag, head.Sequence, head.Hash)))
+            if (!_signer.HeadHolds(head))
             {
                 throw new AuditStoreException($"The chain head of '{_path}' does not carry a valid signature: the audit log was altered. Run `auditgen verify`; no record is appended to a forged chain.");
             }
@@ -613,39 +526,25 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             connection,
             transaction,
             "INSERT INTO audit_head (id, sequence, hash, signature) VALUES (1, $sequence, $hash, $signature) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, signature = excluded.signature",
-            ("$sequence", sequence), ("$hash", hash), ("$signature", (object?)Sign(Signed(HeadTag, sequence, hash)) ?? DBNull.Value));
+            ("$sequence", sequence), ("$hash", hash), ("$signature", (object?)_signer.SignHead(sequence, hash) ?? DBNull.Value));
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
-        ReadPoint(connection, transaction, "SELECT sequence, hash, signature FROM audit_head WHERE id = 1");
+    private static ChainPoint? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
+        ReadPoint(connection, transaction, "SELECT sequence, hash, signature, '' FROM audit_head WHERE id = 1");
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? LatestCheckpoint(SqliteConnection connection, SqliteTransaction? transaction) =>
+    private static ChainPoint? LatestCheckpoint(SqliteConnection connection, SqliteTransaction? transaction) =>
         ReadPoint(connection, transaction, "SELECT through_sequence, through_hash, signature, purged_count || '/' || created_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1");
 
-    private static (long Sequence, byte[] Hash, byte[]? Signature, string Extra)? ReadPoint(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static ChainPoint? ReadPoint(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = Command(connection, transaction, sql);
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.FieldCount > 3 ? reader.GetString(3) : "")
+            ? new ChainPoint(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.GetString(3))
             : null;
     }
 
-    private const string HeadTag = "AuditGen.head.v1";
-
-    private const string CheckpointTag = "AuditGen.checkpoint.v1";
-
-    /// <summary>What a signature covers: a tag (so a head's signature cannot pass as a checkpoint's), the fields, the hash.</summary>
-    private static byte[] Signed(string tag, long sequence, byte[] hash, string extra = "") =>
-        [.. Encoding.ASCII.GetBytes($"{tag}:{sequence}:{extra}:"), .. hash];
-
-    private byte[]? Sign(byte[] data) => _chainKey is null ? null : HMACSHA256.HashData(_chainKey, data);
-
-    /// <summary>With a key, the signature must match; without one, no signature is expected (a stored one is ignored).</summary>
     /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
-    public bool ChecksSignatures => _chainKey is not null;
-
-    private bool SignatureHolds(byte[]? signature, byte[] data) =>
-        _chainKey is null || (signature is not null && CryptographicOperations.FixedTimeEquals(signature, Sign(data)));
+    public bool ChecksSignatures => _signer.ChecksSignatures;
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

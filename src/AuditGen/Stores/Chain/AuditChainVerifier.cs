@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace AuditGen.Stores.Chain;
+
+/// <summary>
+/// Recomputes the chain over records read in sequence order from one snapshot of a store, starting after the
+/// latest checkpoint and ending at the head, and reports the first record where it breaks. Stores read; this decides.
+/// </summary>
+internal static class AuditChainVerifier
+{
+    public static AuditChainVerification Verify(AuditChainSigner signer, ChainPoint? checkpoint, ChainPoint? head, IEnumerable<ChainRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(records);
+        if (checkpoint is { } point && !signer.CheckpointHolds(point))
+        {
+            return new AuditChainVerification(false, 0, point.Sequence, "the retention checkpoint's signature does not match: it was altered", point.Sequence);
+        }
+
+        var (expectedSequence, previousHash) = checkpoint is { } start ? (start.Sequence, start.Hash) : (0L, AuditChain.Genesis.ToArray());
+        var checkpointSequence = expectedSequence;
+        long checkedCount = 0;
+        foreach (var record in records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            expectedSequence++;
+            if (record.Sequence != expectedSequence)
+            {
+                return new AuditChainVerification(false, checkedCount, record.Sequence, $"records {expectedSequence} to {record.Sequence - 1} are missing", checkpointSequence);
+            }
+
+            var computed = AuditChain.Hash(record.Sequence, previousHash, record.StoredAt, record.EventId, record.OrganizationId, record.EventJson, record.Adjustments, record.Rejection);
+            if (!CryptographicOperations.FixedTimeEquals(computed, record.Hash))
+            {
+                return new AuditChainVerification(false, checkedCount, record.Sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
+            }
+
+            if (IndexedColumnsDiffer(record) is { } column)
+            {
+                return new AuditChainVerification(false, checkedCount, record.Sequence, $"the indexed column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
+            }
+
+            previousHash = computed;
+            checkedCount++;
+        }
+
+        if (head is null)
+        {
+            return signer.ChecksSignatures || expectedSequence > checkpointSequence
+                ? new AuditChainVerification(false, checkedCount, expectedSequence + 1, "the chain head record is missing", checkpointSequence)
+                : new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
+        }
+
+        if (!signer.HeadHolds(head.Value))
+        {
+            return new AuditChainVerification(false, checkedCount, head.Value.Sequence, "the chain head's signature does not match: it was altered", checkpointSequence);
+        }
+
+        if (head.Value.Sequence != expectedSequence || !CryptographicOperations.FixedTimeEquals(head.Value.Hash, previousHash))
+        {
+            return new AuditChainVerification(false, checkedCount, Math.Min(head.Value.Sequence, expectedSequence) + 1, $"the chain ends at record {expectedSequence} but its head says {head.Value.Sequence}: records were removed from or added to the end", checkpointSequence);
+        }
+
+        return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
+    }
+
+    /// <summary>The first indexed column (the export filters read them) that disagrees with the hashed event JSON.</summary>
+    private static string? IndexedColumnsDiffer(ChainRecord record)
+    {
+        using var document = JsonDocument.Parse(record.EventJson);
+        var root = document.RootElement;
+        static string? Text(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        var actor = root.TryGetProperty("actor", out var actorElement) ? actorElement : default;
+        var occurredAt = Text(root, "occurred_at") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUnixTimeMilliseconds()
+            : (long?)null;
+        var targetTypes = root.TryGetProperty("targets", out var targets) && targets.ValueKind == JsonValueKind.Array
+            ? string.Join('\n', targets.EnumerateArray().Select(t => Text(t, "type") ?? "").Distinct().Order(StringComparer.Ordinal))
+            : "";
+
+        if ((Text(root, "action") ?? "") != record.Action)
+        {
+            return "action";
+        }
+
+        if (occurredAt != record.OccurredAt)
+        {
+            return "occurred_at";
+        }
+
+        if ((Text(actor, "id") ?? "") != record.ActorId)
+        {
+            return "actor_id";
+        }
+
+        if (Text(actor, "name") != record.ActorName)
+        {
+            return "actor_name";
+        }
+
+        var storedTypes = string.Join('\n', record.TargetTypes.Order(StringComparer.Ordinal));
+        return storedTypes != targetTypes ? "audit_event_targets" : null;
+    }
+}
+
+/// <summary>One stored record as verification reads it: the hashed fields, the stored hash and the indexed columns.</summary>
+internal sealed record ChainRecord(
+    long Sequence,
+    string EventId,
+    string OrganizationId,
+    byte[] EventJson,
+    string Adjustments,
+    string? Rejection,
+    byte[] Hash,
+    long StoredAt,
+    string Action,
+    long OccurredAt,
+    string ActorId,
+    string? ActorName,
+    IReadOnlyList<string> TargetTypes);
