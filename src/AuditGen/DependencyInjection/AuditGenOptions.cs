@@ -58,6 +58,9 @@ public sealed class AuditGenOptions
     /// <summary>The embedded SQLite store, the default (<c>AuditGen:Sqlite</c>).</summary>
     public Stores.Sqlite.SqliteAuditStoreOptions Sqlite { get; set; } = new();
 
+    /// <summary>The PostgreSQL store (<c>AuditGen:PostgreSql</c>), used instead of SQLite when its connection string is set.</summary>
+    public Stores.PostgreSql.PostgreSqlAuditStoreOptions PostgreSql { get; set; } = new();
+
     /// <summary>How audited HTTP requests become events (<c>AuditGen:Http</c>).</summary>
     public AuditHttpOptions Http { get; set; } = new();
 }

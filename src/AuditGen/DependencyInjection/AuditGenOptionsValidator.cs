@@ -35,14 +35,23 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{Key(nameof(options.SpillPath))} must name the spill file when QueueFullMode is Spill.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
+        if (string.IsNullOrWhiteSpace(options.PostgreSql.ConnectionString))
         {
-            failures.Add($"{Key("Sqlite:Path")} must name the audit database file.");
-        }
+            if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
+            {
+                failures.Add($"{Key("Sqlite:Path")} must name the audit database file.");
+            }
 
-        if (options.Sqlite.ChainKey is { } chainKey && !IsKey(chainKey))
+            ChainKey("Sqlite:ChainKey", options.Sqlite.ChainKey, failures);
+        }
+        else
         {
-            failures.Add($"{Key("Sqlite:ChainKey")} must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
+            if (!Stores.PostgreSql.PostgreSqlAuditStore.IsIdentifier(options.PostgreSql.Schema))
+            {
+                failures.Add($"{Key("PostgreSql:Schema")} must be a plain PostgreSQL identifier: lower-case letters, digits and _ (was '{options.PostgreSql.Schema}').");
+            }
+
+            ChainKey("PostgreSql:ChainKey", options.PostgreSql.ChainKey, failures);
         }
 
         foreach (var (action, version) in options.SchemaVersions)
@@ -74,6 +83,14 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         if (value <= TimeSpan.Zero)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be a positive time span such as 00:00:05 (was {value})."));
+        }
+    }
+
+    private static void ChainKey(string property, string? value, List<string> failures)
+    {
+        if (value is not null && !IsKey(value))
+        {
+            failures.Add($"{Key(property)} must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
         }
     }
 

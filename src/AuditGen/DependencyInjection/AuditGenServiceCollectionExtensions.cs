@@ -6,6 +6,7 @@ using AuditGen.Pipeline;
 using AuditGen.Sinks.Logging;
 using AuditGen.Sinks.WorkOs;
 using AuditGen.Stores.InMemory;
+using AuditGen.Stores.PostgreSql;
 using AuditGen.Stores.Sqlite;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -55,7 +56,7 @@ public static class AuditGenServiceCollectionExtensions
             return new AuditSpillFile(Path.IsPathRooted(spillPath) ? spillPath : Path.Combine(contentRoot, spillPath));
         });
         services.TryAddSingleton<IAuditEventWriter, QueuedAuditEventWriter>();
-        services.TryAddSingleton<IAuditLog>(CreateSqliteStore);
+        services.TryAddSingleton<IAuditLog>(CreateStore);
         services.TryAddSingleton<IAuditStore>(provider => provider.GetRequiredService<IAuditLog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditStoreWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDeliveryWorker>());
@@ -137,9 +138,17 @@ public static class AuditGenServiceCollectionExtensions
         return builder.AddCheck<AuditGenHealthCheck>(name, failureStatus: null, tags: tags ?? []);
     }
 
-    private static SqliteAuditStore CreateSqliteStore(IServiceProvider provider)
+    /// <summary>The PostgreSQL store when its connection string is configured, the embedded SQLite store otherwise.</summary>
+    private static IAuditLog CreateStore(IServiceProvider provider)
     {
-        var options = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value.Sqlite;
+        var all = provider.GetRequiredService<IOptions<AuditGenOptions>>().Value;
+        if (all.PostgreSql is { ConnectionString: { Length: > 0 } connectionString } postgreSql)
+        {
+            var chainKey = postgreSql.ChainKey is null ? null : Convert.FromBase64String(postgreSql.ChainKey);
+            return new PostgreSqlAuditStore(connectionString, postgreSql.Schema, chainKey, provider.GetRequiredService<TimeProvider>());
+        }
+
+        var options = all.Sqlite;
         var contentRoot = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
         var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(contentRoot, options.Path);
         var key = options.ChainKey is null ? null : Convert.FromBase64String(options.ChainKey);

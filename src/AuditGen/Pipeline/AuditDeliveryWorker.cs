@@ -11,7 +11,8 @@ namespace AuditGen.Pipeline;
 /// in the store, up to <see cref="IAuditSink.MaxConcurrency"/> entries at once. An entry is retried
 /// until the sink takes it or dead-letters it; the cursor moves past a batch only once every entry
 /// in it is settled, so a crash means re-delivery (absorbed by event ids), never a loss. Dead letters
-/// whose re-delivery was requested are tried again on the same loop.
+/// whose re-delivery was requested are tried again on the same loop. When instances share a store, each sink
+/// is delivered by the one instance holding its <see cref="IAuditDeliveryLease"/>.
 /// </summary>
 internal sealed partial class AuditDeliveryWorker(
     IEnumerable<IAuditSink> sinks,
@@ -29,34 +30,83 @@ internal sealed partial class AuditDeliveryWorker(
     private async Task RunSinkAsync(IAuditSink sink, CancellationToken stoppingToken)
     {
         monitor.Started(sink.Name);
-        var parallelism = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, sink.MaxConcurrency), CancellationToken = stoppingToken };
-        long? cursor = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                cursor ??= await store.GetSinkCursorAsync(sink.Name, stoppingToken);
+                await using var lease = await AcquireLeaseAsync(sink, stoppingToken);
+                using var delivering = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+                await DeliverWhileLeasedAsync(sink, delivering.Token);
+                if (lease.Lost.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    LogLeaseLost(sink.Name);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits until this instance may deliver the sink: another instance sharing the store may hold it.</summary>
+    private async Task<IAuditDeliveryLease> AcquireLeaseAsync(IAuditSink sink, CancellationToken stoppingToken)
+    {
+        var waiting = false;
+        while (true)
+        {
+            try
+            {
+                if (await store.TryAcquireDeliveryLeaseAsync(sink.Name, stoppingToken) is { } lease)
+                {
+                    return lease;
+                }
+
+                if (!waiting)
+                {
+                    LogStandingBy(sink.Name);
+                    waiting = true;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogStoreUnavailable(exception, sink.Name);
+            }
+
+            await Task.Delay(options.Value.DeliveryPollInterval, timeProvider, stoppingToken);
+        }
+    }
+
+    private async Task DeliverWhileLeasedAsync(IAuditSink sink, CancellationToken cancellationToken)
+    {
+        var parallelism = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, sink.MaxConcurrency), CancellationToken = cancellationToken };
+        long? cursor = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                cursor ??= await store.GetSinkCursorAsync(sink.Name, cancellationToken);
                 var nextAppend = appendSignal.NextAppend;
-                await RedriveAsync(sink, parallelism, stoppingToken);
-                var batch = await store.ReadAfterAsync(cursor.Value, options.Value.DeliveryBatchSize, stoppingToken);
+                await RedriveAsync(sink, parallelism, cancellationToken);
+                var batch = await store.ReadAfterAsync(cursor.Value, options.Value.DeliveryBatchSize, cancellationToken);
                 if (batch.Count == 0)
                 {
-                    await WaitForAppendAsync(nextAppend, stoppingToken);
+                    await WaitForAppendAsync(nextAppend, cancellationToken);
                     continue;
                 }
 
                 await Parallel.ForEachAsync(batch, parallelism, async (entry, token) => await DeliverUntilSettledAsync(sink, entry, token));
-                await store.SetSinkCursorAsync(sink.Name, batch[^1].Sequence, stoppingToken);
+                await store.SetSinkCursorAsync(sink.Name, batch[^1].Sequence, cancellationToken);
                 cursor = batch[^1].Sequence;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception exception)
             {
                 LogStoreUnavailable(exception, sink.Name);
-                await Task.Delay(options.Value.DeliveryRetryDelay, timeProvider, stoppingToken);
+                await Task.Delay(options.Value.DeliveryRetryDelay, timeProvider, cancellationToken);
             }
         }
     }
@@ -142,4 +192,10 @@ internal sealed partial class AuditDeliveryWorker(
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Sink '{Sink}' took re-driven dead letter {EventId}.")]
     private partial void LogRedelivered(string sink, AuditEventId eventId);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Another instance sharing the audit store delivers sink '{Sink}'; this one stands by and takes over if it stops.")]
+    private partial void LogStandingBy(string sink);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "This instance lost the right to deliver sink '{Sink}' (its store connection broke); taking it again.")]
+    private partial void LogLeaseLost(string sink);
 }

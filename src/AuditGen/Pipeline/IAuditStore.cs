@@ -37,6 +37,13 @@ public interface IAuditStore
     /// </summary>
     ValueTask<int> RequestRedriveAsync(string sinkName, long? sequence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tries to take the right to deliver <paramref name="sinkName"/>'s entries; <see langword="null"/> when another
+    /// instance holds it. Stores used by one process grant it at once (the default).
+    /// </summary>
+    ValueTask<IAuditDeliveryLease?> TryAcquireDeliveryLeaseAsync(string sinkName, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAuditDeliveryLease?>(ProcessLocalDeliveryLease.Instance);
+
     /// <summary>The dead letters of <paramref name="sinkName"/>, oldest first.</summary>
     ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken);
 }

@@ -1,0 +1,124 @@
+using Npgsql;
+
+namespace AuditGen.Stores.PostgreSql;
+
+/// <summary>
+/// The versioned schema. Migrations run in one transaction under a transaction-level advisory lock, so
+/// instances that start together migrate once; <c>audit_schema_version</c> records the version and marks
+/// the schema as AuditGen's.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>The advisory lock class for AuditGen ("AUDG"); the second key tells migration and each sink's delivery apart.</summary>
+    public const int LockClass = 0x41554447;
+
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE {0}.audit_events (
+            sequence        bigint PRIMARY KEY,
+            event_id        uuid   NOT NULL UNIQUE,
+            organization_id text   NOT NULL,
+            action          text   NOT NULL,
+            occurred_at     bigint NOT NULL,
+            actor_id        text   NOT NULL,
+            actor_name      text,
+            event_json      bytea  NOT NULL,
+            adjustments     text   NOT NULL,
+            rejection       text,
+            stored_at       bigint NOT NULL,
+            hash            bytea  NOT NULL
+        );
+        CREATE INDEX ix_audit_events_organization_time ON {0}.audit_events (organization_id, occurred_at);
+        CREATE INDEX ix_audit_events_action ON {0}.audit_events (action);
+        CREATE INDEX ix_audit_events_actor_id ON {0}.audit_events (actor_id);
+        CREATE INDEX ix_audit_events_actor_name ON {0}.audit_events (actor_name);
+        CREATE INDEX ix_audit_events_occurred_at ON {0}.audit_events (occurred_at);
+        CREATE INDEX ix_audit_events_stored_at ON {0}.audit_events (stored_at);
+        CREATE TABLE {0}.audit_event_targets (
+            type     text   NOT NULL,
+            sequence bigint NOT NULL,
+            PRIMARY KEY (type, sequence)
+        );
+        CREATE INDEX ix_audit_event_targets_sequence ON {0}.audit_event_targets (sequence);
+        CREATE TABLE {0}.audit_head (
+            id        integer PRIMARY KEY CHECK (id = 1),
+            sequence  bigint  NOT NULL,
+            hash      bytea   NOT NULL,
+            signature bytea
+        );
+        INSERT INTO {0}.audit_head (id, sequence, hash) VALUES (1, 0, decode(repeat('00', 32), 'hex'));
+        CREATE TABLE {0}.audit_checkpoints (
+            id               bigserial PRIMARY KEY,
+            through_sequence bigint NOT NULL,
+            through_hash     bytea  NOT NULL,
+            purged_count     bigint NOT NULL,
+            created_at       bigint NOT NULL,
+            signature        bytea
+        );
+        CREATE TABLE {0}.audit_sink_cursors (
+            sink     text   PRIMARY KEY,
+            sequence bigint NOT NULL
+        );
+        CREATE TABLE {0}.audit_dead_letters (
+            id                   bigserial PRIMARY KEY,
+            sink                 text   NOT NULL,
+            sequence             bigint NOT NULL,
+            reason               text   NOT NULL,
+            dead_lettered_at     bigint NOT NULL,
+            redrive_requested_at bigint,
+            UNIQUE (sink, sequence)
+        );
+        """,
+    ];
+
+    public static int LatestVersion => s_migrations.Length;
+
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({LockClass}, 0)", cancellationToken);
+        await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken);
+        var hasVersionTable = await ScalarAsync(connection, $"SELECT to_regclass('{schema}.audit_schema_version') IS NOT NULL", cancellationToken) is true;
+        var version = 0;
+        if (hasVersionTable)
+        {
+            version = (int)(await ScalarAsync(connection, $"SELECT version FROM {schema}.audit_schema_version", cancellationToken) ?? 0);
+        }
+        else if (await ScalarAsync(connection, $"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'", cancellationToken) is > 0L)
+        {
+            throw new AuditStoreException($"The PostgreSQL schema '{schema}' holds another application's tables; set AuditGen:PostgreSql:Schema to a schema of AuditGen's own.");
+        }
+        else
+        {
+            await ExecuteAsync(connection, $"CREATE TABLE {schema}.audit_schema_version (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL); INSERT INTO {schema}.audit_schema_version VALUES (1, 0)", cancellationToken);
+        }
+
+        if (version > LatestVersion)
+        {
+            throw new AuditStoreException($"The PostgreSQL schema '{schema}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}.");
+        }
+
+        for (var next = version; next < LatestVersion; next++)
+        {
+            await ExecuteAsync(connection, string.Format(System.Globalization.CultureInfo.InvariantCulture, s_migrations[next], schema), cancellationToken);
+        }
+
+        await ExecuteAsync(connection, $"UPDATE {schema}.audit_schema_version SET version = {LatestVersion}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Text;
+using AuditGen.Events;
+using AuditGen.Events.Json;
+using AuditGen.Pipeline;
+
+namespace AuditGen.Tests.Contracts;
+
+/// <summary>
+/// What every durable store promises, run against each of them (SQLite and PostgreSQL): order and exact JSON,
+/// idempotent appends, per-sink delivery state, WorkOS's export filters, retention, and a chain that catches tampering.
+/// </summary>
+public abstract class AuditStoreContract
+{
+    /// <summary>Opens the store under test; each call opens the same log again, as a restart would.</summary>
+    protected abstract IAuditLog OpenStore(byte[]? chainKey = null);
+
+    /// <summary>Runs SQL against the store's tables directly, as someone with database access could.</summary>
+    protected abstract Task TamperAsync(string sql);
+
+    [Fact]
+    public async Task Appended_entries_read_back_in_order_with_their_exact_JSON_and_survive_reopening()
+    {
+        var entries = Entries(3);
+        var store = OpenStore();
+        await store.AppendAsync(entries, CancellationToken.None);
+        Dispose(store);
+
+        var reopened = OpenStore();
+        await reopened.AppendAsync([Entry()], CancellationToken.None);
+        var read = await reopened.ReadAfterAsync(0, 10, CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4], read.Select(e => e.Sequence));
+        Assert.Equal(entries.Select(e => e.Event.Id), read.Take(3).Select(e => e.EventId));
+        Assert.Equal(entries.Select(e => Encoding.UTF8.GetString(e.EventJson.Span)), read.Take(3).Select(e => Encoding.UTF8.GetString(e.EventJson.Span)));
+        Assert.Equal([2L, 3], (await reopened.ReadAfterAsync(1, 2, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.True((await reopened.VerifyAsync(CancellationToken.None)).IsIntact);
+        Dispose(reopened);
+    }
+
+    [Fact]
+    public async Task An_event_already_stored_is_not_stored_again()
+    {
+        var store = OpenStore();
+        var entry = Entry();
+        await store.AppendAsync([entry, entry], CancellationToken.None);
+        await store.AppendAsync([entry, Entry()], CancellationToken.None);
+
+        Assert.Equal([1L, 2], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+        Dispose(store);
+    }
+
+    [Fact]
+    public async Task Cursors_dead_letters_and_redrives_are_kept_per_sink()
+    {
+        var store = OpenStore();
+        await store.AppendAsync(Entries(3), CancellationToken.None);
+        Assert.Equal(0, await store.GetSinkCursorAsync("workos", CancellationToken.None));
+        await store.SetSinkCursorAsync("workos", 3, CancellationToken.None);
+        await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 2, "400 Invalid Audit Log event.", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        Assert.Equal(1, await store.RequestRedriveAsync("workos", null, CancellationToken.None));
+        var redrive = Assert.Single(await store.ReadRedrivesAsync("workos", 10, CancellationToken.None));
+        Dispose(store);
+
+        var reopened = OpenStore();
+        Assert.Equal(3, await reopened.GetSinkCursorAsync("workos", CancellationToken.None));
+        Assert.Equal(0, await reopened.GetSinkCursorAsync("splunk", CancellationToken.None));
+        Assert.Equal(2, redrive.Sequence);
+        Assert.StartsWith($"{redrive.EventId}.redrive-", redrive.IdempotencyKey, StringComparison.Ordinal);
+        await reopened.AddDeadLetterAsync(new AuditDeadLetter("workos", 2, "400 again", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        var deadLetter = Assert.Single(await reopened.GetDeadLettersAsync("workos", CancellationToken.None));
+        Assert.Equal(("400 again", (DateTimeOffset?)null), (deadLetter.Reason, deadLetter.RedriveRequestedAt));
+        await reopened.RemoveDeadLetterAsync("workos", 2, CancellationToken.None);
+        Assert.Empty(await reopened.GetDeadLettersAsync("workos", CancellationToken.None));
+        var sinks = (await reopened.GetStatisticsAsync(CancellationToken.None)).Sinks;
+        Assert.Equal([("splunk", 0L, 3L), ("workos", 3L, 0L)], sinks.Select(s => (s.Sink, s.Cursor, s.Backlog)));
+        Dispose(reopened);
+    }
+
+    [Fact]
+    public async Task Queries_apply_WorkOS_export_filters_count_and_page_both_ways()
+    {
+        var store = OpenStore();
+        var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        await store.AppendAsync(
+        [
+            Entry("org_a", "user.signed_in", "user_1", "Ada", "user", at),
+            Entry("org_a", "team.renamed", "user_2", "Bob", "team", at.AddHours(1)),
+            Entry("org_b", "team.renamed", "user_1", "Ada", "team", at.AddHours(2)),
+            Entry("org_a", "invoice.voided", "user_3", null, "invoice", at.AddHours(3)),
+        ], CancellationToken.None);
+
+        async Task<long[]> Sequences(AuditQuery query)
+        {
+            var found = new List<long>();
+            await foreach (var entry in store.QueryAsync(query, CancellationToken.None))
+            {
+                found.Add(entry.Sequence);
+            }
+
+            return [.. found];
+        }
+
+        Assert.Equal(new long[] { 1, 2, 4 }, await Sequences(new AuditQuery { OrganizationId = "org_a" }));
+        Assert.Equal(new long[] { 2, 3 }, await Sequences(new AuditQuery { RangeStart = at.AddHours(1), RangeEnd = at.AddHours(3) }));
+        Assert.Equal(new long[] { 2, 3, 4 }, await Sequences(new AuditQuery { Actions = ["team.renamed", "invoice.voided"] }));
+        Assert.Equal(new long[] { 1, 3 }, await Sequences(new AuditQuery { ActorNames = ["Ada"] }));
+        Assert.Equal(new long[] { 2, 4 }, await Sequences(new AuditQuery { ActorIds = ["user_2", "user_3"] }));
+        Assert.Equal(new long[] { 2, 3 }, await Sequences(new AuditQuery { TargetTypes = ["team"] }));
+        Assert.Equal(new long[] { 4, 2 }, await Sequences(new AuditQuery { OrganizationId = "org_a", NewestFirst = true, Limit = 2 }));
+        Assert.Equal(new long[] { 1 }, await Sequences(new AuditQuery { OrganizationId = "org_a", NewestFirst = true, AfterSequence = 2 }));
+        Assert.Equal(new long[] { 2, 3 }, await Sequences(new AuditQuery { AfterSequence = 1, Limit = 2 }));
+        Assert.Equal(3, await store.CountAsync(new AuditQuery { OrganizationId = "org_a", Limit = 1 }, CancellationToken.None));
+        var statistics = await store.GetStatisticsAsync(CancellationToken.None);
+        Assert.Equal((4L, 4L), (statistics.Records, statistics.LastSequence));
+        Assert.Equal(("team.renamed", 2L), (statistics.Actions[0].Action, statistics.Actions[0].Count));
+        Dispose(store);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_events SET organization_id = 'org_evil' WHERE sequence = 5", 5L)]
+    [InlineData("UPDATE audit_events SET action = 'team.deleted' WHERE sequence = 5", 5L)]
+    [InlineData("DELETE FROM audit_events WHERE sequence = 5", 6L)]
+    [InlineData("UPDATE audit_events SET sequence = -1 WHERE sequence = 4; UPDATE audit_events SET sequence = 4 WHERE sequence = 5; UPDATE audit_events SET sequence = 5 WHERE sequence = -1", 4L)]
+    [InlineData("DELETE FROM audit_events WHERE sequence > 7", 8L)]
+    public async Task Tampering_is_reported_at_the_first_record_it_touches(string tampering, long firstBroken)
+    {
+        var store = OpenStore();
+        await store.AppendAsync(Entries(10), CancellationToken.None);
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+
+        await TamperAsync(tampering);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(firstBroken, verification.FirstBrokenSequence);
+        Dispose(store);
+    }
+
+    [Fact]
+    public async Task Purge_leaves_a_verifiable_checkpoint_and_keeps_what_a_sink_has_not_delivered()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var store = OpenStore(key);
+        await store.AppendAsync(Entries(6), CancellationToken.None);
+        await store.GetSinkCursorAsync("workos", CancellationToken.None);
+        await store.SetSinkCursorAsync("workos", 4, CancellationToken.None);
+
+        var purge = await store.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        await store.AppendAsync(Entries(2), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal((4L, 4L), (purge.PurgedCount, purge.ThroughSequence));
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal((4L, 4L), (verification.CheckpointSequence, verification.RecordsChecked));
+        Assert.Equal([5L, 6, 7, 8], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Dispose(store);
+
+        var withoutKey = OpenStore();
+        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(() => withoutKey.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Dispose(withoutKey);
+    }
+
+    [Fact]
+    public async Task With_a_key_a_forged_head_is_detected_and_nothing_is_appended_to_it()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();
+        var store = OpenStore(key);
+        await store.AppendAsync(Entries(5), CancellationToken.None);
+
+        // Cut the tail and move the head back, as someone hiding the last records would; without the key the signature cannot follow.
+        await TamperAsync("DELETE FROM audit_events WHERE sequence > 3; UPDATE audit_head SET sequence = 3, hash = (SELECT hash FROM audit_events WHERE sequence = 3)");
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains("signature", verification.Problem, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(() => store.AppendAsync(Entries(1), CancellationToken.None).AsTask());
+        Dispose(store);
+    }
+
+    [Fact]
+    public async Task Concurrent_appenders_extend_one_gapless_chain()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => OpenStore()).ToArray();
+        var written = new List<AuditEventId>();
+        var batches = Enumerable.Range(0, 40).Select(_ => Entries(25)).ToArray();
+        foreach (var batch in batches)
+        {
+            written.AddRange(batch.Select(e => e.Event.Id));
+        }
+
+        await Task.WhenAll(batches.Select((batch, i) => Task.Run(async () => await stores[i % stores.Length].AppendAsync(batch, CancellationToken.None))));
+
+        var read = await stores[0].ReadAfterAsync(0, 10_000, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), read.Select(e => e.Sequence));
+        Assert.Equal(written.Order(), read.Select(e => e.EventId).Order());
+        var verification = await stores[0].VerifyAsync(CancellationToken.None);
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(1000, verification.RecordsChecked);
+        foreach (var store in stores)
+        {
+            Dispose(store);
+        }
+    }
+
+    protected static AuditEntry Entry(string organization = "org_1", string action = "team.renamed", string actorId = "user_1", string? actorName = "Ada", string targetType = "team", DateTimeOffset? occurredAt = null)
+    {
+        var auditEvent = new AuditEvent
+        {
+            OrganizationId = organization,
+            Action = action,
+            OccurredAt = occurredAt ?? DateTimeOffset.UtcNow,
+            Actor = new AuditActor { Type = "user", Id = actorId, Name = actorName },
+            Targets = [new AuditTarget { Type = targetType, Id = $"{targetType}_1" }],
+            Context = new AuditContext { Location = "127.0.0.1" },
+        };
+        return new AuditEntry(auditEvent, WorkOsJson.SerializeEvent(auditEvent), [], null);
+    }
+
+    protected static AuditEntry[] Entries(int count) => Enumerable.Range(0, count).Select(_ => Entry()).ToArray();
+
+    private static void Dispose(IAuditLog store) => (store as IDisposable)?.Dispose();
+}
