@@ -10,8 +10,17 @@ cd "$root"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Test prerequisites beyond the SDK are installed here when missing (Debian packages), e.g.
-# Chromium for browser tests or PostgreSQL for the shared store; none are needed yet.
+# Test prerequisites beyond the SDK are installed here when missing (Debian packages):
+# PostgreSQL for the shared store's tests (they start their own server on 127.0.0.1).
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "installing test prerequisites: ${missing[*]}"
+  sudo=""
+  [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 dotnet build AuditGen.sln -c Debug -warnaserror -nologo -v:minimal
 
