@@ -11,9 +11,11 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Test prerequisites beyond the SDK are installed here when missing (Debian packages):
-# PostgreSQL for the shared store's tests (they start their own server on 127.0.0.1).
+# PostgreSQL for the shared store's tests (they start their own server on 127.0.0.1), and
+# Chromium for the viewer's browser tests (Playwright drives /usr/bin/chromium; no browser download).
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing test prerequisites: ${missing[*]}"
   sudo=""

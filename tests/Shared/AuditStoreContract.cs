@@ -110,6 +110,9 @@ public abstract class AuditStoreContract
         Assert.Equal(new long[] { 4, 2 }, await Sequences(new AuditQuery { OrganizationId = "org_a", NewestFirst = true, Limit = 2 }));
         Assert.Equal(new long[] { 1 }, await Sequences(new AuditQuery { OrganizationId = "org_a", NewestFirst = true, AfterSequence = 2 }));
         Assert.Equal(new long[] { 2, 3 }, await Sequences(new AuditQuery { AfterSequence = 1, Limit = 2 }));
+        var third = (await store.ReadAfterAsync(2, 1, CancellationToken.None))[0];
+        Assert.Equal(new long[] { 3 }, await Sequences(new AuditQuery { EventId = third.EventId }));
+        Assert.Empty(await Sequences(new AuditQuery { EventId = third.EventId, OrganizationId = "org_a" }));
         Assert.Equal(3, await store.CountAsync(new AuditQuery { OrganizationId = "org_a", Limit = 1 }, CancellationToken.None));
         var statistics = await store.GetStatisticsAsync(CancellationToken.None);
         Assert.Equal((4L, 4L), (statistics.Records, statistics.LastSequence));

@@ -27,6 +27,9 @@ public sealed record AuditQuery
     /// <summary>Records with a target of any of these types (WorkOS's <c>targets[]</c>).</summary>
     public IReadOnlyList<string> TargetTypes { get; init; } = [];
 
+    /// <summary>Only the record of this event.</summary>
+    public AuditGen.Events.AuditEventId? EventId { get; init; }
+
     /// <summary>Paging: only records after this sequence (or before it, when <see cref="NewestFirst"/>).</summary>
     public long? AfterSequence { get; init; }
 

@@ -53,6 +53,12 @@ internal static class PostgreSqlQueries
             command.Parameters.AddWithValue("end", end.ToUnixTimeMilliseconds());
         }
 
+        if (query.EventId is { } eventId)
+        {
+            sql.Append(" AND e.event_id = @event_id");
+            command.Parameters.AddWithValue("event_id", eventId.Value);
+        }
+
         AnyOf(command, sql, "e.action", "actions", query.Actions);
         AnyOf(command, sql, "e.actor_name", "actor_names", query.ActorNames);
         AnyOf(command, sql, "e.actor_id", "actor_ids", query.ActorIds);

@@ -51,6 +51,12 @@ internal static class SqliteQueries
             command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
         }
 
+        if (query.EventId is { } eventId)
+        {
+            sql.Append(" AND event_id = $event_id");
+            command.Parameters.AddWithValue("$event_id", eventId.ToString());
+        }
+
         AnyOf(command, sql, "action", "$action", query.Actions);
         AnyOf(command, sql, "actor_name", "$actor_name", query.ActorNames);
         AnyOf(command, sql, "actor_id", "$actor_id", query.ActorIds);

@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text.Json;
+using AuditGen.DependencyInjection;
+using AuditGen.Events;
+using AuditGen.Export;
+using AuditGen.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace AuditGen.AspNetCore.Viewer;
+
+/// <summary>
+/// The viewer's JSON routes. Every query is pinned to the signed-in user's organization (from their claim, never
+/// from the request), so another organization's events are not found through any route.
+/// </summary>
+internal static class AuditLogViewerApi
+{
+    private const int DefaultPageSize = 50;
+
+    private const int MaxPageSize = 200;
+
+    public static async Task ListAsync(HttpContext context)
+    {
+        if (Scope(context) is not { } query)
+        {
+            return;
+        }
+
+        var limit = DefaultPageSize;
+        if (context.Request.Query["limit"] is { Count: > 0 } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            await BadRequestAsync(context, $"limit must be a number from 1 to {MaxPageSize}.");
+            return;
+        }
+
+        long? before = null;
+        if (context.Request.Query["before"] is { Count: > 0 } beforeText)
+        {
+            if (!long.TryParse(beforeText, CultureInfo.InvariantCulture, out var sequence))
+            {
+                await BadRequestAsync(context, "before must be a record's sequence number.");
+                return;
+            }
+
+            before = sequence;
+        }
+
+        var log = context.RequestServices.GetRequiredService<IAuditLog>();
+        var page = new List<StoredAuditEntry>(limit + 1);
+        await foreach (var entry in log.QueryAsync(query with { NewestFirst = true, AfterSequence = before, Limit = limit + 1 }, context.RequestAborted))
+        {
+            page.Add(entry);
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("data");
+            foreach (var entry in page.Take(limit))
+            {
+                WriteSummary(writer, entry);
+            }
+
+            writer.WriteEndArray();
+            if (page.Count > limit)
+            {
+                writer.WriteNumber("next_before", page[limit - 1].Sequence);
+            }
+            else
+            {
+                writer.WriteNull("next_before");
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    public static async Task DetailAsync(HttpContext context)
+    {
+        if (Scope(context) is not { } query)
+        {
+            return;
+        }
+
+        var entry = AuditEventId.TryParse((string?)context.GetRouteValue("id"), out var id)
+            ? await context.RequestServices.GetRequiredService<IAuditLog>().QueryAsync(query with { EventId = id, Limit = 1 }, context.RequestAborted).FirstOrDefaultAsync(context.RequestAborted)
+            : null;
+        if (entry is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("sequence", entry.Sequence);
+            writer.WriteString("id", entry.EventId.ToString());
+            writer.WriteString("organization_id", entry.OrganizationId);
+            writer.WriteStartArray("adjustments");
+            foreach (var adjustment in entry.Adjustments)
+            {
+                writer.WriteStringValue(adjustment);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("rejection", entry.Rejection);
+            writer.WritePropertyName("event");
+            writer.WriteRawValue(entry.EventJson.Span, skipInputValidation: true);
+            writer.WriteEndObject();
+        });
+    }
+
+    public static async Task ExportAsync(HttpContext context)
+    {
+        if (Scope(context) is not { } query)
+        {
+            return;
+        }
+
+        var (format, extension, contentType) = context.Request.Query["format"].ToString() switch
+        {
+            "" or "csv" => (AuditExportFormat.Csv, "csv", "text/csv; charset=utf-8"),
+            "json" => (AuditExportFormat.Json, "json", "application/json; charset=utf-8"),
+            "jsonlines" => (AuditExportFormat.JsonLines, "jsonl", "application/x-ndjson; charset=utf-8"),
+            _ => (default(AuditExportFormat?), "", ""),
+        };
+        if (format is null)
+        {
+            await BadRequestAsync(context, "format must be csv, json or jsonlines.");
+            return;
+        }
+
+        AuditLogViewerAssets.SetSecurityHeaders(context.Response);
+        context.Response.ContentType = contentType;
+        var fileName = $"audit-{query.OrganizationId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.{extension}";
+        context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+        await AuditExporter.ExportAsync(context.RequestServices.GetRequiredService<IAuditLog>(), query, format.Value, context.Response.Body, context.RequestAborted);
+    }
+
+    public static async Task VerifyAsync(HttpContext context)
+    {
+        if (Scope(context) is null)
+        {
+            return;
+        }
+
+        var verification = await context.RequestServices.GetRequiredService<IAuditLog>().VerifyAsync(context.RequestAborted);
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("intact", verification.IsIntact);
+            writer.WriteNumber("records_checked", verification.RecordsChecked);
+            if (verification.FirstBrokenSequence is { } broken)
+            {
+                writer.WriteNumber("first_broken_sequence", broken);
+            }
+            else
+            {
+                writer.WriteNull("first_broken_sequence");
+            }
+
+            writer.WriteString("problem", verification.Problem);
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>
+    /// The user's organization and the request's WorkOS filters as a query; writes the error response and returns
+    /// <see langword="null"/> when the user has no organization claim (403) or a filter cannot be read (400).
+    /// </summary>
+    private static AuditQuery? Scope(HttpContext context)
+    {
+        var claimType = context.RequestServices.GetRequiredService<IOptions<AuditGenOptions>>().Value.Http.OrganizationClaimType;
+        if (context.User.FindFirst(claimType)?.Value is not { Length: > 0 } organization)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return null;
+        }
+
+        var parameters = context.Request.Query;
+        if (!TryTime(parameters["range_start"], out var start) || !TryTime(parameters["range_end"], out var end))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+
+        return new AuditQuery
+        {
+            OrganizationId = organization,
+            RangeStart = start,
+            RangeEnd = end,
+            Actions = Values(parameters["actions"]),
+            ActorNames = Values(parameters["actor_names"]),
+            ActorIds = Values(parameters["actor_ids"]),
+            TargetTypes = Values(parameters["targets"]),
+        };
+    }
+
+    private static bool TryTime(StringValues text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (StringValues.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string[] Values(StringValues values) => values.Where(static value => !string.IsNullOrWhiteSpace(value)).Select(static value => value!).ToArray();
+
+    private static void WriteSummary(Utf8JsonWriter writer, StoredAuditEntry entry)
+    {
+        using var document = JsonDocument.Parse(entry.EventJson);
+        var auditEvent = document.RootElement;
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence", entry.Sequence);
+        writer.WriteString("id", entry.EventId.ToString());
+        writer.WriteString("action", entry.Action);
+        writer.WriteString("occurred_at", auditEvent.TryGetProperty("occurred_at", out var occurredAt) ? occurredAt.GetString() : null);
+        writer.WriteString("organization_id", entry.OrganizationId);
+        Copy(writer, auditEvent, "actor");
+        Copy(writer, auditEvent, "targets");
+        writer.WriteString("rejection", entry.Rejection);
+        writer.WriteEndObject();
+    }
+
+    private static void Copy(Utf8JsonWriter writer, JsonElement from, string name)
+    {
+        writer.WritePropertyName(name);
+        if (from.TryGetProperty(name, out var value))
+        {
+            value.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        AuditLogViewerAssets.SetSecurityHeaders(context.Response);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    private static async Task BadRequestAsync(HttpContext context, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("title", "Bad request");
+            writer.WriteString("detail", message);
+            writer.WriteEndObject();
+        });
+    }
+}

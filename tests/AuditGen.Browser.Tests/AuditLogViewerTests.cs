@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace AuditGen.Browser.Tests;
+
+/// <summary>
+/// The audit log viewer in a real browser (Debian's Chromium, driven by Playwright) against the sample app: events
+/// made through the API, signing in through the login form, filtering, a detail, the CSV download, and organization
+/// isolation. Screenshots are saved under the test output's screenshots/ directory.
+/// </summary>
+public sealed class AuditLogViewerTests : IAsyncLifetime
+{
+    private static readonly string s_screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    private SampleApp _sample = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sample = await SampleApp.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(s_screenshots);
+    }
+
+    [Fact]
+    public async Task An_admin_filters_the_trail_opens_an_event_and_downloads_the_filtered_CSV_and_sees_only_their_organization()
+    {
+        // Events in two organizations, through the API as a client would make them.
+        using var alice = await _sample.SignInAsync("alice@acme.test", "alice-password", "org_acme");
+        using var carol = await _sample.SignInAsync("carol@globex.test", "carol-password", "org_globex");
+        var platform = await CreateTeamAsync(alice, "Platform");
+        var design = await CreateTeamAsync(alice, "Design");
+        (await alice.PostAsJsonAsync($"/teams/{platform}/members", new { userId = "user_bob", role = "editor" })).EnsureSuccessStatusCode();
+        var globexTeam = await CreateTeamAsync(carol, "Globex secret team");
+        var globexEventId = await WaitForEventIdAsync(carol, "team.created");
+
+        // Sign in through the login form; the cookie lands the browser on the viewer.
+        var context = await _browser.NewContextAsync(new() { BaseURL = _sample.BaseAddress.ToString(), AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#email", "alice@acme.test");
+        await page.FillAsync("#password", "alice-password");
+        await page.SelectOptionAsync("#organization", "org_acme");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/audit/");
+
+        var chain = page.GetByTestId("chain-status");
+        await Assertions.Expect(chain).ToContainTextAsync("Hash chain verified");
+        var rows = page.GetByTestId("event-row");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        var actions = await page.GetByTestId("event-action").AllInnerTextsAsync();
+        Assert.Contains("team.created", actions);
+        Assert.Contains("team.member_added", actions);
+        Assert.Contains("user.signed_in", actions);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, "viewer-all.png"), FullPage = true });
+
+        // Filter by action: only the two teams Alice created, none of Globex's.
+        await page.GetByTestId("filter-action").FillAsync("team.created");
+        await page.GetByTestId("apply-filters").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        Assert.All(await page.GetByTestId("event-action").AllInnerTextsAsync(), action => Assert.Equal("team.created", action.Trim()));
+        Assert.DoesNotContain("Globex", await page.GetByTestId("events-table").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, "viewer-filtered.png"), FullPage = true });
+
+        // A detail: the full WorkOS JSON of the event, in a dialog that the keyboard can close.
+        await rows.First.GetByTestId("details-button").ClickAsync();
+        var details = page.GetByTestId("details-json");
+        await Assertions.Expect(details).ToBeVisibleAsync();
+        var record = JsonNode.Parse(await details.InnerTextAsync())!;
+        Assert.Equal("team.created", (string?)record["event"]!["action"]);
+        Assert.Equal("org_acme", (string?)record["organization_id"]);
+        Assert.Equal("user_alice", (string?)record["event"]!["actor"]!["id"]);
+        Assert.Contains((string?)record["event"]!["targets"]![0]!["id"], new[] { platform, design });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, "viewer-detail.png") });
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByTestId("details-dialog")).Not.ToBeVisibleAsync();
+
+        // The CSV download of the filtered view.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
+        var csvPath = Path.Combine(s_screenshots, "export.csv");
+        await download.SaveAsAsync(csvPath);
+        var lines = (await File.ReadAllTextAsync(csvPath)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("id,occurred_at,organization_id,action", lines[0], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length - 1);
+        Assert.All(lines.Skip(1), line => Assert.Contains(",org_acme,team.created,", line, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains(platform, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains(design, StringComparison.Ordinal));
+
+        // Organization isolation: Globex's event is not found through the detail or export routes, even by id.
+        var detail = await page.APIRequest.GetAsync($"/audit/api/events/{globexEventId}");
+        Assert.Equal(404, detail.Status);
+        var export = await page.APIRequest.GetAsync($"/audit/api/export?format=json&targets=team");
+        Assert.Equal(200, export.Status);
+        var exported = JsonNode.Parse(await export.TextAsync())!.AsArray();
+        Assert.NotEmpty(exported);
+        Assert.DoesNotContain(globexTeam, await export.TextAsync(), StringComparison.Ordinal);
+        Assert.All(exported, item => Assert.Equal("org_acme", (string?)item!["organization_id"]));
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_member_is_refused_and_a_stranger_is_sent_to_sign_in()
+    {
+        using var bob = await _sample.SignInAsync("bob@acme.test", "bob-password", "org_acme");
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("/audit/api/events")).StatusCode);
+
+        var context = await _browser.NewContextAsync(new() { BaseURL = _sample.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/audit/");
+        Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        var api = await page.APIRequest.GetAsync("/audit/api/events", new() { MaxRedirects = 0 });
+        Assert.Equal(302, api.Status);
+        await context.CloseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _sample.DisposeAsync();
+    }
+
+    private static async Task<string> CreateTeamAsync(HttpClient client, string name)
+    {
+        using var response = await client.PostAsJsonAsync("/teams", new { name });
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    /// <summary>The id of the newest event of <paramref name="action"/> in the client's organization, once it is stored.</summary>
+    private static async Task<string> WaitForEventIdAsync(HttpClient admin, string action)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var page = await admin.GetFromJsonAsync<JsonObject>($"/audit/api/events?actions={action}");
+            if (page!["data"]!.AsArray().FirstOrDefault() is { } newest)
+            {
+                return (string)newest["id"]!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no {action} event was stored");
+            await Task.Delay(50);
+        }
+    }
+}
