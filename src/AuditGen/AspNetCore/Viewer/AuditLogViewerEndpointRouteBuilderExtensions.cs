@@ -32,8 +32,8 @@ public static class AuditLogViewerEndpointRouteBuilderExtensions
                 nameof(authorizationPolicy));
         }
 
-        var policies = endpoints.ServiceProvider.GetRequiredService<IAuthorizationPolicyProvider>();
-        if (policies.GetPolicyAsync(authorizationPolicy).GetAwaiter().GetResult() is null)
+        var policies = endpoints.ServiceProvider.GetService<IAuthorizationPolicyProvider>();
+        if (policies?.GetPolicyAsync(authorizationPolicy).GetAwaiter().GetResult() is null)
         {
             throw new InvalidOperationException($"MapAuditLogViewer: the authorization policy '{authorizationPolicy}' is not registered; add it with builder.Services.AddAuthorization(o => o.AddPolicy(\"{authorizationPolicy}\", ...)).");
         }
