@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark in BenchmarkDotNet's short mode, then the strict-mode latency driver, and writes the
-# results to benchmarks/results/ (BenchmarkDotNet's markdown tables, and strict-latency.md). About 10 minutes
+# Runs every benchmark in BenchmarkDotNet's short mode, then the strict-mode latency driver and the wrk comparison,
+# and writes the results to benchmarks/results/ (BenchmarkDotNet's markdown tables, strict-latency.md, wrk.md).
+# About 15 minutes
 # on a 2-core machine. A PostgreSQL server is started on 127.0.0.1 for the store benchmark (Debian's
 # postgresql package, installed when missing) and stopped at the end. Arguments replace the default
 # `--filter '*'` given to BenchmarkDotNet (e.g. --filter '*RequestPath*').
@@ -30,4 +31,5 @@ selection=("$@")
 dotnet run -c Release --no-build --project benchmarks/AuditGen.Benchmarks -- \
   --job short --exporters github --artifacts "$results" "${selection[@]}"
 dotnet run -c Release --no-build --project benchmarks/AuditGen.Benchmarks -- strict-latency 1000 10 | tee "$results/strict-latency.md"
+bash benchmarks/wrk.sh | tee "$results/wrk.md"
 echo "results: $results"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# End to end over HTTP (issue 8, item 2): the benchmark app (Release, embedded SQLite store, events stored and chained)
+# on 127.0.0.1 under wrk, an unaudited endpoint and its audited twin, interleaved: three rounds of each, 10 s per run.
+# Prints a markdown table with each run, the means and the ratio. wrk is Debian's package (installed when missing).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+if ! command -v wrk >/dev/null; then
+  sudo=""; [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+
+duration="${WRK_DURATION:-10s}"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+data="$(mktemp -d /tmp/auditgen-wrk-XXXXXX)"
+dotnet build -c Release benchmarks/AuditGen.BenchmarkApp -nologo -v:quiet >/dev/null
+AuditGen__Sqlite__Path="$data/audit.db" dotnet artifacts/bin/AuditGen.BenchmarkApp/release/AuditGen.BenchmarkApp.dll --urls "http://127.0.0.1:$port" >"$data/app.log" 2>&1 &
+app=$!
+trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/orgs/org_bench/plain/inv_1" >/dev/null && break; sleep 0.2; done
+
+run() { wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:$port/orgs/org_bench/$1/inv_1" | awk '/Requests\/sec/ { print $2 }'; }
+run plain >/dev/null; run audited >/dev/null   # warm-up
+declare -a plain audited
+for round in 1 2 3; do
+  plain+=("$(run plain)")
+  audited+=("$(run audited)")
+done
+
+echo "| round | unaudited (requests/s) | audited (requests/s) |"
+echo "|---:|---:|---:|"
+for i in 0 1 2; do echo "| $((i + 1)) | ${plain[$i]} | ${audited[$i]} |"; done
+python3 - "${plain[@]}" "${audited[@]}" <<'PY'
+import sys
+values = [float(v) for v in sys.argv[1:]]
+plain, audited = values[:3], values[3:]
+mean = lambda xs: sum(xs) / len(xs)
+print(f"| mean | {mean(plain):,.0f} | {mean(audited):,.0f} |")
+print()
+print(f"audited / unaudited = {mean(audited) / mean(plain):.3f}")
+PY
+echo
+echo "events stored: $(dotnet run --project src/AuditGen.Cli -- stats --db "$data/audit.db" 2>/dev/null | head -1 || true)"
