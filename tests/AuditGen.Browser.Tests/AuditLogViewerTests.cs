@@ -83,6 +83,20 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.GetByTestId("details-dialog")).Not.ToBeVisibleAsync();
 
+        // The keyboard alone: focus a row's Details button, open it with Enter; focus returns to the button on Escape.
+        await rows.Nth(1).GetByTestId("details-button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("details-dialog")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("details-close")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(rows.Nth(1).GetByTestId("details-button")).ToBeFocusedAsync();
+
+        // A narrow screen: the rows become cards and the page does not scroll sideways.
+        await page.SetViewportSizeAsync(375, 800);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 375 px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, "viewer-narrow.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1280, 900);
+
         // The CSV download of the filtered view.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
         var csvPath = Path.Combine(s_screenshots, "export.csv");
