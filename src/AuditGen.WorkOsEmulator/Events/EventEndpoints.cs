@@ -1,5 +1,4 @@
 using AuditGen.WorkOsEmulator.Inspection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditGen.WorkOsEmulator.Faults;
 using AuditGen.WorkOsEmulator.Schemas;
@@ -22,15 +21,11 @@ internal static class EventEndpoints
         IOptionsMonitor<EmulatorOptions> options,
         TimeProvider timeProvider)
     {
-        JsonNode? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException)
+        var (body, refusal) = await RequestJson.ReadAsync(context.Request);
+        if (refusal is not null)
         {
             statistics.Refused(400);
-            return Results.Json(WorkOsErrors.Message("Invalid JSON in the request body."), statusCode: 400);
+            return refusal;
         }
 
         var key = context.Request.Headers["Idempotency-Key"].ToString();

@@ -41,14 +41,10 @@ internal static class ExportEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, EventLog events, ExportStore exports, TimeProvider timeProvider)
     {
-        JsonNode? body;
-        try
+        var (body, refusal) = await RequestJson.ReadAsync(request);
+        if (refusal is not null)
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return Results.Json(WorkOsErrors.Message("Invalid JSON in the request body."), statusCode: 400);
+            return refusal;
         }
 
         var errors = new List<(string Code, string Field)>();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditGen.WorkOsEmulator.Events;
 
 namespace AuditGen.WorkOsEmulator.Retention;
@@ -14,14 +13,10 @@ internal static class RetentionEndpoints
             Results.Json(new { retention_period_in_days = settings.Get(id) }));
         app.MapPut("/organizations/{id}/audit_logs_retention", async (string id, HttpRequest request, RetentionSettings settings) =>
         {
-            JsonNode? body;
-            try
+            var (body, refusal) = await RequestJson.ReadAsync(request);
+            if (refusal is not null)
             {
-                body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            }
-            catch (JsonException)
-            {
-                return Results.Json(WorkOsErrors.Message("Invalid JSON in the request body."), statusCode: 400);
+                return refusal;
             }
 
             var days = body?["retention_period_in_days"];

@@ -32,14 +32,10 @@ internal static class SchemaEndpoints
 
     private static async Task<IResult> CreateAsync(string action, HttpRequest request, SchemaRegistry schemas)
     {
-        JsonNode? body;
-        try
+        var (body, refusal) = await RequestJson.ReadAsync(request);
+        if (refusal is not null)
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return Results.Json(WorkOsErrors.Message("Invalid JSON in the request body."), statusCode: 400);
+            return refusal;
         }
 
         var errors = new List<(string Code, string Field)>();

@@ -1,4 +1,4 @@
-using System.Globalization;
+using AuditGen.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.WorkOs;
@@ -8,42 +8,24 @@ internal sealed class WorkOsSinkOptionsValidator : IValidateOptions<WorkOsSinkOp
 {
     public ValidateOptionsResult Validate(string? name, WorkOsSinkOptions options)
     {
-        var failures = new List<string>();
+        var failures = new OptionsFailures(WorkOsSinkOptions.SectionName);
         if (string.IsNullOrWhiteSpace(options.ApiKey))
         {
-            failures.Add($"{Key(nameof(options.ApiKey))} is not set and neither is the environment variable {WorkOsSinkOptions.ApiKeyEnvironmentVariable}: the WorkOS sink needs an API key.");
+            failures.Add($"{failures.Key(nameof(options.ApiKey))} is not set and neither is the environment variable {WorkOsSinkOptions.ApiKeyEnvironmentVariable}: the WorkOS sink needs an API key.");
         }
 
         if (options.BaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            failures.Add($"{Key(nameof(options.BaseUrl))} must be an absolute http(s) address such as https://api.workos.com (was {options.BaseUrl}).");
+            failures.Add($"{failures.Key(nameof(options.BaseUrl))} must be an absolute http(s) address such as https://api.workos.com (was {options.BaseUrl}).");
         }
 
-        InRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 64, failures);
-        InRange(nameof(options.RequestsPerMinute), options.RequestsPerMinute, 0, 1_000_000, failures);
-        InRange(nameof(options.MaxRetryAttempts), options.MaxRetryAttempts, 0, 10, failures);
-        Positive(nameof(options.RequestTimeout), options.RequestTimeout, failures);
-        Positive(nameof(options.RetryBaseDelay), options.RetryBaseDelay, failures);
-        Positive(nameof(options.MaxRetryAfter), options.MaxRetryAfter, failures);
-        Positive(nameof(options.PausedRetryInterval), options.PausedRetryInterval, failures);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.InRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 64);
+        failures.InRange(nameof(options.RequestsPerMinute), options.RequestsPerMinute, 0, 1_000_000);
+        failures.InRange(nameof(options.MaxRetryAttempts), options.MaxRetryAttempts, 0, 10);
+        failures.Positive(nameof(options.RequestTimeout), options.RequestTimeout);
+        failures.Positive(nameof(options.RetryBaseDelay), options.RetryBaseDelay);
+        failures.Positive(nameof(options.MaxRetryAfter), options.MaxRetryAfter);
+        failures.Positive(nameof(options.PausedRetryInterval), options.PausedRetryInterval);
+        return failures.Result;
     }
-
-    private static void InRange(string property, int value, int min, int max, List<string> failures)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be between {min:N0} and {max:N0} (was {value:N0})."));
-        }
-    }
-
-    private static void Positive(string property, TimeSpan value, List<string> failures)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(property)} must be a positive time span such as 00:00:10 (was {value})."));
-        }
-    }
-
-    private static string Key(string property) => $"{WorkOsSinkOptions.SectionName}:{property}";
 }
