@@ -8,7 +8,7 @@ using AuditGen.WorkOsEmulator.Schemas;
 namespace AuditGen.WorkOsEmulator;
 
 /// <summary>
-/// A local stand-in for WorkOS's Audit Logs API as <c>shared/reference/workos-audit-logs-api.md</c> describes it:
+/// A local stand-in for WorkOS's Audit Logs API as WorkOS's API reference and official SDKs describe it:
 /// events, schemas, exports and retention, with WorkOS's validation and error bodies, 24-hour idempotency and
 /// configurable faults. State lives in memory for the life of the process.
 /// </summary>

@@ -117,11 +117,18 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         Assert.NotEmpty(exported);
         Assert.DoesNotContain(globexTeam, await export.TextAsync(), StringComparison.Ordinal);
         Assert.All(exported, item => Assert.Equal("org_acme", (string?)item!["organization_id"]));
+
+        // Nor through the numbers: the chain status and the paging carry no store-wide counts or sequence numbers.
+        var verify = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/verify")).TextAsync())!.AsObject();
+        Assert.Equal(["checked_at", "intact"], verify.Select(pair => pair.Key).Order(StringComparer.Ordinal));
+        var list = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/events?limit=1")).TextAsync())!;
+        Assert.Null(list["data"]![0]!["sequence"]);
+        Assert.Equal((string?)list["data"]![0]!["id"], (string?)list["next_before"]);
         await context.CloseAsync();
     }
 
     [Fact]
-    public async Task A_member_is_refused_and_a_stranger_is_sent_to_sign_in()
+    public async Task A_member_is_refused_a_wrong_password_is_said_and_a_stranger_is_sent_to_sign_in()
     {
         using var bob = await _sample.SignInAsync("bob@acme.test", "bob-password", "org_acme");
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("/audit/api/events")).StatusCode);
@@ -132,6 +139,16 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         var api = await page.APIRequest.GetAsync("/audit/api/events", new() { MaxRedirects = 0 });
         Assert.Equal(302, api.Status);
+
+        await page.FillAsync("#email", "alice@acme.test");
+        await page.FillAsync("#password", "wrong");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email, password or organization.");
+
+        await page.FillAsync("#email", "bob@acme.test");
+        await page.FillAsync("#password", "bob-password");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByText("You do not have access to the audit log")).ToBeVisibleAsync();
         await context.CloseAsync();
     }
 

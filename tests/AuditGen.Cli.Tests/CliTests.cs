@@ -213,7 +213,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("\"invoice.created\": 2", again.Output, StringComparison.Ordinal);
         Assert.Contains("\"user.signed_in\": 2", again.Output, StringComparison.Ordinal);
         Assert.Equal(4, wrongKey.ExitCode);
-        Assert.Contains("401 Unauthorized", wrongKey.Output, StringComparison.Ordinal);
+        Assert.StartsWith("auditgen: WorkOS refused the API key: 401 Unauthorized", wrongKey.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("SchemaVersions", wrongKey.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("sk_wrong", wrongKey.Output + wrongKey.Errors, StringComparison.Ordinal);
     }
 

@@ -63,7 +63,8 @@ public sealed class SharedLogTests(PostgresServer server)
     [Fact]
     public async Task With_the_server_down_for_seconds_under_load_nothing_is_lost_and_the_chain_verifies()
     {
-        using var host = await StartHostAsync();
+        var deliveries = new ConcurrentDictionary<AuditEventId, int>();
+        using var host = await StartHostAsync(deliveries);
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
         var health = host.Services.GetRequiredService<HealthCheckService>();
         var written = new List<AuditEventId>();
@@ -98,6 +99,10 @@ public sealed class SharedLogTests(PostgresServer server)
 
         Assert.Equal(written.Order(), stored.Order());
         Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
+
+        // Delivery lost its lease with the connection, took it again, and delivered everything.
+        await Eventually.Get(() => deliveries.Count, count => count >= written.Count, "delivery to catch up after the outage", seconds: 60);
+        Assert.Equal(written.Order(), deliveries.Keys.Order());
         Assert.Contains("cannot be read", duringOutage.Entries["auditgen"].Description, StringComparison.Ordinal);
         Assert.Contains(((CapturingLoggerProvider)host.Services.GetRequiredService<ILoggerProvider>()).Logs, static log => log.Level >= LogLevel.Error && log.Category.Contains("AuditStoreWriter", StringComparison.Ordinal));
     }

@@ -53,7 +53,7 @@ public sealed class WorkOsSinkTests
     }
 
     [Fact]
-    public void Retry_After_is_read_as_seconds_or_an_HTTP_date_and_capped()
+    public void Retry_After_is_read_as_seconds_or_an_HTTP_date_and_kept_between_the_base_delay_and_the_cap()
     {
         var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
         using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new(TimeSpan.FromSeconds(3)) } };
@@ -61,11 +61,12 @@ public sealed class WorkOsSinkTests
         using var past = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(now.AddSeconds(-5)) } };
         using var none = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
 
-        Assert.Equal(TimeSpan.FromSeconds(3), WorkOsApi.RetryAfter(seconds, now, TimeSpan.FromSeconds(60)));
-        Assert.Equal(TimeSpan.FromSeconds(20), WorkOsApi.RetryAfter(date, now, TimeSpan.FromSeconds(60)));
-        Assert.Equal(TimeSpan.FromSeconds(10), WorkOsApi.RetryAfter(date, now, TimeSpan.FromSeconds(10)));
-        Assert.Equal(TimeSpan.Zero, WorkOsApi.RetryAfter(past, now, TimeSpan.FromSeconds(60)));
-        Assert.Null(WorkOsApi.RetryAfter(none, now, TimeSpan.FromSeconds(60)));
+        var floor = TimeSpan.FromMilliseconds(500);
+        Assert.Equal(TimeSpan.FromSeconds(3), WorkOsApi.RetryAfter(seconds, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(20), WorkOsApi.RetryAfter(date, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(10), WorkOsApi.RetryAfter(date, now, floor, TimeSpan.FromSeconds(10)));
+        Assert.Equal(floor, WorkOsApi.RetryAfter(past, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Null(WorkOsApi.RetryAfter(none, now, floor, TimeSpan.FromSeconds(60)));
     }
 
     [Fact]

@@ -148,12 +148,17 @@ public abstract class AuditStoreContract
         await store.AppendAsync(Entries(6), CancellationToken.None);
         await store.GetSinkCursorAsync("workos", CancellationToken.None);
         await store.SetSinkCursorAsync("workos", 4, CancellationToken.None);
+        await store.AddDeadLetterAsync(new AuditDeadLetter("workos", 3, "404 Not Found", DateTimeOffset.UnixEpoch), CancellationToken.None);
 
+        // A dead letter has not reached its sink either: it holds retention back until it is delivered.
+        var held = await store.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        await store.RemoveDeadLetterAsync("workos", 3, CancellationToken.None);
         var purge = await store.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
         await store.AppendAsync(Entries(2), CancellationToken.None);
         var verification = await store.VerifyAsync(CancellationToken.None);
 
-        Assert.Equal((4L, 4L), (purge.PurgedCount, purge.ThroughSequence));
+        Assert.Equal((2L, 2L), (held.PurgedCount, held.ThroughSequence));
+        Assert.Equal((2L, 4L), (purge.PurgedCount, purge.ThroughSequence));
         Assert.True(verification.IsIntact, verification.Problem);
         Assert.Equal((4L, 4L), (verification.CheckpointSequence, verification.RecordsChecked));
         Assert.Equal([5L, 6, 7, 8], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
@@ -162,6 +167,18 @@ public abstract class AuditStoreContract
         var withoutKey = OpenStore();
         await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(() => withoutKey.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
         Dispose(withoutKey);
+    }
+
+    [Fact]
+    public async Task A_cursor_never_moves_back()
+    {
+        var store = OpenStore();
+        await store.AppendAsync(Entries(5), CancellationToken.None);
+        await store.SetSinkCursorAsync("workos", 4, CancellationToken.None);
+        await store.SetSinkCursorAsync("workos", 2, CancellationToken.None);
+
+        Assert.Equal(4, await store.GetSinkCursorAsync("workos", CancellationToken.None));
+        Dispose(store);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public static class SampleIdentity
             .AddCookie(options =>
             {
                 options.LoginPath = "/login";
+                options.AccessDeniedPath = "/access-denied";
                 options.Cookie.Name = "auditgen.sample";
                 options.Cookie.SameSite = SameSiteMode.Strict;
             });

@@ -19,12 +19,13 @@ public static class SignInEndpoints
                 : Results.Unauthorized());
 
         // For a browser: the same check behind a form, answered with a cookie and a trip to the audit log viewer.
-        app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery) => Results.Content(LoginPage(antiforgery.GetAndStoreTokens(context)), "text/html"));
-        app.MapPost("/login", [Audited("user.signed_in")][AuditMetadata("method", "browser")] async ([FromForm] BrowserSignIn form, HttpContext context) =>
+        app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery) => Results.Content(LoginPage(antiforgery.GetAndStoreTokens(context), failed: false), "text/html"));
+        app.MapGet("/access-denied", () => Results.Content(Page("No access", "<p>You do not have access to the audit log: it is for your organization's admins.</p>"), "text/html", statusCode: StatusCodes.Status403Forbidden));
+        app.MapPost("/login", [Audited("user.signed_in")][AuditMetadata("method", "browser")] async ([FromForm] BrowserSignIn form, HttpContext context, IAntiforgery antiforgery) =>
         {
             if (Check(form.Email, form.Password, form.Organization) is not { } user)
             {
-                return Results.Unauthorized();
+                return Results.Content(LoginPage(antiforgery.GetAndStoreTokens(context), failed: true), "text/html", statusCode: StatusCodes.Status401Unauthorized);
             }
 
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SampleIdentity.Principal(user, form.Email, CookieAuthenticationDefaults.AuthenticationScheme));
@@ -36,11 +37,9 @@ public static class SignInEndpoints
     private static SampleUser? Check(string email, string password, string organization) =>
         SampleIdentity.Users.TryGetValue(email, out var user) && user.Password == password && user.Organization == organization ? user : null;
 
-    private static string LoginPage(AntiforgeryTokenSet tokens) => $"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in</title></head>
-        <body>
+    private static string LoginPage(AntiforgeryTokenSet tokens, bool failed) => Page("Sign in", $"""
           <h1>Sign in to the AuditGen sample</h1>
+          {(failed ? "<p role=\"alert\"><strong>Wrong email, password or organization.</strong></p>" : "")}
           <form method="post" action="/login">
             <input type="hidden" name="{WebUtility.HtmlEncode(tokens.FormFieldName)}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
             <p><label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username" required></p>
@@ -51,7 +50,12 @@ public static class SignInEndpoints
           </form>
           <p>Development users: alice@acme.test / alice-password (admin, Acme), bob@acme.test / bob-password (member, Acme),
              carol@globex.test / carol-password (admin, Globex).</p>
-        </body></html>
+        """);
+
+    private static string Page(string title, string body) => $"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+        <body>{body}</body></html>
         """;
 }
 

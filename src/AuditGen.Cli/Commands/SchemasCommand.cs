@@ -14,7 +14,7 @@ internal static class SchemasCommand
 
     private static readonly Option<FileInfo> s_catalog = new("--catalog")
     {
-        Description = "The schema catalog the build writes: bin/<configuration>/<framework>/auditgen.workos-schemas.json.",
+        Description = "The schema catalog: auditgen.workos-schemas.json, written next to the assembly by builds that use the AuditGen package, or the JSON of AuditCatalog.WorkOsSchemasJson.",
         Required = true,
     };
 
@@ -32,7 +32,7 @@ internal static class SchemasCommand
             (<action>.json), to review or to commit.
 
             Example:
-              auditgen schemas export --catalog bin/Debug/net10.0/auditgen.workos-schemas.json --out workos-schemas
+              auditgen schemas export --catalog bin/Release/net10.0/auditgen.workos-schemas.json --out workos-schemas
             """)
         {
             s_catalog,
@@ -77,10 +77,11 @@ internal static class SchemasCommand
         };
         var command = new Command("push", """
             Create each action's schema in WorkOS, then print the AuditGen:SchemaVersions configuration that makes
-            events carry the new versions. The API key is read from WORKOS_API_KEY, never from the command line.
+            events carry the new versions. WorkOS schemas are immutable: every push makes a new version of each action.
+            The API key is read from WORKOS_API_KEY, never from the command line.
 
             Example:
-              WORKOS_API_KEY=sk_test_... auditgen schemas push --catalog bin/Debug/net10.0/auditgen.workos-schemas.json
+              WORKOS_API_KEY=sk_test_... auditgen schemas push --catalog bin/Release/net10.0/auditgen.workos-schemas.json
             """)
         {
             s_catalog,
@@ -104,6 +105,13 @@ internal static class SchemasCommand
             {
                 using var request = WorkOsApi.CreateSchemaRequest(result.GetValue(baseUrl)!, apiKey, action, Encoding.UTF8.GetBytes(schema.ToJsonString()));
                 using var response = await http.SendAsync(request, cancellationToken);
+                if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
+                {
+                    // Every other action would be refused the same way.
+                    await Console.Error.WriteLineAsync($"auditgen: WorkOS refused the API key: {(await WorkOsApi.DescribeAsync(response, cancellationToken)).ReplaceLineEndings(" ")}");
+                    return ExitCodes.RemoteRefused;
+                }
+
                 if (response.IsSuccessStatusCode)
                 {
                     var version = (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!["version"]!;
@@ -118,8 +126,15 @@ internal static class SchemasCommand
             }
 
             AnsiConsole.Write(table);
+            if (failed)
+            {
+                // No configuration to paste when some actions have no new version: it would drop their versions.
+                await Console.Error.WriteLineAsync("auditgen: WorkOS refused some schemas (see the table); fix them and push again.");
+                return ExitCodes.RemoteRefused;
+            }
+
             Console.WriteLine(new JsonObject { ["AuditGen"] = new JsonObject { ["SchemaVersions"] = versions } }.ToJsonString(s_indented));
-            return failed ? ExitCodes.RemoteRefused : ExitCodes.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -129,7 +144,7 @@ internal static class SchemasCommand
         var file = result.GetValue(s_catalog)!;
         if (!file.Exists)
         {
-            throw new UsageException($"'{file.FullName}' does not exist; build the application first (it writes auditgen.workos-schemas.json next to its assembly).");
+            throw new UsageException($"'{file.FullName}' does not exist; build the application with the AuditGen package (it writes auditgen.workos-schemas.json next to the assembly), or save what AuditCatalog.WorkOsSchemasJson returns.");
         }
 
         try

@@ -70,6 +70,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, AuditStartupFilter>());
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditAuthorizationResultHandler>();
         services.TryAddSingleton<AuditMvcActionFilter>();
+        services.TryAddSingleton<AuditGen.AspNetCore.Viewer.AuditLogViewerVerification>();
         services.Configure<MvcOptions>(static mvc => mvc.Filters.AddService<AuditMvcActionFilter>());
         return new AuditGenBuilder(services);
     }

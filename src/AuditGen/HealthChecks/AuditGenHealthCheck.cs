@@ -7,7 +7,8 @@ namespace AuditGen.HealthChecks;
 /// <summary>
 /// Reports each sink's delivery: <see cref="HealthStatus.Unhealthy"/> while a sink is paused (say, WorkOS
 /// refuses the API key), <see cref="HealthStatus.Degraded"/> while a backlog waits and nothing was delivered
-/// lately, healthy otherwise. The data holds, per sink, the backlog, the last success and the pause reason.
+/// lately, healthy otherwise. The data holds, per sink, the backlog, the last success and the pause reason. A sink that
+/// another instance sharing the store delivers is reported as standing by and counts as healthy here.
 /// </summary>
 internal sealed class AuditGenHealthCheck(AuditSinkMonitor monitor, IAuditStore store, TimeProvider timeProvider) : IHealthCheck
 {
@@ -19,7 +20,7 @@ internal sealed class AuditGenHealthCheck(AuditSinkMonitor monitor, IAuditStore 
         IReadOnlyList<AuditSinkState> sinkStates;
         try
         {
-            sinkStates = store is IAuditLog log ? (await log.GetStatisticsAsync(cancellationToken)).Sinks : [];
+            sinkStates = store is IAuditLog log ? await log.GetSinkStatesAsync(cancellationToken) : [];
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -36,6 +37,13 @@ internal sealed class AuditGenHealthCheck(AuditSinkMonitor monitor, IAuditStore 
             data[$"{sink}.backlog"] = backlog is null ? "unknown" : backlog.Value;
             data[$"{sink}.last_delivered_at"] = status.LastDeliveredAt?.ToString("O", CultureInfo.InvariantCulture) ?? "never";
             data[$"{sink}.paused"] = status.PausedSince is not null;
+            data[$"{sink}.standing_by"] = status.StandingBy;
+            if (status.StandingBy)
+            {
+                // Another instance sharing the store delivers this sink; its own health check speaks for it.
+                continue;
+            }
+
             if (status.PausedSince is { } since)
             {
                 data[$"{sink}.paused_since"] = since.ToString("O", CultureInfo.InvariantCulture);

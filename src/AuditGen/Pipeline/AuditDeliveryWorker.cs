@@ -46,6 +46,12 @@ internal sealed partial class AuditDeliveryWorker(
             {
                 return;
             }
+            catch (Exception exception)
+            {
+                // Whatever went wrong, this sink's loop must not end while the application runs.
+                LogStoreUnavailable(exception, sink.Name);
+                await Task.Delay(options.Value.DeliveryRetryDelay, timeProvider, stoppingToken);
+            }
         }
     }
 
@@ -59,11 +65,13 @@ internal sealed partial class AuditDeliveryWorker(
             {
                 if (await store.TryAcquireDeliveryLeaseAsync(sink.Name, stoppingToken) is { } lease)
                 {
+                    monitor.Leased(sink.Name);
                     return lease;
                 }
 
                 if (!waiting)
                 {
+                    monitor.StandingBy(sink.Name);
                     LogStandingBy(sink.Name);
                     waiting = true;
                 }
@@ -106,8 +114,25 @@ internal sealed partial class AuditDeliveryWorker(
             catch (Exception exception)
             {
                 LogStoreUnavailable(exception, sink.Name);
-                await Task.Delay(options.Value.DeliveryRetryDelay, timeProvider, cancellationToken);
+                if (!await DelayAsync(options.Value.DeliveryRetryDelay, cancellationToken))
+                {
+                    return;
+                }
             }
+        }
+    }
+
+    /// <returns><see langword="false"/> when <paramref name="cancellationToken"/> fired first (shutdown, or the lease was lost).</returns>
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

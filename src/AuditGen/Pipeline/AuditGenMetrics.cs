@@ -36,7 +36,7 @@ public sealed class AuditGenMetrics
         _rejected = meter.CreateCounter<long>("auditgen.events.rejected", "{event}", "Stored events that break WorkOS's rules and are marked rejected.");
         _adjusted = meter.CreateCounter<long>("auditgen.events.adjusted", "{event}", "Stored events changed to fit WorkOS's limits (e.g. truncated values).");
         _storeFailures = meter.CreateCounter<long>("auditgen.store.failures", "{batch}", "Store writes that failed and will be retried.");
-        _lost = meter.CreateCounter<long>("auditgen.events.lost", "{event}", "Events that could not be stored because of a defect; always 0 unless something is badly wrong.");
+        _lost = meter.CreateCounter<long>("auditgen.events.lost", "{event}", "Events that could not be stored: written after shutdown began, abandoned by a shutdown that timed out, or lost to a defect.");
         _strictRefused = meter.CreateCounter<long>("auditgen.strict.refused", "{request}", "Strict requests answered 503 because their event could not be committed in time.");
         _strictUnprotected = meter.CreateCounter<long>("auditgen.strict.unprotected", "{request}", "Successful strict requests whose event could not be committed before the response (no generated filter, or the handler wrote the response itself).");
         _delivered = meter.CreateCounter<long>("auditgen.events.delivered", "{event}", "Events a sink accepted.");

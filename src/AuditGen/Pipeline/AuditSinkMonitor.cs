@@ -11,6 +11,11 @@ internal sealed class AuditSinkMonitor(TimeProvider timeProvider)
 
     public void Started(string sink) => _statuses.TryAdd(sink, new AuditSinkStatus(null, null, null));
 
+    /// <summary>Another instance sharing the store delivers this sink; this one waits to take over.</summary>
+    public void StandingBy(string sink) => _statuses.AddOrUpdate(sink, _ => new AuditSinkStatus(null, null, null, StandingBy: true), (_, status) => status with { StandingBy = true });
+
+    public void Leased(string sink) => _statuses.AddOrUpdate(sink, _ => new AuditSinkStatus(null, null, null), (_, status) => status with { StandingBy = false });
+
     public void Delivered(string sink)
     {
         var now = timeProvider.GetUtcNow();
@@ -31,4 +36,5 @@ internal sealed class AuditSinkMonitor(TimeProvider timeProvider)
 /// <param name="LastDeliveredAt">When the sink last took an entry.</param>
 /// <param name="PausedSince">When the sink paused (e.g. WorkOS answered 401), or <see langword="null"/> while it delivers.</param>
 /// <param name="PauseReason">Why it paused.</param>
-internal sealed record AuditSinkStatus(DateTimeOffset? LastDeliveredAt, DateTimeOffset? PausedSince, string? PauseReason);
+/// <param name="StandingBy">Whether another instance sharing the store delivers it.</param>
+internal sealed record AuditSinkStatus(DateTimeOffset? LastDeliveredAt, DateTimeOffset? PausedSince, string? PauseReason, bool StandingBy = false);

@@ -14,6 +14,9 @@ public interface IAuditLog : IAuditStore
     /// <summary>Counts per action and each sink's delivery state.</summary>
     Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Each sink's delivery state only: cheap enough for a health probe.</summary>
+    Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken);
+
     /// <summary>Recomputes the hash chain and reports the first record where it breaks.</summary>
     Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken);
 

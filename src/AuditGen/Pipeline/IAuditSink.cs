@@ -12,7 +12,10 @@ public interface IAuditSink
     /// <summary>A stable name: the key of this sink's delivery state in the store.</summary>
     string Name { get; }
 
-    /// <summary>How many entries the pipeline hands this sink at once (default 1).</summary>
+    /// <summary>
+    /// How many entries the pipeline hands this sink at once (default 1). Above 1, entries of a batch may arrive out of
+    /// store order; keep 1 for a sink that needs order.
+    /// </summary>
     int MaxConcurrency => 1;
 
     /// <summary>Delivers one entry.</summary>

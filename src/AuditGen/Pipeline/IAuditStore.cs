@@ -16,7 +16,10 @@ public interface IAuditStore
     /// <summary>The last sequence <paramref name="sinkName"/> has finished with; 0 for a sink that has delivered nothing.</summary>
     ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken);
 
-    /// <summary>Records that <paramref name="sinkName"/> has finished with every entry up to <paramref name="sequence"/>.</summary>
+    /// <summary>
+    /// Records that <paramref name="sinkName"/> has finished with every entry up to <paramref name="sequence"/>. A cursor
+    /// never moves back: an instance that lost its lease and finishes a batch late cannot undo its successor's progress.
+    /// </summary>
     ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken);
 
     /// <summary>

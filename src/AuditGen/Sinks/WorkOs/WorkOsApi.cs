@@ -50,12 +50,15 @@ internal static class WorkOsApi
     public static bool IsAuthorizationFailure(HttpStatusCode status) =>
         status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
 
-    /// <summary>The wait a <c>Retry-After</c> header asks for (seconds or an HTTP date), at most <paramref name="cap"/>.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan cap)
+    /// <summary>
+    /// The wait a <c>Retry-After</c> header asks for (seconds or an HTTP date), between <paramref name="floor"/> (so that
+    /// <c>0</c> or a past date cannot make a tight loop) and <paramref name="cap"/>.
+    /// </summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan floor, TimeSpan cap)
     {
         var header = response.Headers.RetryAfter;
         var wait = header?.Delta ?? (header?.Date is { } date ? date - now : null);
-        return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, cap.Ticks)) : null;
+        return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, Math.Min(floor.Ticks, cap.Ticks), cap.Ticks)) : null;
     }
 
     /// <summary>"400 Bad Request: Invalid Audit Log event. {body}": the status and WorkOS's own words, kept beside a dead letter.</summary>

@@ -28,7 +28,8 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
     private readonly IOptionsMonitor<WorkOsSinkOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WorkOsAuditSink> _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage> _resilience;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly ResiliencePipeline _attemptTimeout;
     private readonly RateLimiter? _rateLimiter;
 
     public WorkOsAuditSink(IHttpClientFactory httpClientFactory, IOptionsMonitor<WorkOsSinkOptions> options, TimeProvider timeProvider, ILogger<WorkOsAuditSink> logger)
@@ -38,7 +39,8 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         var startup = options.CurrentValue;
-        _resilience = BuildResilience(startup);
+        _retry = BuildRetry(startup);
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(startup.RequestTimeout).Build();
         _rateLimiter = startup.RequestsPerMinute == 0 ? null : CreateRateLimiter(startup.RequestsPerMinute);
     }
 
@@ -61,12 +63,18 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _resilience.ExecuteAsync(
+            // Each attempt waits for the rate limiter first, outside its own time limit: waiting for a token is not WorkOS being slow.
+            response = await _retry.ExecuteAsync(
                 async token =>
                 {
                     await AcquireRateLimitAsync(token);
-                    using var request = WorkOsApi.CreateEventRequest(options.BaseUrl, options.ApiKey!, body, idempotencyKey);
-                    return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+                    return await _attemptTimeout.ExecuteAsync(
+                        async attemptToken =>
+                        {
+                            using var request = WorkOsApi.CreateEventRequest(options.BaseUrl, options.ApiKey!, body, idempotencyKey);
+                            return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptToken);
+                        },
+                        token);
                 },
                 cancellationToken);
         }
@@ -92,7 +100,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
 
             if (WorkOsApi.IsTransient(response.StatusCode) || (int)response.StatusCode < 400)
             {
-                return AuditDeliveryResult.Retry(description, WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), options.MaxRetryAfter));
+                return AuditDeliveryResult.Retry(description, WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, options.MaxRetryAfter));
             }
 
             // 400, 404, 422 and any other 4xx: the same request can never succeed.
@@ -116,12 +124,14 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
         }
     }
 
-    /// <summary>A token bucket that refills every second (or every few seconds for small limits) and never bursts past one period's worth.</summary>
+    /// <summary>
+    /// A token bucket refilled about ten times a second (less often for small limits) at exactly the configured rate,
+    /// never holding more than one refill's worth.
+    /// </summary>
     private static TokenBucketRateLimiter CreateRateLimiter(int requestsPerMinute)
     {
-        var (tokens, period) = requestsPerMinute >= 60
-            ? (requestsPerMinute / 60, TimeSpan.FromSeconds(1))
-            : (1, TimeSpan.FromSeconds(60.0 / requestsPerMinute));
+        var tokens = Math.Max(1, requestsPerMinute / 600);
+        var period = TimeSpan.FromMinutes(1) * tokens / requestsPerMinute;
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokens,
@@ -133,7 +143,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
         });
     }
 
-    private ResiliencePipeline<HttpResponseMessage> BuildResilience(WorkOsSinkOptions options)
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry(WorkOsSinkOptions options)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _timeProvider };
         if (options.MaxRetryAttempts > 0)
@@ -150,7 +160,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(static response => WorkOsApi.IsTransient(response.StatusCode)),
                 DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result is { } response
-                    ? WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), _options.CurrentValue.MaxRetryAfter)
+                    ? WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, _options.CurrentValue.MaxRetryAfter)
                     : null),
                 OnRetry = arguments =>
                 {
@@ -166,7 +176,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
             });
         }
 
-        return builder.AddTimeout(options.RequestTimeout).Build();
+        return builder.Build();
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "WorkOS answered {Status} ({Exception}); attempt {Attempt} in {Delay}.")]

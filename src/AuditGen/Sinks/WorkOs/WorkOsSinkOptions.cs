@@ -28,16 +28,17 @@ public sealed class WorkOsSinkOptions
     /// </summary>
     public int RequestsPerMinute { get; set; } = 5_000;
 
-    /// <summary>How long one attempt may take before it counts as failed and is retried (default 10 s).</summary>
+    /// <summary>How long one attempt may take before it counts as failed and is retried (default 10 s). Read at start-up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Quick retries of one event before it goes back to the delivery loop, which keeps trying (0 to 10; default 3).
     /// Backoff is exponential from <see cref="RetryBaseDelay"/> with jitter, at most 8 s; a <c>Retry-After</c> from WorkOS replaces it.
+    /// Read at start-up.
     /// </summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
-    /// <summary>The first quick retry's delay before jitter (default 500 ms, as the official node SDK).</summary>
+    /// <summary>The first quick retry's delay before jitter, and the least a <c>Retry-After</c> is taken as (default 500 ms, as the official node SDK). Read at start-up.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The longest <c>Retry-After</c> honoured (default 60 s); a longer one is cut to this.</summary>

@@ -65,7 +65,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
         var head = await LockHeadAsync(connection, cancellationToken);
         if (!_signer.HeadHolds(head))
         {
-            throw new AuditStoreException($"The chain head in schema '{_schema}' does not carry a valid signature: the audit log was altered. Run `auditgen verify`; no record is appended to a forged chain.");
+            throw new AuditStoreException($"The chain head in schema '{_schema}' does not carry a valid signature: the audit log was altered. Verify the log (IAuditLog.VerifyAsync); no record is appended to a forged chain.");
         }
 
         // An event id already stored (a retried batch that did commit, or the same event twice) is not stored again.
@@ -154,7 +154,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(
             connection,
-            $"INSERT INTO {_schema}.audit_sink_cursors (sink, sequence) VALUES (@sink, @sequence) ON CONFLICT (sink) DO UPDATE SET sequence = excluded.sequence",
+            $"INSERT INTO {_schema}.audit_sink_cursors (sink, sequence) VALUES (@sink, @sequence) ON CONFLICT (sink) DO UPDATE SET sequence = GREATEST({_schema}.audit_sink_cursors.sequence, excluded.sequence)",
             cancellationToken,
             ("sink", sinkName), ("sequence", sequence));
     }
@@ -283,24 +283,36 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
             }
         }
 
+        var sinks = await SinkStatesAsync(connection, cancellationToken);
+        return new AuditLogStatistics(records, last, checkpoint, actions, sinks);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SinkStatesAsync(connection, cancellationToken);
+    }
+
+    /// <summary>The chain has no gaps, so a backlog is the newest sequence less the cursor: no count over the events.</summary>
+    private async Task<List<AuditSinkState>> SinkStatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var sinks = new List<AuditSinkState>();
-        await using (var command = Command(
+        await using var command = Command(
             connection,
             $"""
             SELECT c.sink, c.sequence,
-                   (SELECT count(*) FROM {_schema}.audit_events e WHERE e.sequence > c.sequence),
+                   GREATEST(0, (SELECT coalesce(max(sequence), 0) FROM {_schema}.audit_events) - c.sequence),
                    (SELECT count(*) FROM {_schema}.audit_dead_letters d WHERE d.sink = c.sink)
             FROM {_schema}.audit_sink_cursors c ORDER BY c.sink
-            """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                sinks.Add(new AuditSinkState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
-            }
+            sinks.Add(new AuditSinkState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 
-        return new AuditLogStatistics(records, last, checkpoint, actions, sinks);
+        return sinks;
     }
 
     /// <inheritdoc />
@@ -310,7 +322,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
 
         // One snapshot: appends and purges running meanwhile cannot make a healthy chain look broken.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        return await VerifyAsync(connection, cancellationToken);
+        return await VerifyAsync(connection, through: null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -324,11 +336,17 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
             throw new AuditStoreException($"The chain in schema '{_schema}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
         }
 
-        // Only a prefix of the chain goes, and never a record some sink has not finished with.
+        // Only a prefix of the chain goes, and never a record some sink has not finished with, nor a dead letter:
+        // neither has reached its destination yet.
         var through = await ScalarAsync(connection, $"SELECT max(sequence) FROM {_schema}.audit_events WHERE stored_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds())) as long? ?? 0;
         if (await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_sink_cursors", cancellationToken) is long slowestSink)
         {
             through = Math.Min(through, slowestSink);
+        }
+
+        if (await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_dead_letters", cancellationToken) is long firstDeadLetter)
+        {
+            through = Math.Min(through, firstDeadLetter - 1);
         }
 
         var purged = (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {_schema}.audit_events WHERE sequence <= @through", cancellationToken, ("through", through)))!;
@@ -337,8 +355,9 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
             return new AuditPurgeResult(0, 0);
         }
 
-        // Evidence of tampering is never purged away, nor vouched for by a new checkpoint.
-        var verification = await VerifyAsync(connection, cancellationToken);
+        // Evidence of tampering is never purged away, nor vouched for by a new checkpoint. Only the purged prefix is
+        // checked here, while appends in every instance wait on the head row; the rest is left to full verification.
+        var verification = await VerifyAsync(connection, through, cancellationToken);
         if (!verification.IsIntact)
         {
             throw new AuditStoreException($"The chain in schema '{_schema}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
@@ -362,18 +381,24 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
 
     private string CheckpointSql => $"SELECT through_sequence, through_hash, signature, purged_count || '/' || created_at FROM {_schema}.audit_checkpoints ORDER BY id DESC LIMIT 1";
 
-    private async Task<AuditChainVerification> VerifyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>The whole chain, or with <paramref name="through"/> only the prefix up to it (for a purge).</summary>
+    private async Task<AuditChainVerification> VerifyAsync(NpgsqlConnection connection, long? through, CancellationToken cancellationToken)
     {
         var checkpoint = await ReadPointAsync(connection, CheckpointSql, cancellationToken);
         var head = await ReadPointAsync(connection, $"SELECT sequence, hash, signature, '' FROM {_schema}.audit_head WHERE id = 1", cancellationToken);
-        await using var command = Command(connection, $"""
+        await using var command = Command(
+            connection,
+            $"""
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
                    e.action, e.occurred_at, e.actor_id, e.actor_name,
                    (SELECT string_agg(t.type, E'\n') FROM {_schema}.audit_event_targets t WHERE t.sequence = e.sequence)
-            FROM {_schema}.audit_events e ORDER BY e.sequence
-            """);
+            FROM {_schema}.audit_events e WHERE e.sequence <= @through ORDER BY e.sequence
+            """,
+            ("through", through ?? long.MaxValue));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return AuditChainVerifier.Verify(_signer, checkpoint, head, ReadChain(reader), cancellationToken);
+        return through is null
+            ? AuditChainVerifier.Verify(_signer, checkpoint, head, ReadChain(reader), cancellationToken)
+            : AuditChainVerifier.VerifyPrefix(_signer, checkpoint, ReadChain(reader), cancellationToken);
     }
 
     private static IEnumerable<ChainRecord> ReadChain(NpgsqlDataReader reader)
@@ -391,7 +416,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
     /// <summary>Locks the head row for the rest of the transaction: every appender and purger, in every process, queues here.</summary>
     private async Task<ChainPoint> LockHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         (await ReadPointAsync(connection, $"SELECT sequence, hash, signature, '' FROM {_schema}.audit_head WHERE id = 1 FOR UPDATE", cancellationToken))
-        ?? throw new AuditStoreException($"The chain head row of schema '{_schema}' is missing: the audit log was altered. Run `auditgen verify`.");
+        ?? throw new AuditStoreException($"The chain head row of schema '{_schema}' is missing: the audit log was altered. Verify the log (IAuditLog.VerifyAsync).");
 
     private async Task<IReadOnlyList<AuditEntry>> WithoutStoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {

@@ -31,13 +31,15 @@ internal sealed class PostgreSqlDeliveryLease : IAuditDeliveryLease
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({PostgreSqlSchema.LockClass}, hashtext(@name))", connection);
+            await using var command = new NpgsqlCommand($"SELECT hashtext(@name), pg_try_advisory_lock({PostgreSqlSchema.LockClass}, hashtext(@name))", connection);
             command.Parameters.AddWithValue("name", name);
-            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (key, acquired) = (reader.GetInt32(0), reader.GetBoolean(1));
+            await reader.DisposeAsync();
+            if (acquired)
             {
-                await using var keyCommand = new NpgsqlCommand("SELECT hashtext(@name)", connection);
-                keyCommand.Parameters.AddWithValue("name", name);
-                return new PostgreSqlDeliveryLease(connection, (int)(await keyCommand.ExecuteScalarAsync(cancellationToken))!);
+                return new PostgreSqlDeliveryLease(connection, key);
             }
         }
         catch

@@ -9,7 +9,10 @@ namespace AuditGen.Stores.PostgreSql;
 /// </summary>
 internal static class PostgreSqlSchema
 {
-    /// <summary>The advisory lock class for AuditGen ("AUDG"); the second key tells migration and each sink's delivery apart.</summary>
+    /// <summary>
+    /// The advisory lock class for AuditGen ("AUDG"). The second key is 0 for migrations and the 32-bit <c>hashtext</c>
+    /// of schema and sink for delivery; a sink whose hash is 0 would only wait for migrations to finish.
+    /// </summary>
     public const int LockClass = 0x41554447;
 
     private static readonly string[] s_migrations =

@@ -165,7 +165,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        Execute(connection, null, "INSERT INTO audit_sink_cursors (sink, sequence) VALUES ($sink, $sequence) ON CONFLICT (sink) DO UPDATE SET sequence = excluded.sequence", ("$sink", sinkName), ("$sequence", sequence));
+        Execute(connection, null, "INSERT INTO audit_sink_cursors (sink, sequence) VALUES ($sink, $sequence) ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)", ("$sink", sinkName), ("$sequence", sequence));
     }
 
     /// <inheritdoc />
@@ -281,25 +281,37 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             }
         }
 
+        var sinks = SinkStates(connection);
+        return new AuditLogStatistics(records, last, checkpoint, actions, sinks);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return SinkStates(connection);
+    }
+
+    /// <summary>The chain has no gaps, so a backlog is the newest sequence less the cursor: no count over the events.</summary>
+    private static List<AuditSinkState> SinkStates(SqliteConnection connection)
+    {
         var sinks = new List<AuditSinkState>();
-        using (var command = Command(
+        using var command = Command(
             connection,
             null,
             """
             SELECT c.sink, c.sequence,
-                   (SELECT count(*) FROM audit_events e WHERE e.sequence > c.sequence),
+                   max(0, (SELECT coalesce(max(sequence), 0) FROM audit_events) - c.sequence),
                    (SELECT count(*) FROM audit_dead_letters d WHERE d.sink = c.sink)
             FROM audit_sink_cursors c ORDER BY c.sink
-            """))
-        using (var reader = command.ExecuteReader())
+            """);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                sinks.Add(new AuditSinkState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
-            }
+            sinks.Add(new AuditSinkState(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 
-        return new AuditLogStatistics(records, last, checkpoint, actions, sinks);
+        return sinks;
     }
 
     /// <inheritdoc />
@@ -331,11 +343,17 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 throw new AuditStoreException($"The chain of '{_path}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
             }
 
-            // Only a prefix of the chain goes, and never a record some sink has not finished with.
+            // Only a prefix of the chain goes, and never a record some sink has not finished with, nor a dead letter:
+            // neither has reached its destination yet.
             var through = Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE stored_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds())) as long? ?? 0;
             if (Scalar(connection, transaction, "SELECT min(sequence) FROM audit_sink_cursors") is long slowestSink)
             {
                 through = Math.Min(through, slowestSink);
+            }
+
+            if (Scalar(connection, transaction, "SELECT min(sequence) FROM audit_dead_letters") is long firstDeadLetter)
+            {
+                through = Math.Min(through, firstDeadLetter - 1);
             }
 
             var purged = (long)Scalar(connection, transaction, "SELECT count(*) FROM audit_events WHERE sequence <= $through", ("$through", through))!;
@@ -344,8 +362,9 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 return new AuditPurgeResult(0, 0);
             }
 
-            // Evidence of tampering is never purged away, nor vouched for by a new checkpoint.
-            var verification = Verify(_signer, connection, transaction, cancellationToken);
+            // Evidence of tampering is never purged away, nor vouched for by a new checkpoint. Only the purged prefix is
+            // checked here, while appends wait; the rest stays in the chain for the next full verification.
+            var verification = AuditChainVerifier.VerifyPrefix(_signer, LatestCheckpoint(connection, transaction), ReadChain(connection, transaction, through), cancellationToken);
             if (!verification.IsIntact)
             {
                 throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
@@ -382,16 +401,16 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     }
 
     private static AuditChainVerification Verify(AuditChainSigner signer, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
-        AuditChainVerifier.Verify(signer, LatestCheckpoint(connection, transaction), Head(connection, transaction), ReadChain(connection, transaction), cancellationToken);
+        AuditChainVerifier.Verify(signer, LatestCheckpoint(connection, transaction), Head(connection, transaction), ReadChain(connection, transaction, long.MaxValue), cancellationToken);
 
-    private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction)
+    private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction, long through)
     {
         using var command = Command(connection, transaction, """
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
                    e.action, e.occurred_at, e.actor_id, e.actor_name,
                    (SELECT group_concat(t.type, char(10)) FROM audit_event_targets t WHERE t.sequence = e.sequence)
-            FROM audit_events e ORDER BY e.sequence
-            """);
+            FROM audit_events e WHERE e.sequence <= $through ORDER BY e.sequence
+            """, ("$through", through));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

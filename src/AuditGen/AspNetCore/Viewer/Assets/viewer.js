@@ -114,11 +114,10 @@
     try {
       const result = await getJson('api/verify');
       if (result.intact) {
-        const n = result.records_checked;
-        setBadge('ok', 'Hash chain verified (' + n + (n === 1 ? ' record)' : ' records)'));
+        setBadge('ok', 'Hash chain verified at ' + formatUtc(result.checked_at));
       } else {
-        setBadge('broken', 'Hash chain BROKEN at record ' + (result.first_broken_sequence ?? 'unknown') +
-          ': ' + (result.problem || 'no details given'));
+        setBadge('broken', 'Hash chain BROKEN at ' + formatUtc(result.checked_at) +
+          ': records were altered. Your operator can find where with auditgen verify.');
       }
     } catch (error) {
       setBadge('error', 'Could not check the hash chain. ' + error.message);
@@ -142,7 +141,6 @@
     const tr = document.createElement('tr');
     tr.setAttribute('data-testid', 'event-row');
     tr.setAttribute('data-event-id', event.id);
-    tr.setAttribute('data-sequence', String(event.sequence));
 
     const time = document.createElement('time');
     time.dateTime = event.occurred_at;
