@@ -70,7 +70,7 @@ public sealed class WorkOsSinkTests
     }
 
     [Fact]
-    public async Task Without_an_API_key_the_host_does_not_start_and_says_where_to_put_one()
+    public async Task Without_an_API_key_or_over_plain_http_to_another_machine_the_host_does_not_start()
     {
         await using var emulator = await Emulator.StartAsync();
         using var database = new TempDatabase();
@@ -80,10 +80,12 @@ public sealed class WorkOsSinkTests
         {
             ["AuditGen:WorkOs:ApiKey"] = "",
             ["AuditGen:WorkOs:MaxConcurrency"] = "0",
+            ["AuditGen:WorkOs:BaseUrl"] = "http://workos.example.com/",
         }));
 
         Assert.Contains("AuditGen:WorkOs:ApiKey is not set and neither is the environment variable WORKOS_API_KEY", failure.Message, StringComparison.Ordinal);
         Assert.Contains("AuditGen:WorkOs:MaxConcurrency must be between 1 and 64 (was 0)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AuditGen:WorkOs:BaseUrl must be an https address", failure.Message, StringComparison.Ordinal);
     }
 
     private static StoredAuditEntry Entry()

@@ -24,7 +24,7 @@ internal static class AuditLogViewerApi
 
     public static async Task ListAsync(HttpContext context)
     {
-        if (Scope(context) is not { } query)
+        if (await ScopeAsync(context) is not { } query)
         {
             return;
         }
@@ -86,7 +86,7 @@ internal static class AuditLogViewerApi
 
     public static async Task DetailAsync(HttpContext context)
     {
-        if (Scope(context) is not { } query)
+        if (await ScopeAsync(context) is not { } query)
         {
             return;
         }
@@ -121,7 +121,7 @@ internal static class AuditLogViewerApi
 
     public static async Task ExportAsync(HttpContext context)
     {
-        if (Scope(context) is not { } query)
+        if (await ScopeAsync(context) is not { } query)
         {
             return;
         }
@@ -152,7 +152,7 @@ internal static class AuditLogViewerApi
     /// </summary>
     public static async Task VerifyAsync(HttpContext context)
     {
-        if (Scope(context) is null)
+        if (await ScopeAsync(context) is null)
         {
             return;
         }
@@ -171,7 +171,7 @@ internal static class AuditLogViewerApi
     /// The user's organization and the request's WorkOS filters as a query; writes the error response and returns
     /// <see langword="null"/> when the user has no organization claim (403) or a filter cannot be read (400).
     /// </summary>
-    private static AuditQuery? Scope(HttpContext context)
+    private static async Task<AuditQuery?> ScopeAsync(HttpContext context)
     {
         var claimType = context.RequestServices.GetRequiredService<IOptions<AuditGenOptions>>().Value.Http.OrganizationClaimType;
         if (context.User.FindFirst(claimType)?.Value is not { Length: > 0 } organization)
@@ -183,7 +183,7 @@ internal static class AuditLogViewerApi
         var parameters = context.Request.Query;
         if (!TryTime(parameters["range_start"], out var start) || !TryTime(parameters["range_end"], out var end))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await BadRequestAsync(context, "range_start and range_end must be ISO-8601 times, such as 2026-11-22T00:00:00Z.");
             return null;
         }
 

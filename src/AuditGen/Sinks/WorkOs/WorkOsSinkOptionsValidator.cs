@@ -14,9 +14,10 @@ internal sealed class WorkOsSinkOptionsValidator : IValidateOptions<WorkOsSinkOp
             failures.Add($"{failures.Key(nameof(options.ApiKey))} is not set and neither is the environment variable {WorkOsSinkOptions.ApiKeyEnvironmentVariable}: the WorkOS sink needs an API key.");
         }
 
-        if (options.BaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        // The key travels in a header: plain http is allowed only to this machine (the local emulator).
+        if (options.BaseUrl is not { IsAbsoluteUri: true } url || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)))
         {
-            failures.Add($"{failures.Key(nameof(options.BaseUrl))} must be an absolute http(s) address such as https://api.workos.com (was {options.BaseUrl}).");
+            failures.Add($"{failures.Key(nameof(options.BaseUrl))} must be an https address such as https://api.workos.com, or http on this machine for the emulator (was {options.BaseUrl}).");
         }
 
         failures.InRange(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 64);
