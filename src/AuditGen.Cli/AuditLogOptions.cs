@@ -1,35 +1,87 @@
 using System.CommandLine;
+using AuditGen.Pipeline;
+using AuditGen.Stores;
+using AuditGen.Stores.PostgreSql;
 using AuditGen.Stores.Sqlite;
 
 namespace AuditGen.Cli;
 
-/// <summary>The options every command shares: which database, and the key its chain is signed with.</summary>
+/// <summary>The options every command shares: which audit log (a SQLite file or a PostgreSQL schema), and the key its chain is signed with.</summary>
 internal static class AuditLogOptions
 {
-    public static Option<FileInfo> Database { get; } = new("--db")
+    private const string PostgresEnvironmentVariable = "AUDITGEN_POSTGRES";
+
+    public static Option<FileInfo?> Database { get; } = new("--db")
     {
         Description = "The AuditGen SQLite database (AuditGen:Sqlite:Path of the application).",
-        Required = true,
+    };
+
+    public static Option<string?> Postgres { get; } = new("--postgres")
+    {
+        Description = $"A PostgreSQL connection string (AuditGen:PostgreSql:ConnectionString), instead of --db (default: ${PostgresEnvironmentVariable}, which keeps a password off the command line).",
+    };
+
+    public static Option<string> Schema { get; } = new("--schema")
+    {
+        Description = "With PostgreSQL, the schema of AuditGen's tables (AuditGen:PostgreSql:Schema).",
+        DefaultValueFactory = static _ => "auditgen",
     };
 
     public static Option<string?> ChainKey { get; } = new("--chain-key")
     {
-        Description = "The base64 key of AuditGen:Sqlite:ChainKey, when the application signs its chain (default: $AUDITGEN_CHAIN_KEY).",
+        Description = "The base64 key of AuditGen's ChainKey, when the application signs its chain (default: $AUDITGEN_CHAIN_KEY).",
     };
 
-    /// <summary>
-    /// Opens the store: read-only unless the command changes it, and never creating a database that does
-    /// not exist.
-    /// </summary>
-    public static SqliteAuditStore Open(ParseResult result, bool writable = false)
+    /// <summary>Adds the options that name the audit log.</summary>
+    public static void AddTo(Command command)
     {
-        var database = result.GetValue(Database)!;
-        if (!database.Exists)
+        command.Options.Add(Database);
+        command.Options.Add(Postgres);
+        command.Options.Add(Schema);
+    }
+
+    /// <summary>
+    /// Opens the audit log: a SQLite file read-only unless the command changes it, or a PostgreSQL schema. Never creates
+    /// a log that does not exist.
+    /// </summary>
+    public static async Task<OpenedAuditLog> OpenAsync(ParseResult result, CancellationToken cancellationToken, bool writable = false)
+    {
+        var database = result.GetValue(Database);
+        var postgres = result.GetValue(Postgres);
+        if (database is not null && postgres is not null)
         {
-            throw new Stores.AuditStoreException($"'{database.FullName}' does not exist.");
+            throw new UsageException("Name one audit log: --db (SQLite) or --postgres (PostgreSQL), not both.");
         }
 
-        return new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable);
+        if (database is null && (postgres ?? Environment.GetEnvironmentVariable(PostgresEnvironmentVariable)) is { Length: > 0 } connectionString)
+        {
+            var schema = result.GetValue(Schema)!;
+            if (!PostgreSqlAuditStore.IsIdentifier(schema))
+            {
+                throw new UsageException($"--schema must be a plain PostgreSQL identifier: lower-case letters, digits and _ (was '{schema}').");
+            }
+
+            if (!await PostgreSqlAuditStore.HoldsAuditLogAsync(connectionString, schema, cancellationToken))
+            {
+                throw new AuditStoreException($"The PostgreSQL schema '{schema}' holds no AuditGen audit log.");
+            }
+
+            var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System);
+            return new OpenedAuditLog(store, store.ChecksSignatures);
+        }
+
+        if (database is null)
+        {
+            throw new UsageException($"Name the audit log: --db FILE (SQLite), or --postgres CONNECTION or ${PostgresEnvironmentVariable} (PostgreSQL).");
+        }
+
+        if (!database.Exists)
+        {
+            throw new AuditStoreException($"'{database.FullName}' does not exist.");
+        }
+
+        var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable);
+        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures);
     }
 
     private static byte[]? Key(ParseResult result)
@@ -45,6 +97,16 @@ internal static class AuditLogOptions
             ? buffer[..length]
             : throw new UsageException("--chain-key must be base64 of at least 32 bytes.");
     }
+}
+
+/// <summary>An audit log opened by a command, and whether its chain's signatures can be checked.</summary>
+internal sealed class OpenedAuditLog(IAuditLog log, bool checksSignatures) : IDisposable
+{
+    public IAuditLog Log { get; } = log;
+
+    public bool ChecksSignatures { get; } = checksSignatures;
+
+    public void Dispose() => (Log as IDisposable)?.Dispose();
 }
 
 /// <summary>A command line that parsed but makes no sense; reported as exit code 2.</summary>

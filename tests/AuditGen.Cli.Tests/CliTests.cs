@@ -122,7 +122,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(3, missing.ExitCode);
         Assert.Equal($"auditgen: '{Path.Combine(_directory, "nope.db")}' does not exist.", missing.Errors.Trim());
         Assert.Equal(2, usage.ExitCode);
-        Assert.Equal("auditgen: Option '--db' is required. (see auditgen --help)", usage.Errors.Trim());
+        Assert.Equal("auditgen: Name the audit log: --db FILE (SQLite), or --postgres CONNECTION or $AUDITGEN_POSTGRES (PostgreSQL). (see auditgen --help)", usage.Errors.Trim());
         Assert.Equal(3, corrupt.ExitCode);
         Assert.Single(corrupt.Errors.Trim().Split('\n'));
         Assert.Contains("is corrupt or is not a SQLite database", corrupt.Errors, StringComparison.Ordinal);
@@ -293,6 +293,7 @@ public sealed class CliTests : IDisposable
 
         start.Environment["NO_COLOR"] = "1";
         start.Environment.Remove("WORKOS_API_KEY");
+        start.Environment.Remove("AUDITGEN_POSTGRES");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

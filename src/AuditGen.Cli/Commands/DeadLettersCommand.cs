@@ -24,13 +24,14 @@ internal static class DeadLettersCommand
               auditgen dead-letters list --db ./auditgen.db --sink workos
             """)
         {
-            AuditLogOptions.Database,
             sink,
         };
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            var log = opened.Log;
             var sinks = result.GetValue(sink) is { } only ? [only] : (await log.GetStatisticsAsync(cancellationToken)).Sinks.Select(static s => s.Sink).ToArray();
             var table = new Table().AddColumn("sink").AddColumn(new TableColumn("sequence").RightAligned()).AddColumn("action").AddColumn("dead-lettered at").AddColumn("re-drive");
             var reasons = new List<string>();
@@ -77,12 +78,12 @@ internal static class DeadLettersCommand
               auditgen dead-letters redrive --db ./auditgen.db --sink workos --all
             """)
         {
-            AuditLogOptions.Database,
             sink,
             sequence,
             all,
         };
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var only = result.GetValue(sequence);
@@ -91,7 +92,8 @@ internal static class DeadLettersCommand
                 throw new UsageException("Name one record with --sequence, or pass --all.");
             }
 
-            using var log = AuditLogOptions.Open(result, writable: true);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, writable: true);
+            var log = opened.Log;
             var name = result.GetValue(sink)!;
             var requested = await log.RequestRedriveAsync(name, only, cancellationToken);
             AnsiConsole.MarkupLine(requested == 0

@@ -24,7 +24,6 @@ internal static class ExportCommand
               auditgen export --db ./auditgen.db --format csv --limit 10000 --after 20000 --out page3.csv
             """)
         {
-            AuditLogOptions.Database,
             format,
             output,
             after,
@@ -32,9 +31,11 @@ internal static class ExportCommand
         };
         query.AddTo(command);
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            var log = opened.Log;
             if (result.GetValue(limit) is < 1)
             {
                 throw new UsageException("--limit must be 1 or more.");
@@ -72,7 +73,7 @@ internal static class ExportCommand
     }
 
     /// <summary>A full page may not be the last one: say on standard error where the next one starts.</summary>
-    private static async Task ReportNextPageAsync(AuditGen.Stores.Sqlite.SqliteAuditStore log, AuditGen.Pipeline.AuditQuery query, long exported, CancellationToken cancellationToken)
+    private static async Task ReportNextPageAsync(AuditGen.Pipeline.IAuditLog log, AuditGen.Pipeline.AuditQuery query, long exported, CancellationToken cancellationToken)
     {
         if (query.Limit is not { } limit || exported < limit)
         {

@@ -21,11 +21,11 @@ internal static class PurgeCommand
               auditgen purge --db ./auditgen.db --older-than 365.00:00:00
             """)
         {
-            AuditLogOptions.Database,
             AuditLogOptions.ChainKey,
             olderThan,
         };
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var age = result.GetValue(olderThan);
@@ -34,7 +34,8 @@ internal static class PurgeCommand
                 throw new UsageException("--older-than must be a positive time span, such as 365.00:00:00.");
             }
 
-            using var log = AuditLogOptions.Open(result, writable: true);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, writable: true);
+            var log = opened.Log;
             var purge = await log.PurgeAsync(DateTimeOffset.UtcNow - age, cancellationToken);
             AnsiConsole.MarkupLine($"Removed [bold]{purge.PurgedCount.ToString("N0", CultureInfo.InvariantCulture)}[/] records, through sequence {purge.ThroughSequence.ToString(CultureInfo.InvariantCulture)}.");
             return ExitCodes.Success;

@@ -15,12 +15,13 @@ internal static class StatsCommand
               auditgen stats --db ./auditgen.db
             """)
         {
-            AuditLogOptions.Database,
         };
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            var log = opened.Log;
             var statistics = await log.GetStatisticsAsync(cancellationToken);
 
             AnsiConsole.MarkupLine($"[bold]{statistics.Records.ToString("N0", CultureInfo.InvariantCulture)}[/] records, last sequence {statistics.LastSequence.ToString(CultureInfo.InvariantCulture)}, retention checkpoint {statistics.CheckpointSequence.ToString(CultureInfo.InvariantCulture)}");

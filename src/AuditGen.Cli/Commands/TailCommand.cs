@@ -20,15 +20,16 @@ internal static class TailCommand
               auditgen tail --db ./auditgen.db --organization org_acme --action user.signed_in --last 0
             """)
         {
-            AuditLogOptions.Database,
             last,
             interval,
         };
         query.AddTo(command);
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            var log = opened.Log;
             var filter = query.Read(result);
             var newest = await log.QueryAsync(filter with { NewestFirst = true, Limit = Math.Max(result.GetValue(last), 1) }, cancellationToken).ToListAsync(cancellationToken);
             var cursor = newest.Count == 0 ? 0 : newest[0].Sequence;

@@ -16,19 +16,20 @@ internal static class VerifyCommand
               auditgen verify --db /var/lib/app/auditgen.db --chain-key "$KEY"
             """)
         {
-            AuditLogOptions.Database,
             AuditLogOptions.ChainKey,
         };
 
+        AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var log = AuditLogOptions.Open(result);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            var log = opened.Log;
             var verification = await AnsiConsole.Status().StartAsync("Verifying the chain...", _ => log.VerifyAsync(cancellationToken));
             var table = new Table().AddColumn("check").AddColumn("result");
             table.AddRow("chain", verification.IsIntact ? "[green]intact[/]" : "[red]broken[/]");
             table.AddRow("records checked", verification.RecordsChecked.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("starts after checkpoint", verification.CheckpointSequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            table.AddRow("signatures", log.ChecksSignatures ? "checked" : "[yellow]not checked (no --chain-key)[/]");
+            table.AddRow("signatures", opened.ChecksSignatures ? "checked" : "[yellow]not checked (no --chain-key)[/]");
             if (!verification.IsIntact)
             {
                 table.AddRow("first broken record", verification.FirstBrokenSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");

@@ -48,6 +48,22 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
     /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
     public bool ChecksSignatures => _signer.ChecksSignatures;
 
+    /// <summary>Whether <paramref name="schema"/> holds an AuditGen audit log, checked without creating anything (for tools that only read).</summary>
+    internal static async Task<bool> HoldsAuditLogAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"SELECT to_regclass('{schema}.audit_schema_version') IS NOT NULL", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new AuditStoreException($"Cannot reach the PostgreSQL audit log: {exception.Message}", exception);
+        }
+    }
+
     internal static bool IsIdentifier(string? name) =>
         name is { Length: > 0 and <= 63 } && (name[0] is >= 'a' and <= 'z' or '_') && name.All(static c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_');
 
@@ -65,7 +81,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
         var head = await LockHeadAsync(connection, cancellationToken);
         if (!_signer.HeadHolds(head))
         {
-            throw new AuditStoreException($"The chain head in schema '{_schema}' does not carry a valid signature: the audit log was altered. Verify the log (IAuditLog.VerifyAsync); no record is appended to a forged chain.");
+            throw new AuditStoreException($"The chain head in schema '{_schema}' does not carry a valid signature: the audit log was altered. Run `auditgen verify --postgres ...`; no record is appended to a forged chain.");
         }
 
         // An event id already stored (a retried batch that did commit, or the same event twice) is not stored again.
@@ -416,7 +432,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
     /// <summary>Locks the head row for the rest of the transaction: every appender and purger, in every process, queues here.</summary>
     private async Task<ChainPoint> LockHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         (await ReadPointAsync(connection, $"SELECT sequence, hash, signature, '' FROM {_schema}.audit_head WHERE id = 1 FOR UPDATE", cancellationToken))
-        ?? throw new AuditStoreException($"The chain head row of schema '{_schema}' is missing: the audit log was altered. Verify the log (IAuditLog.VerifyAsync).");
+        ?? throw new AuditStoreException($"The chain head row of schema '{_schema}' is missing: the audit log was altered. Run `auditgen verify --postgres ...`.");
 
     private async Task<IReadOnlyList<AuditEntry>> WithoutStoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
