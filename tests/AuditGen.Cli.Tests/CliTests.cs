@@ -158,7 +158,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Dead_letters_are_listed_with_their_reason_and_a_redrive_is_recorded_for_the_running_application()
+    public async Task Dead_letters_are_listed_with_their_reason_redriven_by_the_running_application_or_discarded_keeping_the_record()
     {
         await SeedAsync(3, action: "invoice.created");
         using (var store = Open())
@@ -181,8 +181,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, redrive.ExitCode);
         Assert.Contains("Asked sink 'workos' to deliver 1 dead letters again.", redrive.Output, StringComparison.Ordinal);
         Assert.Matches(@"workos\s*│\s*2\s*│.*│\s*requested ", listed.Output);
-        using var reopened = Open();
-        Assert.Equal([2L], (await reopened.ReadRedrivesAsync("workos", 10, CancellationToken.None)).Select(e => e.Sequence));
+        using (var reopened = Open())
+        {
+            Assert.Equal([2L], (await reopened.ReadRedrivesAsync("workos", 10, CancellationToken.None)).Select(e => e.Sequence));
+        }
+
+        var unknown = await RunAsync("dead-letters", "discard", "--db", Database, "--sink", "workos", "--sequence", "3");
+        var discard = await RunAsync("dead-letters", "discard", "--db", Database, "--sink", "workos", "--sequence", "2");
+        var after = await RunAsync("dead-letters", "list", "--db", Database);
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("Sink 'workos' has no dead letter for record 3", unknown.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, discard.ExitCode);
+        Assert.Contains("0 dead letters", after.Output, StringComparison.Ordinal);
+        using var log = Open();
+        Assert.Equal(3, (await log.ReadAfterAsync(0, 10, CancellationToken.None)).Count);
     }
 
     [Fact]

@@ -7,10 +7,11 @@ namespace AuditGen.Cli.Commands;
 
 internal static class DeadLettersCommand
 {
-    public static Command Create() => new("dead-letters", "List the events a sink refused for good, and ask for them to be delivered again.")
+    public static Command Create() => new("dead-letters", "List the events a sink refused for good; deliver them again, or give up on delivering them.")
     {
         List(),
         Redrive(),
+        Discard(),
     };
 
     private static Command List()
@@ -99,6 +100,41 @@ internal static class DeadLettersCommand
             AnsiConsole.MarkupLine(requested == 0
                 ? $"No dead letter of sink '{Markup.Escape(name)}' matched."
                 : $"Asked sink '{Markup.Escape(name)}' to deliver [bold]{requested.ToString("N0", CultureInfo.InvariantCulture)}[/] dead letters again.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Discard()
+    {
+        var sink = new Option<string>("--sink") { Description = "The sink that refused the record (e.g. workos).", Required = true };
+        var sequence = new Option<long>("--sequence") { Description = "The record whose delivery to give up.", Required = true };
+        var command = new Command("discard", """
+            Give up delivering one dead letter to its sink. The record stays in the audit log and in the chain;
+            only its delivery ends, so retention may remove it in time (a dead letter holds retention back).
+
+            Example:
+              auditgen dead-letters discard --db ./auditgen.db --sink workos --sequence 42
+            """)
+        {
+            sink,
+            sequence,
+        };
+
+        AuditLogOptions.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, writable: true);
+            var log = opened.Log;
+            var name = result.GetValue(sink)!;
+            var record = result.GetValue(sequence);
+            if (!(await log.GetDeadLettersAsync(name, cancellationToken)).Any(deadLetter => deadLetter.Sequence == record))
+            {
+                throw new UsageException($"Sink '{name}' has no dead letter for record {record.ToString(CultureInfo.InvariantCulture)} (see auditgen dead-letters list).");
+            }
+
+            await log.RemoveDeadLetterAsync(name, record, cancellationToken);
+            AnsiConsole.MarkupLine($"Sink '{Markup.Escape(name)}' will not be sent record {record.ToString(CultureInfo.InvariantCulture)}; it stays in the audit log.");
             return ExitCodes.Success;
         });
         return command;

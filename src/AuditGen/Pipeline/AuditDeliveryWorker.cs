@@ -177,8 +177,11 @@ internal sealed partial class AuditDeliveryWorker(
                     return false;
                 case AuditDeliveryOutcome.Paused:
                     metrics.DeliveryPaused(sink.Name);
-                    monitor.Paused(sink.Name, result.Reason!);
-                    LogPaused(sink.Name, result.Reason!, result.RetryAfter!.Value);
+                    if (monitor.Paused(sink.Name, result.Reason!))
+                    {
+                        LogPaused(sink.Name, result.Reason!, result.RetryAfter!.Value);
+                    }
+
                     await Task.Delay(result.RetryAfter!.Value, timeProvider, stoppingToken);
                     break;
                 default:
@@ -212,7 +215,7 @@ internal sealed partial class AuditDeliveryWorker(
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Sink '{Sink}' did not take audit event {EventId} ({Reason}); retrying in {Delay}.")]
     private partial void LogRetrying(string sink, AuditEventId eventId, string reason, TimeSpan delay);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Delivery to sink '{Sink}' is paused: {Reason}. Events wait in the store; trying again in {Delay}.")]
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Delivery to sink '{Sink}' is paused: {Reason}. Events wait in the store; trying again every {Delay} until it takes one.")]
     private partial void LogPaused(string sink, string reason, TimeSpan delay);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Sink '{Sink}' took re-driven dead letter {EventId}.")]

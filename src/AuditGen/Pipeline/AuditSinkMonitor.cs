@@ -22,13 +22,15 @@ internal sealed class AuditSinkMonitor(TimeProvider timeProvider)
         _statuses.AddOrUpdate(sink, _ => new AuditSinkStatus(now, null, null), (_, status) => status with { LastDeliveredAt = now, PausedSince = null, PauseReason = null });
     }
 
-    public void Paused(string sink, string reason)
+    /// <returns><see langword="true"/> when the sink was delivering until now: the pause is news, worth one log line.</returns>
+    public bool Paused(string sink, string reason)
     {
         var now = timeProvider.GetUtcNow();
-        _statuses.AddOrUpdate(
+        var status = _statuses.AddOrUpdate(
             sink,
             _ => new AuditSinkStatus(null, now, reason),
             (_, status) => status with { PausedSince = status.PausedSince ?? now, PauseReason = reason });
+        return status.PausedSince == now;
     }
 }
 
