@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Reflection;
 using AuditGen.Events;
 using AuditGen.Stores.Sqlite;
+using AuditGen.Tests.Cli;
 using AuditGen.WorkOsEmulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -292,37 +292,9 @@ public sealed class CliTests : IDisposable
         public ValueTask DisposeAsync() => app.DisposeAsync();
     }
 
-    private static Process Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+    private static Process Start(params string[] arguments) => AuditGenCli.Start(new Dictionary<string, string>(), arguments);
 
-    private static Process Start(Dictionary<string, string> environment, params string[] arguments)
-    {
-        var cli = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) => AuditGenCli.RunAsync(new Dictionary<string, string>(), arguments);
 
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment.Remove("WORKOS_API_KEY");
-        start.Environment.Remove("AUDITGEN_POSTGRES");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), arguments);
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
-    {
-        using var process = Start(environment, arguments);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(Dictionary<string, string> environment, params string[] arguments) => AuditGenCli.RunAsync(environment, arguments);
 }

@@ -1,10 +1,9 @@
-using System.Diagnostics;
-using System.Reflection;
 using AuditGen.Events;
 using AuditGen.Events.Json;
 using AuditGen.Pipeline;
 using AuditGen.PostgreSql.Tests.TestSupport;
 using AuditGen.Stores.PostgreSql;
+using AuditGen.Tests.Cli;
 
 namespace AuditGen.PostgreSql.Tests;
 
@@ -54,22 +53,6 @@ public sealed class CliTests(PostgresServer server)
         return new AuditEntry(auditEvent, WorkOsJson.SerializeEvent(auditEvent), [], null);
     }
 
-    private async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments)
-    {
-        var cli = typeof(CliTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliPath").Value!;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["AUDITGEN_POSTGRES"] = server.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
+    private Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) =>
+        AuditGenCli.RunAsync(new Dictionary<string, string> { ["AUDITGEN_POSTGRES"] = server.ConnectionString }, arguments);
 }
