@@ -1,77 +1,57 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
+using AuditGen.Tests.Processes;
 
 namespace AuditGen.AspNetCore.Tests;
 
 /// <summary>One test app running as its own process on Kestrel, 127.0.0.1, a free port.</summary>
 public sealed class TestApiProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly WebAppProcess _app;
     private readonly string _databasePath;
     private readonly bool _ownsDatabase;
 
-    private TestApiProcess(Process process, Uri baseAddress, string databasePath, bool ownsDatabase)
+    private TestApiProcess(WebAppProcess app, string databasePath, bool ownsDatabase)
     {
-        _process = process;
+        _app = app;
         _databasePath = databasePath;
         _ownsDatabase = ownsDatabase;
-        BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress };
-        ClientViaTrustedProxy = new HttpClient(BoundTo(IPAddress.Parse("127.0.0.2"))) { BaseAddress = baseAddress };
+        Client = new HttpClient { BaseAddress = app.BaseAddress };
+        ClientViaTrustedProxy = new HttpClient(BoundTo(IPAddress.Parse("127.0.0.2"))) { BaseAddress = app.BaseAddress };
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _app.BaseAddress;
 
     public HttpClient Client { get; }
 
     /// <summary>A client whose connections come from 127.0.0.2, the app's one trusted proxy.</summary>
     public HttpClient ClientViaTrustedProxy { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _app.Output;
 
     /// <summary>Starts the app; with <paramref name="databasePath"/> the caller owns the database (to restart on it).</summary>
     public static async Task<TestApiProcess> StartAsync(string metadataKey, IReadOnlyDictionary<string, string>? environment = null, string? databasePath = null)
     {
         var path = typeof(TestApiProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == metadataKey).Value!;
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(path)! };
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["AuditGen__Http__IgnoredStatusCodes__0"] = "404";
-        start.Environment["AuditGen__Http__OrganizationHeader"] = "X-Tenant-Id";
         var ownsDatabase = databasePath is null;
         databasePath ??= Path.Combine(Path.GetTempPath(), $"auditgen-testapi-{Guid.NewGuid():N}.db");
-        start.Environment["AuditGen__Sqlite__Path"] = databasePath;
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["AuditGen__Http__IgnoredStatusCodes__0"] = "404",
+            ["AuditGen__Http__OrganizationHeader"] = "X-Tenant-Id",
+            ["AuditGen__Sqlite__Path"] = databasePath,
+        };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            settings[name] = value;
         }
 
-        var app = new TestApiProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"), databasePath, ownsDatabase);
-        app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
-        app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
-        app._process.BeginOutputReadLine();
-        app._process.BeginErrorReadLine();
-        await app.WaitUntilListeningAsync();
-        return app;
+        return new TestApiProcess(await WebAppProcess.StartAsync(path, settings, "/_test/mode"), databasePath, ownsDatabase);
     }
 
     /// <summary>The stored events (create-event request bodies), waiting until <paramref name="count"/> are there.</summary>
@@ -100,13 +80,7 @@ public sealed class TestApiProcess : IAsyncDisposable
     {
         Client.Dispose();
         ClientViaTrustedProxy.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _app.DisposeAsync();
         if (_ownsDatabase)
         {
             foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
@@ -117,57 +91,7 @@ public sealed class TestApiProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the process with SIGKILL: no shutdown, no drain, as a crash or an OOM kill would.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: false);
-        await _process.WaitForExitAsync();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private async Task WaitUntilListeningAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The test app exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Client.GetAsync("/_test/mode");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The test app did not start:\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public Task KillAsync() => _app.KillAsync();
 
     private static SocketsHttpHandler BoundTo(IPAddress localAddress) => new()
     {
