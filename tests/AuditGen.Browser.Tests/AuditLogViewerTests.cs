@@ -87,9 +87,10 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         await rows.Nth(1).GetByTestId("details-button").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("details-dialog")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("details-close")).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, page.GetByTestId("details-close"), "the dialog's Close button");
         await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(rows.Nth(1).GetByTestId("details-button")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("details-dialog")).Not.ToBeVisibleAsync();
+        await ExpectFocusedAsync(page, rows.Nth(1).GetByTestId("details-button"), "the second row's Details button");
 
         // A narrow screen: the rows become cards and the page does not scroll sideways.
         await page.SetViewportSizeAsync(375, 800);
@@ -125,6 +126,20 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         Assert.Null(list["data"]![0]!["sequence"]);
         Assert.Equal((string?)list["data"]![0]!["id"], (string?)list["next_before"]);
         await context.CloseAsync();
+    }
+
+    /// <summary>Like <c>ToBeFocusedAsync</c>, but a failure names the element that has the focus instead.</summary>
+    private static async Task ExpectFocusedAsync(IPage page, ILocator expected, string description)
+    {
+        try
+        {
+            await Assertions.Expect(expected).ToBeFocusedAsync();
+        }
+        catch (PlaywrightException)
+        {
+            var focused = await page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : '(nothing)'");
+            throw new Xunit.Sdk.XunitException($"Expected {description} to have the keyboard focus, but it is on: {focused}");
+        }
     }
 
     [Fact]

@@ -254,13 +254,27 @@
     if (!loading && nextBefore !== null) loadEvents(nextBefore);
   });
 
-  closeButton.addEventListener('click', () => dialog.close());
-
-  // Escape closes the dialog natively; restore focus explicitly because not every browser
-  // does, and a mouse click does not focus the button in Safari.
-  dialog.addEventListener('close', () => {
-    if (detailsOpener && detailsOpener.isConnected) detailsOpener.focus();
+  // Focus goes back to the button that opened the dialog, synchronously: the native 'close' event
+  // is queued and may run after the next dialog has opened, and not every browser restores focus
+  // (a mouse click does not even focus the button in Safari).
+  function closeDetails() {
+    const opener = detailsOpener;
     detailsOpener = null;
+    if (dialog.open) dialog.close();
+    if (opener && opener.isConnected) opener.focus();
+  }
+
+  closeButton.addEventListener('click', closeDetails);
+
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault(); // the browser's own Escape handling would close without restoring focus
+    closeDetails();
+  });
+
+  // Any other way the dialog closes (a browser close request without a key press).
+  dialog.addEventListener('close', () => {
+    if (!dialog.open && detailsOpener) closeDetails();
   });
 
   loadChainStatus();
