@@ -2,6 +2,7 @@ using System.Text;
 using AuditGen.Pipeline;
 using AuditGen.Stores;
 using AuditGen.Stores.Chain;
+using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Tests.Stores;
 
@@ -84,6 +85,12 @@ public sealed class SqliteAuditStoreTests : IDisposable
                 PRAGMA application_id = 1096107079;
                 CREATE TABLE audit_events (sequence INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, organization_id TEXT NOT NULL, action TEXT NOT NULL, occurred_at INTEGER NOT NULL,
                     actor_id TEXT NOT NULL, actor_name TEXT, event_json BLOB NOT NULL, adjustments TEXT NOT NULL, rejection TEXT, stored_at INTEGER NOT NULL, hash BLOB NOT NULL);
+                CREATE INDEX ix_audit_events_organization_time ON audit_events (organization_id, occurred_at);
+                CREATE INDEX ix_audit_events_action ON audit_events (action);
+                CREATE INDEX ix_audit_events_actor_id ON audit_events (actor_id);
+                CREATE INDEX ix_audit_events_actor_name ON audit_events (actor_name);
+                CREATE INDEX ix_audit_events_occurred_at ON audit_events (occurred_at);
+                CREATE INDEX ix_audit_events_stored_at ON audit_events (stored_at);
                 CREATE TABLE audit_event_targets (type TEXT NOT NULL, sequence INTEGER NOT NULL, PRIMARY KEY (type, sequence)) WITHOUT ROWID;
                 CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), sequence INTEGER NOT NULL, hash BLOB NOT NULL, signature BLOB);
                 CREATE TABLE audit_checkpoints (id INTEGER PRIMARY KEY, through_sequence INTEGER NOT NULL, through_hash BLOB NOT NULL, purged_count INTEGER NOT NULL, created_at INTEGER NOT NULL, signature BLOB);
@@ -100,7 +107,42 @@ public sealed class SqliteAuditStoreTests : IDisposable
         using var check = _database.Tamper();
         using var command = check.CreateCommand();
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(2L, command.ExecuteScalar());
+        Assert.Equal(3L, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task A_version_2_database_keeps_its_target_types_through_the_migration_and_still_verifies()
+    {
+        AuditEntry[] entries = [StoreEntries.Entry(targetType: "team"), StoreEntries.Entry(targetType: "invoice"), StoreEntries.Entry(targetType: "team")];
+        using (var store = _database.Open())
+        {
+            await store.AppendAsync(entries, CancellationToken.None);
+        }
+
+        // The same records as version 2 laid them out: target types in their own table, one index per filter column.
+        SqliteConnection.ClearAllPools();
+        using (var version2 = _database.Tamper())
+        {
+            version2.Execute("""
+                CREATE TABLE audit_event_targets (type TEXT NOT NULL, sequence INTEGER NOT NULL, PRIMARY KEY (type, sequence)) WITHOUT ROWID;
+                INSERT INTO audit_event_targets (type, sequence) SELECT j.value, e.sequence FROM audit_events e, json_each(e.target_types) j;
+                ALTER TABLE audit_events DROP COLUMN target_types;
+                CREATE INDEX ix_audit_events_action ON audit_events (action);
+                CREATE INDEX ix_audit_events_actor_id ON audit_events (actor_id);
+                CREATE INDEX ix_audit_events_actor_name ON audit_events (actor_name);
+                CREATE INDEX ix_audit_events_occurred_at ON audit_events (occurred_at);
+                PRAGMA user_version = 2;
+                """);
+        }
+
+        using var migrated = _database.Open();
+        var teams = await migrated.QueryAsync(new AuditQuery { TargetTypes = ["team"] }, CancellationToken.None).ToListAsync();
+        Assert.Equal([1L, 3], teams.Select(e => e.Sequence));
+        var invoices = await migrated.QueryAsync(new AuditQuery { TargetTypes = ["invoice", "user"] }, CancellationToken.None).ToListAsync();
+        Assert.Equal([2L], invoices.Select(e => e.Sequence));
+        var verification = await migrated.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(3, verification.RecordsChecked);
     }
 
     [Fact]
@@ -422,6 +464,24 @@ public sealed class SqliteAuditStoreTests : IDisposable
 
         Assert.Equal(2, verification.FirstBrokenSequence);
         Assert.Contains("'actor_id'", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("'[\"invoice\"]'")]
+    [InlineData("'[]'")]
+    [InlineData("'not json'")]
+    public async Task Edited_target_types_are_caught_even_though_the_hashed_JSON_is_untouched(string storedTypes)
+    {
+        using var store = await StoreWithAsync(4);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute($"UPDATE audit_events SET target_types = {storedTypes} WHERE sequence = 3");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal(3, verification.FirstBrokenSequence);
+        Assert.Contains("'target_types'", verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,27 +40,63 @@ public static class AuditChain
         string adjustments,
         string? rejection)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> number = stackalloc byte[8];
-        hash.AppendData(s_tag);
-        BinaryPrimitives.WriteInt64BigEndian(number, sequence);
-        hash.AppendData(number);
-        hash.AppendData(previousHash);
-        BinaryPrimitives.WriteInt64BigEndian(number, storedAt);
-        hash.AppendData(number);
-        AppendField(hash, Encoding.UTF8.GetBytes(eventId));
-        AppendField(hash, Encoding.UTF8.GetBytes(organizationId));
-        AppendField(hash, eventJson);
-        AppendField(hash, Encoding.UTF8.GetBytes(adjustments));
-        AppendField(hash, Encoding.UTF8.GetBytes(rejection is null ? "-" : "+" + rejection));
-        return hash.GetHashAndReset();
+        // The canonical form is assembled in one buffer and hashed in one call: the writer hashes every stored event,
+        // and an incremental hash per event costs more than the hashing itself.
+        var rejectionField = rejection is null ? "-" : "+" + rejection;
+        var length = s_tag.Length + 8 + previousHash.Length + 8 + 5 * 4 + eventJson.Length
+            + Encoding.UTF8.GetByteCount(eventId) + Encoding.UTF8.GetByteCount(organizationId)
+            + Encoding.UTF8.GetByteCount(adjustments) + Encoding.UTF8.GetByteCount(rejectionField);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var canonical = new CanonicalWriter(rented);
+            canonical.Write(s_tag);
+            canonical.WriteInt64(sequence);
+            canonical.Write(previousHash);
+            canonical.WriteInt64(storedAt);
+            canonical.WriteField(eventId);
+            canonical.WriteField(organizationId);
+            canonical.WriteField(eventJson);
+            canonical.WriteField(adjustments);
+            canonical.WriteField(rejectionField);
+            return SHA256.HashData(rented.AsSpan(0, canonical.Position));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
-    private static void AppendField(IncrementalHash hash, ReadOnlySpan<byte> field)
+    private ref struct CanonicalWriter(Span<byte> buffer)
     {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, field.Length);
-        hash.AppendData(length);
-        hash.AppendData(field);
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Position { get; private set; }
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_buffer[Position..]);
+            Position += bytes.Length;
+        }
+
+        public void WriteInt64(long value)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_buffer[Position..], value);
+            Position += 8;
+        }
+
+        public void WriteField(ReadOnlySpan<byte> field)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(_buffer[Position..], field.Length);
+            Position += 4;
+            Write(field);
+        }
+
+        public void WriteField(string field)
+        {
+            var written = Encoding.UTF8.GetBytes(field, _buffer[(Position + 4)..]);
+            BinaryPrimitives.WriteInt32BigEndian(_buffer[Position..], written);
+            Position += 4 + written;
+        }
     }
 }

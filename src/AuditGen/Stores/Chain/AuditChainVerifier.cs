@@ -118,8 +118,8 @@ internal static class AuditChainVerifier
             return "actor_name";
         }
 
-        var storedTypes = string.Join('\n', record.TargetTypes.Order(StringComparer.Ordinal));
-        return storedTypes != targetTypes ? "audit_event_targets" : null;
+        var storedTypes = record.TargetTypes is null ? null : string.Join('\n', record.TargetTypes.Order(StringComparer.Ordinal));
+        return storedTypes != targetTypes ? "target_types" : null;
     }
 }
 
@@ -137,4 +137,4 @@ internal sealed record ChainRecord(
     long OccurredAt,
     string ActorId,
     string? ActorName,
-    IReadOnlyList<string> TargetTypes);
+    IReadOnlyList<string>? TargetTypes);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,7 @@ namespace AuditGen.Stores.Sqlite;
 public sealed class SqliteAuditStore : IAuditLog, IDisposable
 {
     private static readonly string[] s_eventColumns =
-        ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash"];
+        ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$target_types", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash"];
 
     private readonly string _path;
     private readonly string _connectionString;
@@ -75,47 +76,39 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             using var insertEvent = connection.CreateCommand();
             insertEvent.Transaction = transaction;
             insertEvent.CommandText = """
-                INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, event_json, adjustments, rejection, stored_at, hash)
-                VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $event_json, $adjustments, $rejection, $stored_at, $hash)
+                INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, target_types, event_json, adjustments, rejection, stored_at, hash)
+                VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $target_types, $event_json, $adjustments, $rejection, $stored_at, $hash)
                 ON CONFLICT (event_id) DO NOTHING
                 """;
             var parameters = s_eventColumns.Select(name => insertEvent.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-
-            using var insertTarget = connection.CreateCommand();
-            insertTarget.Transaction = transaction;
-            insertTarget.CommandText = "INSERT OR IGNORE INTO audit_event_targets (type, sequence) VALUES ($type, $sequence)";
-            var targetType = insertTarget.Parameters.Add(new SqliteParameter { ParameterName = "$type" });
-            var targetSequence = insertTarget.Parameters.Add(new SqliteParameter { ParameterName = "$sequence" });
 
             foreach (var entry in entries)
             {
                 var next = sequence + 1;
                 var auditEvent = entry.Event;
+                var eventId = auditEvent.Id.ToString();
+                var organizationId = auditEvent.OrganizationId ?? "";
                 var adjustments = string.Join('\n', entry.Adjustments);
-                var hash = AuditChain.Hash(next, previousHash, storedAt, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", entry.EventJson.Span, adjustments, entry.Rejection);
-                object?[] values =
-                [
-                    next, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", auditEvent.Action ?? "", auditEvent.OccurredAt.ToUnixTimeMilliseconds(),
-                    auditEvent.Actor?.Id ?? "", (object?)auditEvent.Actor?.Name ?? DBNull.Value, entry.EventJson.ToArray(), adjustments,
-                    (object?)entry.Rejection ?? DBNull.Value, storedAt, hash,
-                ];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    parameters[i].Value = values[i];
-                }
+                var hash = AuditChain.Hash(next, previousHash, storedAt, eventId, organizationId, entry.EventJson.Span, adjustments, entry.Rejection);
+                parameters[0].Value = next;
+                parameters[1].Value = eventId;
+                parameters[2].Value = organizationId;
+                parameters[3].Value = auditEvent.Action ?? "";
+                parameters[4].Value = auditEvent.OccurredAt.ToUnixTimeMilliseconds();
+                parameters[5].Value = auditEvent.Actor?.Id ?? "";
+                parameters[6].Value = (object?)auditEvent.Actor?.Name ?? DBNull.Value;
+                parameters[7].Value = SqliteTargetTypes.Write(auditEvent.Targets);
+                parameters[8].Value = AsArray(entry.EventJson);
+                parameters[9].Value = adjustments;
+                parameters[10].Value = (object?)entry.Rejection ?? DBNull.Value;
+                parameters[11].Value = storedAt;
+                parameters[12].Value = hash;
 
                 // An event id already stored (the same event written twice, or a retried batch that did commit) is
                 // not stored again: the chain moves on only for rows actually inserted.
                 if (insertEvent.ExecuteNonQuery() == 0)
                 {
                     continue;
-                }
-
-                foreach (var target in auditEvent.Targets ?? [])
-                {
-                    targetType.Value = target?.Type ?? "";
-                    targetSequence.Value = next;
-                    insertTarget.ExecuteNonQuery();
                 }
 
                 sequence = next;
@@ -372,7 +365,6 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
 
             var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through))!;
             var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            Execute(connection, transaction, "DELETE FROM audit_event_targets WHERE sequence <= $through", ("$through", through));
             Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through", ("$through", through));
             Execute(
                 connection,
@@ -407,8 +399,7 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     {
         using var command = Command(connection, transaction, """
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
-                   e.action, e.occurred_at, e.actor_id, e.actor_name,
-                   (SELECT group_concat(t.type, char(10)) FROM audit_event_targets t WHERE t.sequence = e.sequence)
+                   e.action, e.occurred_at, e.actor_id, e.actor_name, e.target_types
             FROM audit_events e WHERE e.sequence <= $through ORDER BY e.sequence
             """, ("$through", through));
         using var reader = command.ExecuteReader();
@@ -418,9 +409,15 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7),
                 reader.GetString(8), reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.IsDBNull(12) ? [] : reader.GetString(12).Split('\n'));
+                SqliteTargetTypes.Read(reader.GetString(12)));
         }
     }
+
+    /// <summary>The serialized event's own array when it spans all of it (as the pipeline's do), so it is not copied.</summary>
+    private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

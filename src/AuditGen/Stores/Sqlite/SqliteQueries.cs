@@ -62,9 +62,8 @@ internal static class SqliteQueries
         AnyOf(command, sql, "actor_id", "$actor_id", query.ActorIds);
         if (query.TargetTypes.Count > 0)
         {
-            // Starts from the (type, sequence) primary key of the targets table rather than probing every event.
-            sql.Append(" AND sequence IN (SELECT t.sequence FROM audit_event_targets t WHERE ");
-            AnyOf(command, sql, "t.type", "$target", query.TargetTypes, leading: "");
+            sql.Append(" AND EXISTS (SELECT 1 FROM json_each(target_types) WHERE ");
+            AnyOf(command, sql, "value", "$target", query.TargetTypes, leading: "");
             sql.Append(')');
         }
 

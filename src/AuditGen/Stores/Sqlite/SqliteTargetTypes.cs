@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using AuditGen.Events;
+
+namespace AuditGen.Stores.Sqlite;
+
+/// <summary>
+/// The <c>target_types</c> column: an event's distinct target types as a JSON array in ordinal order, which the
+/// target-type filter reads with <c>json_each</c>.
+/// </summary>
+internal static class SqliteTargetTypes
+{
+    private const string None = "[]";
+
+    public static string Write(IReadOnlyList<AuditTarget?>? targets)
+    {
+        if (targets is null || targets.Count == 0)
+        {
+            return None;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(16 * targets.Count + 2);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var type in targets.Select(static target => target?.Type ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                writer.WriteStringValue(type);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The stored types, or <see langword="null"/> when the column is not a JSON array of strings (it was altered).</summary>
+    public static IReadOnlyList<string>? Read(string column)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(column);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var types = new List<string>(document.RootElement.GetArrayLength());
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                types.Add(element.GetString()!);
+            }
+
+            return types;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
