@@ -1,5 +1,6 @@
 using System.Data;
 using System.Runtime.CompilerServices;
+using AuditGen.Events;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Npgsql;
@@ -17,7 +18,7 @@ namespace AuditGen.Stores.PostgreSql;
 public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
 {
     private static readonly string[] s_eventColumns =
-        ["sequence", "event_id", "organization_id", "action", "occurred_at", "actor_id", "actor_name", "event_json", "adjustments", "rejection", "stored_at", "hash"];
+        ["sequence", "event_id", "organization_id", "action", "occurred_at", "actor_id", "actor_name", "target_types", "event_json", "adjustments", "rejection", "stored_at", "hash"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
@@ -94,7 +95,6 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
 
         var storedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var (sequence, previousHash) = (head.Sequence, head.Hash);
-        var targets = new List<(string Type, long Sequence)>();
         await using (var import = await connection.BeginBinaryImportAsync($"COPY {_schema}.audit_events ({string.Join(", ", s_eventColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var entry in fresh)
@@ -111,26 +111,12 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
                 await import.WriteAsync(auditEvent.OccurredAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
                 await import.WriteAsync(auditEvent.Actor?.Id ?? "", NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, auditEvent.Actor?.Name, cancellationToken);
+                await import.WriteAsync(TargetTypes(auditEvent), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(entry.EventJson.ToArray(), NpgsqlDbType.Bytea, cancellationToken);
                 await import.WriteAsync(adjustments, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, entry.Rejection, cancellationToken);
                 await import.WriteAsync(storedAt, NpgsqlDbType.Bigint, cancellationToken);
                 await import.WriteAsync(previousHash, NpgsqlDbType.Bytea, cancellationToken);
-                foreach (var type in (auditEvent.Targets ?? []).Select(static target => target?.Type ?? "").Distinct(StringComparer.Ordinal))
-                {
-                    targets.Add((type, sequence));
-                }
-            }
-
-            await import.CompleteAsync(cancellationToken);
-        }
-
-        if (targets.Count > 0)
-        {
-            await using var import = await connection.BeginBinaryImportAsync($"COPY {_schema}.audit_event_targets (type, sequence) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (type, targetSequence) in targets)
-            {
-                await import.WriteRowAsync(cancellationToken, type, targetSequence);
             }
 
             await import.CompleteAsync(cancellationToken);
@@ -381,7 +367,6 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
 
         var throughHash = (byte[])(await ScalarAsync(connection, $"SELECT hash FROM {_schema}.audit_events WHERE sequence = @through", cancellationToken, ("through", through)))!;
         var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await ExecuteAsync(connection, $"DELETE FROM {_schema}.audit_event_targets WHERE sequence <= @through", cancellationToken, ("through", through));
         await ExecuteAsync(connection, $"DELETE FROM {_schema}.audit_events WHERE sequence <= @through", cancellationToken, ("through", through));
         await ExecuteAsync(
             connection,
@@ -406,8 +391,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
             connection,
             $"""
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
-                   e.action, e.occurred_at, e.actor_id, e.actor_name,
-                   (SELECT string_agg(t.type, E'\n') FROM {_schema}.audit_event_targets t WHERE t.sequence = e.sequence)
+                   e.action, e.occurred_at, e.actor_id, e.actor_name, e.target_types
             FROM {_schema}.audit_events e WHERE e.sequence <= @through ORDER BY e.sequence
             """,
             ("through", through ?? long.MaxValue));
@@ -425,9 +409,13 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
                 reader.GetInt64(0), reader.GetGuid(1).ToString("D"), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7),
                 reader.GetString(8), reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.IsDBNull(12) ? [] : reader.GetString(12).Split('\n'));
+                reader.GetFieldValue<string[]>(12));
         }
     }
+
+    /// <summary>The event's distinct target types, in ordinal order.</summary>
+    private static string[] TargetTypes(AuditEvent auditEvent) =>
+        (auditEvent.Targets ?? []).Select(static target => target?.Type ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Locks the head row for the rest of the transaction: every appender and purger, in every process, queues here.</summary>
     private async Task<ChainPoint> LockHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>

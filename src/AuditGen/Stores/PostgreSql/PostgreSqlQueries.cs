@@ -64,7 +64,7 @@ internal static class PostgreSqlQueries
         AnyOf(command, sql, "e.actor_id", "actor_ids", query.ActorIds);
         if (query.TargetTypes.Count > 0)
         {
-            sql.Append(" AND e.sequence IN (SELECT t.sequence FROM ").Append(schema).Append(".audit_event_targets t WHERE t.type = ANY(@targets))");
+            sql.Append(" AND e.target_types && @targets");
             command.Parameters.Add(new NpgsqlParameter("targets", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.TargetTypes.ToArray() });
         }
 

@@ -73,6 +73,20 @@ internal static class PostgreSqlSchema
             UNIQUE (sink, sequence)
         );
         """,
+        // As in the SQLite store: every export and viewer query names an organization and a time range, so one index
+        // finds the rows and the other filters are checked on them; target types move into an array column.
+        """
+        ALTER TABLE {0}.audit_events ADD COLUMN target_types text[] NOT NULL DEFAULT '{{}}';
+        UPDATE {0}.audit_events e
+        SET target_types = t.types
+        FROM (SELECT sequence, array_agg(type ORDER BY type) AS types FROM {0}.audit_event_targets GROUP BY sequence) t
+        WHERE e.sequence = t.sequence;
+        DROP TABLE {0}.audit_event_targets;
+        DROP INDEX {0}.ix_audit_events_action;
+        DROP INDEX {0}.ix_audit_events_actor_id;
+        DROP INDEX {0}.ix_audit_events_actor_name;
+        DROP INDEX {0}.ix_audit_events_occurred_at;
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;
