@@ -9,8 +9,10 @@ namespace AuditGen.AspNetCore;
 /// </summary>
 public sealed class AuditEventDraft
 {
-    private readonly List<AuditTarget> _targets = [];
-    private readonly Dictionary<string, AuditMetadata> _targetMetadata = new(StringComparer.Ordinal);
+    // Created on first use: most requests have one target or none, and no actor or target metadata.
+    private List<AuditTarget>? _targets;
+    private Dictionary<string, AuditMetadata>? _targetMetadata;
+    private AuditMetadata? _actorMetadata;
     private List<string>? _captureFailures;
     private bool _constantsApplied;
 
@@ -18,10 +20,10 @@ public sealed class AuditEventDraft
     public AuditMetadata Metadata { get; } = new();
 
     /// <summary>Metadata for the actor.</summary>
-    public AuditMetadata ActorMetadata { get; } = new();
+    public AuditMetadata ActorMetadata => _actorMetadata ??= new();
 
     /// <summary>The targets added so far.</summary>
-    public IReadOnlyList<AuditTarget> Targets => _targets;
+    public IReadOnlyList<AuditTarget> Targets => _targets ?? (IReadOnlyList<AuditTarget>)[];
 
     /// <summary>An actor id from a declared source, overriding the resolved actor.</summary>
     public string? ActorId { get; set; }
@@ -51,9 +53,18 @@ public sealed class AuditEventDraft
     public void AddTarget(string type, string? id, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        if (string.IsNullOrEmpty(id) || _targets.Exists(t => t.Type == type && t.Id == id))
+        if (string.IsNullOrEmpty(id))
         {
             return;
+        }
+
+        _targets ??= new List<AuditTarget>(1);
+        foreach (var target in _targets)
+        {
+            if (target.Type == type && target.Id == id)
+            {
+                return;
+            }
         }
 
         _targets.Add(new AuditTarget { Type = type, Id = id, Name = name });
@@ -62,6 +73,7 @@ public sealed class AuditEventDraft
     /// <summary>Sets a key in the metadata of the target of <paramref name="targetType"/>.</summary>
     public void SetTargetMetadata(string targetType, string key, AuditMetadataValue value)
     {
+        _targetMetadata ??= new(StringComparer.Ordinal);
         if (!_targetMetadata.TryGetValue(targetType, out var metadata))
         {
             _targetMetadata[targetType] = metadata = new AuditMetadata();
@@ -89,14 +101,19 @@ public sealed class AuditEventDraft
     public AuditEvent ToEvent(string action, string organizationId, AuditActor actor, AuditContext context, DateTimeOffset occurredAt)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var targets = _targets.Count == 0 ? [] : _targets.Select(WithMetadata).ToArray();
+        var targets = _targets is null || _targets.Count == 0 ? [] : new AuditTarget[_targets.Count];
+        for (var i = 0; i < targets.Length; i++)
+        {
+            targets[i] = WithMetadata(_targets![i]);
+        }
+
         return new AuditEvent
         {
             Action = action,
             OrganizationId = organizationId,
             Version = Version,
             OccurredAt = occurredAt,
-            Actor = ActorMetadata.Count == 0 ? actor : new AuditActor { Type = actor.Type, Id = actor.Id, Name = actor.Name, Metadata = ActorMetadata },
+            Actor = _actorMetadata is not { Count: > 0 } ? actor : new AuditActor { Type = actor.Type, Id = actor.Id, Name = actor.Name, Metadata = _actorMetadata },
             Targets = targets,
             Context = context,
             Metadata = Metadata.Count == 0 ? null : Metadata,
@@ -104,7 +121,7 @@ public sealed class AuditEventDraft
     }
 
     private AuditTarget WithMetadata(AuditTarget target) =>
-        _targetMetadata.TryGetValue(target.Type, out var metadata)
+        _targetMetadata is not null && _targetMetadata.TryGetValue(target.Type, out var metadata)
             ? new AuditTarget { Type = target.Type, Id = target.Id, Name = target.Name, Metadata = metadata }
             : target;
 }

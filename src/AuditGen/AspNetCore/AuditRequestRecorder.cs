@@ -38,6 +38,9 @@ internal sealed partial class AuditRequestRecorder(
 
     private readonly ConcurrentDictionary<AuditedAttribute, UnregisteredAuditSite> _unregistered = new();
 
+    // One delegate for every request, with the event as its state: nothing is allocated to schedule the write.
+    private readonly Func<object, Task> _writeAfterResponse = auditEvent => writer.WriteAsync((AuditEvent)auditEvent).AsTask();
+
     public void Record(HttpContext httpContext, Exception? exception)
     {
         try
@@ -74,11 +77,7 @@ internal sealed partial class AuditRequestRecorder(
                 LogStrictUnprotected(site.Action, "no generated filter ran for the endpoint");
             }
 
-            httpContext.Response.OnCompleted(static state =>
-            {
-                var (writer, auditEvent) = ((IAuditEventWriter, AuditEvent))state;
-                return writer.WriteAsync(auditEvent).AsTask();
-            }, (writer, auditEvent));
+            httpContext.Response.OnCompleted(_writeAfterResponse, auditEvent);
         }
         catch (Exception failure)
         {
