@@ -66,6 +66,47 @@ public class SiteGenerationTests
     }
 
     [Fact]
+    public void Sites_that_read_their_sources_alike_share_one_class_and_keep_their_own_identity()
+    {
+        const string Teams = """
+            using AuditGen;
+
+            public static class Teams
+            {
+                [Audited("team.archived")]
+                public static string Archive([AuditTarget("team")] string teamId) => teamId;
+
+                [Audited("team.restored")]
+                public static string Restore([AuditTarget("team")] string teamId) => teamId;
+
+                [Audited("invoice.voided")]
+                public static string Void([AuditTarget("invoice")] string invoiceId) => invoiceId;
+            }
+            """;
+        var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile([("/src/Teams.cs", Teams)]));
+
+        var sites = GeneratorHarness.Source(result, "AuditGen.Sites.g.cs");
+        Assert.Equal(2, sites.Split("file sealed class AuditSite").Length - 1);
+
+        var assembly = GeneratorHarness.Load(output);
+        var found = AuditedAttributesIn(assembly).ToDictionary(a => a.Action, a => (Attribute: a, Site: AuditCatalog.Find(a, assembly.ManifestModule)!));
+        Assert.Equal(["invoice.voided", "team.archived", "team.restored"], found.Keys.Order(StringComparer.Ordinal));
+        foreach (var (action, (attribute, site)) in found)
+        {
+            Assert.Equal(action, site.Action);
+            Assert.Equal(attribute.SourceLineNumber, site.SourceLineNumber);
+            var draft = new AuditGen.AspNetCore.AuditEventDraft();
+            site.CaptureFromArguments(["id_1"], draft);
+            var target = Assert.Single(draft.Targets);
+            Assert.Equal((action.StartsWith("team", StringComparison.Ordinal) ? "team" : "invoice", "id_1"), (target.Type, target.Id));
+        }
+
+        Assert.NotSame(found["team.archived"].Site, found["team.restored"].Site);
+        Assert.Same(found["team.archived"].Site.GetType(), found["team.restored"].Site.GetType());
+        Assert.NotSame(found["team.archived"].Site.GetType(), found["invoice.voided"].Site.GetType());
+    }
+
+    [Fact]
     public void No_attribute_means_no_generated_file()
     {
         var (_, result) = GeneratorHarness.Run(GeneratorHarness.Compile([("/src/Plain.cs", "public static class Plain { public static int One() => 1; }")]));

@@ -8,7 +8,8 @@ namespace AuditGen.Generators.Emitting;
 /// <summary>
 /// Writes one strongly typed builder per action, e.g. <c>TeamMemberAddedAuditEvent</c>, with an
 /// <c>Add&lt;TargetType&gt;</c> method per declared target type and a <c>With&lt;Key&gt;</c> method per
-/// declared metadata key, typed by the key's value kind.
+/// declared metadata key, typed by the key's value kind. What every builder shares (version, finishing and
+/// writing the event) is in the runtime's <c>AuditEventBuilder&lt;TSelf&gt;</c>, not repeated per action.
 /// </summary>
 /// <remarks>
 /// A handler reaches the builder through <c>For(httpContext)</c> rather than as a bound parameter:
@@ -57,27 +58,26 @@ internal static class AuditEventBuildersEmitter
 
         writer.Line($"/// <summary>");
         writer.Line($"/// Builds <c>{Xml(action)}</c> events. In an audited handler, <see cref=\"For\"/> adds to the request's own");
-        writer.Line($"/// event; in background work, <see cref=\"Create\"/> starts a new one to write with <see cref=\"WriteAsync\"/>.");
+        writer.Line($"/// event; in background work, <see cref=\"Create\"/> starts a new one.");
         writer.Line($"/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorInfo.Name}\", \"{GeneratorInfo.Version}\")]");
-        writer.Open($"internal sealed class {name}");
+        writer.Open($"internal sealed class {name} : global::AuditGen.AspNetCore.AuditEventBuilder<{name}>");
         writer.Line($"/// <summary>The WorkOS action: <c>{Xml(action)}</c>.</summary>");
         writer.Line($"public const string Action = {Literal(action)};").Line();
-        writer.Line($"private readonly {Draft} _draft;").Line();
-        writer.Line($"private {name}({Draft} draft) => _draft = draft;").Line();
+        writer.Line($"private {name}({Draft} draft) : base(draft, Action) {{ }}").Line();
         writer.Line("/// <summary>The event of the current request, to add to it from its handler.</summary>");
         writer.Line($"public static {name} For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));").Line();
         writer.Line("/// <summary>A new event, for work outside an HTTP request.</summary>");
         writer.Line($"public static {name} Create() => new(new {Draft}());");
 
-        // Names the builder already uses; a declared key or target type that maps to one gets a number.
+        // Names the builder already uses (its base's among them); a declared key or target type that maps to one gets a number.
         var members = new HashSet<string>(StringComparer.Ordinal) { "WithVersion" };
         foreach (var target in targets)
         {
             var method = UniqueName("Add" + Identifiers.Pascal(target), members);
             writer.Line();
             writer.Line($"/// <summary>Adds a <c>{Xml(target)}</c> target.</summary>");
-            writer.Line($"public {name} {method}(string id, string? name = null) {{ _draft.AddTarget({Literal(target)}, id, name); return this; }}");
+            writer.Line($"public {name} {method}(string id, string? name = null) {{ Draft.AddTarget({Literal(target)}, id, name); return this; }}");
         }
 
         foreach (var (owner, key, kind) in keys)
@@ -85,9 +85,9 @@ internal static class AuditEventBuildersEmitter
             var prefix = owner == "actor" ? "WithActor" : owner.StartsWith("target:", StringComparison.Ordinal) ? "With" + Identifiers.Pascal(owner.Substring(7)) : "With";
             var method = UniqueName(prefix + Identifiers.Pascal(key), members);
             var (type, description) = ParameterType(kind);
-            var assignment = owner == "actor" ? $"_draft.ActorMetadata[{Literal(key)}] = value"
-                : owner.StartsWith("target:", StringComparison.Ordinal) ? $"_draft.SetTargetMetadata({Literal(owner.Substring(7))}, {Literal(key)}, value)"
-                : $"_draft.Metadata[{Literal(key)}] = value";
+            var assignment = owner == "actor" ? $"Draft.ActorMetadata[{Literal(key)}] = value"
+                : owner.StartsWith("target:", StringComparison.Ordinal) ? $"Draft.SetTargetMetadata({Literal(owner.Substring(7))}, {Literal(key)}, value)"
+                : $"Draft.Metadata[{Literal(key)}] = value";
             writer.Line();
             writer.Line($"/// <summary>Sets the {description} metadata key <c>{Xml(key)}</c>{(owner == "event" ? "" : $" of the {Xml(owner.Replace("target:", ""))}")}{(type == "string?" ? "; a null value leaves it unset" : "")}.</summary>");
             writer.Line(type == "string?"
@@ -95,17 +95,6 @@ internal static class AuditEventBuildersEmitter
                 : $"public {name} {method}({type} value) {{ {assignment}; return this; }}");
         }
 
-        writer.Line();
-        writer.Line("/// <summary>Sets the WorkOS schema version the event is sent with.</summary>");
-        writer.Line($"public {name} WithVersion(int version) {{ _draft.Version = version; return this; }}");
-        writer.Line();
-        writer.Line("/// <summary>The finished event, for work outside an HTTP request.</summary>");
-        writer.Line("public global::AuditGen.Events.AuditEvent ToEvent(string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.DateTimeOffset? occurredAt = null) =>");
-        writer.Line("    _draft.ToEvent(Action, organizationId, actor, context, occurredAt ?? global::System.DateTimeOffset.UtcNow);");
-        writer.Line();
-        writer.Line("/// <summary>Writes the finished event to the audit pipeline, for work outside an HTTP request.</summary>");
-        writer.Line("public global::System.Threading.Tasks.ValueTask WriteAsync(global::AuditGen.Pipeline.IAuditEventWriter writer, string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.Threading.CancellationToken cancellationToken = default) =>");
-        writer.Line("    writer.WriteAsync(ToEvent(organizationId, actor, context), cancellationToken);");
         writer.Close();
     }
 

@@ -5,17 +5,15 @@ namespace AuditGen.Generated
 {
     /// <summary>
     /// Builds <c>invoice.created</c> events. In an audited handler, <see cref="For"/> adds to the request's own
-    /// event; in background work, <see cref="Create"/> starts a new one to write with <see cref="WriteAsync"/>.
+    /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class InvoiceCreatedAuditEvent
+    internal sealed class InvoiceCreatedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<InvoiceCreatedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>invoice.created</c>.</summary>
         public const string Action = "invoice.created";
 
-        private readonly global::AuditGen.AspNetCore.AuditEventDraft _draft;
-
-        private InvoiceCreatedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
+        private InvoiceCreatedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static InvoiceCreatedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
@@ -24,33 +22,20 @@ namespace AuditGen.Generated
         public static InvoiceCreatedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
 
         /// <summary>Adds a <c>invoice</c> target.</summary>
-        public InvoiceCreatedAuditEvent AddInvoice(string id, string? name = null) { _draft.AddTarget("invoice", id, name); return this; }
-
-        /// <summary>Sets the WorkOS schema version the event is sent with.</summary>
-        public InvoiceCreatedAuditEvent WithVersion(int version) { _draft.Version = version; return this; }
-
-        /// <summary>The finished event, for work outside an HTTP request.</summary>
-        public global::AuditGen.Events.AuditEvent ToEvent(string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.DateTimeOffset? occurredAt = null) =>
-            _draft.ToEvent(Action, organizationId, actor, context, occurredAt ?? global::System.DateTimeOffset.UtcNow);
-
-        /// <summary>Writes the finished event to the audit pipeline, for work outside an HTTP request.</summary>
-        public global::System.Threading.Tasks.ValueTask WriteAsync(global::AuditGen.Pipeline.IAuditEventWriter writer, string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.Threading.CancellationToken cancellationToken = default) =>
-            writer.WriteAsync(ToEvent(organizationId, actor, context), cancellationToken);
+        public InvoiceCreatedAuditEvent AddInvoice(string id, string? name = null) { Draft.AddTarget("invoice", id, name); return this; }
     }
 
     /// <summary>
     /// Builds <c>invoice.viewed</c> events. In an audited handler, <see cref="For"/> adds to the request's own
-    /// event; in background work, <see cref="Create"/> starts a new one to write with <see cref="WriteAsync"/>.
+    /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class InvoiceViewedAuditEvent
+    internal sealed class InvoiceViewedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<InvoiceViewedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>invoice.viewed</c>.</summary>
         public const string Action = "invoice.viewed";
 
-        private readonly global::AuditGen.AspNetCore.AuditEventDraft _draft;
-
-        private InvoiceViewedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
+        private InvoiceViewedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static InvoiceViewedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
@@ -59,33 +44,20 @@ namespace AuditGen.Generated
         public static InvoiceViewedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
 
         /// <summary>Adds a <c>invoice</c> target.</summary>
-        public InvoiceViewedAuditEvent AddInvoice(string id, string? name = null) { _draft.AddTarget("invoice", id, name); return this; }
-
-        /// <summary>Sets the WorkOS schema version the event is sent with.</summary>
-        public InvoiceViewedAuditEvent WithVersion(int version) { _draft.Version = version; return this; }
-
-        /// <summary>The finished event, for work outside an HTTP request.</summary>
-        public global::AuditGen.Events.AuditEvent ToEvent(string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.DateTimeOffset? occurredAt = null) =>
-            _draft.ToEvent(Action, organizationId, actor, context, occurredAt ?? global::System.DateTimeOffset.UtcNow);
-
-        /// <summary>Writes the finished event to the audit pipeline, for work outside an HTTP request.</summary>
-        public global::System.Threading.Tasks.ValueTask WriteAsync(global::AuditGen.Pipeline.IAuditEventWriter writer, string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.Threading.CancellationToken cancellationToken = default) =>
-            writer.WriteAsync(ToEvent(organizationId, actor, context), cancellationToken);
+        public InvoiceViewedAuditEvent AddInvoice(string id, string? name = null) { Draft.AddTarget("invoice", id, name); return this; }
     }
 
     /// <summary>
     /// Builds <c>team.member_added</c> events. In an audited handler, <see cref="For"/> adds to the request's own
-    /// event; in background work, <see cref="Create"/> starts a new one to write with <see cref="WriteAsync"/>.
+    /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class TeamMemberAddedAuditEvent
+    internal sealed class TeamMemberAddedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<TeamMemberAddedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>team.member_added</c>.</summary>
         public const string Action = "team.member_added";
 
-        private readonly global::AuditGen.AspNetCore.AuditEventDraft _draft;
-
-        private TeamMemberAddedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) => _draft = draft;
+        private TeamMemberAddedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static TeamMemberAddedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
@@ -94,38 +66,27 @@ namespace AuditGen.Generated
         public static TeamMemberAddedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
 
         /// <summary>Adds a <c>team</c> target.</summary>
-        public TeamMemberAddedAuditEvent AddTeam(string id, string? name = null) { _draft.AddTarget("team", id, name); return this; }
+        public TeamMemberAddedAuditEvent AddTeam(string id, string? name = null) { Draft.AddTarget("team", id, name); return this; }
 
         /// <summary>Adds a <c>user</c> target.</summary>
-        public TeamMemberAddedAuditEvent AddUser(string id, string? name = null) { _draft.AddTarget("user", id, name); return this; }
+        public TeamMemberAddedAuditEvent AddUser(string id, string? name = null) { Draft.AddTarget("user", id, name); return this; }
 
         /// <summary>Sets the whole-number metadata key <c>priority</c> of the actor.</summary>
-        public TeamMemberAddedAuditEvent WithActorPriority(long value) { _draft.ActorMetadata["priority"] = value; return this; }
+        public TeamMemberAddedAuditEvent WithActorPriority(long value) { Draft.ActorMetadata["priority"] = value; return this; }
 
         /// <summary>Sets the boolean metadata key <c>notify</c>.</summary>
-        public TeamMemberAddedAuditEvent WithNotify(bool value) { _draft.Metadata["notify"] = value; return this; }
+        public TeamMemberAddedAuditEvent WithNotify(bool value) { Draft.Metadata["notify"] = value; return this; }
 
         /// <summary>Sets the string metadata key <c>plan</c>; a null value leaves it unset.</summary>
-        public TeamMemberAddedAuditEvent WithPlan(string? value) { if (value is not null) { _draft.Metadata["plan"] = value; } return this; }
+        public TeamMemberAddedAuditEvent WithPlan(string? value) { if (value is not null) { Draft.Metadata["plan"] = value; } return this; }
 
         /// <summary>Sets the string metadata key <c>role</c>; a null value leaves it unset.</summary>
-        public TeamMemberAddedAuditEvent WithRole(string? value) { if (value is not null) { _draft.Metadata["role"] = value; } return this; }
+        public TeamMemberAddedAuditEvent WithRole(string? value) { if (value is not null) { Draft.Metadata["role"] = value; } return this; }
 
         /// <summary>Sets the string metadata key <c>source</c>; a null value leaves it unset.</summary>
-        public TeamMemberAddedAuditEvent WithSource(string? value) { if (value is not null) { _draft.Metadata["source"] = value; } return this; }
+        public TeamMemberAddedAuditEvent WithSource(string? value) { if (value is not null) { Draft.Metadata["source"] = value; } return this; }
 
         /// <summary>Sets the whole-number metadata key <c>seats</c> of the team.</summary>
-        public TeamMemberAddedAuditEvent WithTeamSeats(long value) { _draft.SetTargetMetadata("team", "seats", value); return this; }
-
-        /// <summary>Sets the WorkOS schema version the event is sent with.</summary>
-        public TeamMemberAddedAuditEvent WithVersion(int version) { _draft.Version = version; return this; }
-
-        /// <summary>The finished event, for work outside an HTTP request.</summary>
-        public global::AuditGen.Events.AuditEvent ToEvent(string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.DateTimeOffset? occurredAt = null) =>
-            _draft.ToEvent(Action, organizationId, actor, context, occurredAt ?? global::System.DateTimeOffset.UtcNow);
-
-        /// <summary>Writes the finished event to the audit pipeline, for work outside an HTTP request.</summary>
-        public global::System.Threading.Tasks.ValueTask WriteAsync(global::AuditGen.Pipeline.IAuditEventWriter writer, string organizationId, global::AuditGen.Events.AuditActor actor, global::AuditGen.Events.AuditContext context, global::System.Threading.CancellationToken cancellationToken = default) =>
-            writer.WriteAsync(ToEvent(organizationId, actor, context), cancellationToken);
+        public TeamMemberAddedAuditEvent WithTeamSeats(long value) { Draft.SetTargetMetadata("team", "seats", value); return this; }
     }
 }

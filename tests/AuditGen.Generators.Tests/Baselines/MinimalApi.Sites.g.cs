@@ -2,7 +2,7 @@
 #nullable enable
 
 // The WorkOS schemas of this assembly's actions, for the build step that writes auditgen.workos-schemas.json.
-[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", "{\"invoice.created\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"invoice.viewed\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.member_added\":{\"actor\":{\"metadata\":{\"type\":\"object\",\"properties\":{\"priority\":{\"type\":\"number\"}}}},\"targets\":[{\"type\":\"team\",\"metadata\":{\"type\":\"object\",\"properties\":{\"seats\":{\"type\":\"number\"}}}},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"notify\":{\"type\":\"boolean\"},\"outcome\":{\"type\":\"string\"},\"plan\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}}}")]
+[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", global::AuditGen.Generated.AuditSiteRegistration.WorkOsSchemas)]
 
 namespace AuditGen.Generated
 {
@@ -10,13 +10,15 @@ namespace AuditGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     internal static class AuditSiteRegistration
     {
+        internal const string WorkOsSchemas = "{\"invoice.created\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"invoice.viewed\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.member_added\":{\"actor\":{\"metadata\":{\"type\":\"object\",\"properties\":{\"priority\":{\"type\":\"number\"}}}},\"targets\":[{\"type\":\"team\",\"metadata\":{\"type\":\"object\",\"properties\":{\"seats\":{\"type\":\"number\"}}}},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"notify\":{\"type\":\"boolean\"},\"outcome\":{\"type\":\"string\"},\"plan\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}}}";
+
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite2());
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas("{\"invoice.created\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"invoice.viewed\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.member_added\":{\"actor\":{\"metadata\":{\"type\":\"object\",\"properties\":{\"priority\":{\"type\":\"number\"}}}},\"targets\":[{\"type\":\"team\",\"metadata\":{\"type\":\"object\",\"properties\":{\"seats\":{\"type\":\"number\"}}}},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"notify\":{\"type\":\"boolean\"},\"outcome\":{\"type\":\"string\"},\"plan\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"source\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}}}");
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.created", "/src/Endpoints.cs", 28, "lambda in Endpoints.Map"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("invoice.viewed", "/src/Endpoints.cs", 34, "lambda in Endpoints.Map"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite2("team.member_added", "/src/Endpoints.cs", 17, "lambda in Endpoints.Map"));
+            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 
@@ -28,13 +30,26 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        public override string Action => "invoice.created";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/Endpoints.cs";
+        public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 28;
+        public override string Action => _action;
 
-        public override string Handler => "lambda in Endpoints.Map";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -74,13 +89,26 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        public override string Action => "invoice.viewed";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/Endpoints.cs";
+        public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 34;
+        public override string Action => _action;
 
-        public override string Handler => "lambda in Endpoints.Map";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -110,13 +138,26 @@ namespace AuditGen.Generated
             new string[] { "team", "user" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "plan", global::AuditGen.Events.AuditMetadataValueKind.Text), new("event", "notify", global::AuditGen.Events.AuditMetadataValueKind.Boolean), new("event", "role", global::AuditGen.Events.AuditMetadataValueKind.Text), new("target:team", "seats", global::AuditGen.Events.AuditMetadataValueKind.WholeNumber), new("event", "source", global::AuditGen.Events.AuditMetadataValueKind.Text), new("actor", "priority", global::AuditGen.Events.AuditMetadataValueKind.WholeNumber) });
 
-        public override string Action => "team.member_added";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/Endpoints.cs";
+        public AuditSite2(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 17;
+        public override string Action => _action;
 
-        public override string Handler => "lambda in Endpoints.Map";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 

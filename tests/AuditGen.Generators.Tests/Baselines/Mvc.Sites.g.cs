@@ -2,7 +2,7 @@
 #nullable enable
 
 // The WorkOS schemas of this assembly's actions, for the build step that writes auditgen.workos-schemas.json.
-[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", "{\"invoice.voided\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.accessed\":{\"targets\":[{\"type\":\"team\"},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"},\"surface\":{\"type\":\"string\"}}}}}")]
+[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", global::AuditGen.Generated.AuditSiteRegistration.WorkOsSchemas)]
 
 namespace AuditGen.Generated
 {
@@ -10,12 +10,14 @@ namespace AuditGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     internal static class AuditSiteRegistration
     {
+        internal const string WorkOsSchemas = "{\"invoice.voided\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.accessed\":{\"targets\":[{\"type\":\"team\"},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"},\"surface\":{\"type\":\"string\"}}}}}";
+
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1());
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas("{\"invoice.voided\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.accessed\":{\"targets\":[{\"type\":\"team\"},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"},\"surface\":{\"type\":\"string\"}}}}}");
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.voided", "/src/Controllers.cs", 26, "InvoicesController.Void"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("team.accessed", "/src/Controllers.cs", 9, "TeamsController"));
+            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 
@@ -27,13 +29,26 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "reason", global::AuditGen.Events.AuditMetadataValueKind.Text) });
 
-        public override string Action => "invoice.voided";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/Controllers.cs";
+        public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 26;
+        public override string Action => _action;
 
-        public override string Handler => "InvoicesController.Void";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -67,13 +82,26 @@ namespace AuditGen.Generated
             new string[] { "team", "user" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "role", global::AuditGen.Events.AuditMetadataValueKind.Text), new("event", "surface", global::AuditGen.Events.AuditMetadataValueKind.Text) });
 
-        public override string Action => "team.accessed";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/Controllers.cs";
+        public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 9;
+        public override string Action => _action;
 
-        public override string Handler => "TeamsController";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 

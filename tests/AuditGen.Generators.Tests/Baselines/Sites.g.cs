@@ -2,7 +2,7 @@
 #nullable enable
 
 // The WorkOS schemas of this assembly's actions, for the build step that writes auditgen.workos-schemas.json.
-[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", "{}")]
+[assembly: global::System.Reflection.AssemblyMetadata("AuditGen.WorkOsSchemas", global::AuditGen.Generated.AuditSiteRegistration.WorkOsSchemas)]
 
 namespace AuditGen.Generated
 {
@@ -10,19 +10,21 @@ namespace AuditGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     internal static class AuditSiteRegistration
     {
+        internal const string WorkOsSchemas = "{}";
+
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite2());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite3());
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite4());
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas("{}");
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("api_key.rotated", "/src/app/Handlers.cs", 15, "Handlers.Local.Inner"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.voided", "/src/app/Handlers.cs", 5, "Handlers.Void"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("report.exported", "/src/app/Handlers.cs", 23, "ReportsController.Export"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("report.viewed", "/src/app/Handlers.cs", 20, "ReportsController"));
+            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("team.renamed", "/src/app/Handlers.cs", 9, "lambda in Handlers.Lambda"));
+            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 
-    /// <summary><c>api_key.rotated</c> at Handlers.Local.Inner.</summary>
+    /// <summary><c>api_key.rotated</c> at Handlers.Local.Inner and 3 more that read their sources the same way.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     file sealed class AuditSite0 : global::AuditGen.Catalog.AuditSite
     {
@@ -30,18 +32,31 @@ namespace AuditGen.Generated
             global::System.Array.Empty<string>(),
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        public override string Action => "api_key.rotated";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/app/Handlers.cs";
+        public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 15;
+        public override string Action => _action;
 
-        public override string Handler => "Handlers.Local.Inner";
+        public override string SourceFilePath => _sourceFilePath;
+
+        public override int SourceLineNumber => _sourceLineNumber;
+
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
     }
 
-    /// <summary><c>invoice.voided</c> at Handlers.Void.</summary>
+    /// <summary><c>report.viewed</c> at ReportsController.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     file sealed class AuditSite1 : global::AuditGen.Catalog.AuditSite
     {
@@ -49,70 +64,26 @@ namespace AuditGen.Generated
             global::System.Array.Empty<string>(),
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        public override string Action => "invoice.voided";
+        private readonly string _action;
+        private readonly string _sourceFilePath;
+        private readonly int _sourceLineNumber;
+        private readonly string _handler;
 
-        public override string SourceFilePath => "/src/app/Handlers.cs";
+        public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+        {
+            _action = action;
+            _sourceFilePath = sourceFilePath;
+            _sourceLineNumber = sourceLineNumber;
+            _handler = handler;
+        }
 
-        public override int SourceLineNumber => 5;
+        public override string Action => _action;
 
-        public override string Handler => "Handlers.Void";
+        public override string SourceFilePath => _sourceFilePath;
 
-        public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
-    }
+        public override int SourceLineNumber => _sourceLineNumber;
 
-    /// <summary><c>report.exported</c> at ReportsController.Export.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    file sealed class AuditSite2 : global::AuditGen.Catalog.AuditSite
-    {
-        private static readonly global::AuditGen.Catalog.AuditSiteShape s_shape = new(
-            global::System.Array.Empty<string>(),
-            global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
-
-        public override string Action => "report.exported";
-
-        public override string SourceFilePath => "/src/app/Handlers.cs";
-
-        public override int SourceLineNumber => 23;
-
-        public override string Handler => "ReportsController.Export";
-
-        public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
-    }
-
-    /// <summary><c>report.viewed</c> at ReportsController.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    file sealed class AuditSite3 : global::AuditGen.Catalog.AuditSite
-    {
-        private static readonly global::AuditGen.Catalog.AuditSiteShape s_shape = new(
-            global::System.Array.Empty<string>(),
-            global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
-
-        public override string Action => "report.viewed";
-
-        public override string SourceFilePath => "/src/app/Handlers.cs";
-
-        public override int SourceLineNumber => 20;
-
-        public override string Handler => "ReportsController";
-
-        public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
-    }
-
-    /// <summary><c>team.renamed</c> at lambda in Handlers.Lambda.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    file sealed class AuditSite4 : global::AuditGen.Catalog.AuditSite
-    {
-        private static readonly global::AuditGen.Catalog.AuditSiteShape s_shape = new(
-            global::System.Array.Empty<string>(),
-            global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
-
-        public override string Action => "team.renamed";
-
-        public override string SourceFilePath => "/src/app/Handlers.cs";
-
-        public override int SourceLineNumber => 9;
-
-        public override string Handler => "lambda in Handlers.Lambda";
+        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
     }
