@@ -23,7 +23,7 @@ public sealed class AuditEventDraft
     public AuditMetadata ActorMetadata => _actorMetadata ??= new();
 
     /// <summary>The targets added so far.</summary>
-    public IReadOnlyList<AuditTarget> Targets => _targets ?? (IReadOnlyList<AuditTarget>)[];
+    public IReadOnlyList<AuditTarget> Targets => _targets ??= [];
 
     /// <summary>An actor id from a declared source, overriding the resolved actor.</summary>
     public string? ActorId { get; set; }

@@ -113,7 +113,14 @@ public sealed class SqliteAuditStoreTests : IDisposable
     [Fact]
     public async Task A_version_2_database_keeps_its_target_types_through_the_migration_and_still_verifies()
     {
-        AuditEntry[] entries = [StoreEntries.Entry(targetType: "team"), StoreEntries.Entry(targetType: "invoice"), StoreEntries.Entry(targetType: "team")];
+        AuditEntry[] entries =
+        [
+            StoreEntries.EntryWithTargets("team"),
+            StoreEntries.EntryWithTargets("invoice"),
+            StoreEntries.EntryWithTargets("team", "team"),
+            StoreEntries.EntryWithTargets(),
+            StoreEntries.EntryWithTargets("équipe", "team \"a\""),
+        ];
         using (var store = _database.Open())
         {
             await store.AppendAsync(entries, CancellationToken.None);
@@ -136,13 +143,14 @@ public sealed class SqliteAuditStoreTests : IDisposable
         }
 
         using var migrated = _database.Open();
-        var teams = await migrated.QueryAsync(new AuditQuery { TargetTypes = ["team"] }, CancellationToken.None).ToListAsync();
-        Assert.Equal([1L, 3], teams.Select(e => e.Sequence));
-        var invoices = await migrated.QueryAsync(new AuditQuery { TargetTypes = ["invoice", "user"] }, CancellationToken.None).ToListAsync();
-        Assert.Equal([2L], invoices.Select(e => e.Sequence));
+        async Task<long[]> Sequences(params string[] types) =>
+            await migrated.QueryAsync(new AuditQuery { TargetTypes = types }, CancellationToken.None).Select(e => e.Sequence).ToArrayAsync();
+        long[][] found = [await Sequences("team"), await Sequences("invoice", "user"), await Sequences("équipe"), await Sequences("team \"a\"")];
+        Assert.Equal([[1L, 3], [2L], [5L], [5L]], found);
+        Assert.Equal(5, (await migrated.QueryAsync(new AuditQuery(), CancellationToken.None).ToListAsync()).Count);
         var verification = await migrated.VerifyAsync(CancellationToken.None);
         Assert.True(verification.IsIntact, verification.Problem);
-        Assert.Equal(3, verification.RecordsChecked);
+        Assert.Equal(5, verification.RecordsChecked);
     }
 
     [Fact]

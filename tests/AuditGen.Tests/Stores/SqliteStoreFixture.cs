@@ -50,6 +50,18 @@ internal static class StoreEntries
 
     public static AuditEntry[] Entries(int count) => Enumerable.Range(0, count).Select(_ => Entry()).ToArray();
 
+    /// <summary>An event with one target of each given type, in order (none when none are given).</summary>
+    public static AuditEntry EntryWithTargets(params string[] targetTypes) =>
+        s_preparer.Prepare(new AuditEvent
+        {
+            OrganizationId = "org_1",
+            Action = "team.renamed",
+            OccurredAt = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero),
+            Actor = new AuditActor { Type = "user", Id = "user_1" },
+            Targets = targetTypes.Select((type, i) => new AuditTarget { Type = type, Id = $"t_{i}" }).ToArray(),
+            Context = new AuditContext { Location = "127.0.0.1" },
+        });
+
     public static void Execute(this SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

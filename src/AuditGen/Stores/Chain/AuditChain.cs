@@ -17,7 +17,7 @@ namespace AuditGen.Stores.Chain;
 /// (<c>-</c> before it when there is none, so none and an empty one differ), each as a big-endian
 /// 32-bit byte length followed by its UTF-8 bytes.</item>
 /// </list>
-/// The indexed columns (action, occurred_at, actor, target types) are derived from the event JSON;
+/// The filter columns (action, occurred_at, actor, target types) are derived from the event JSON;
 /// verification checks them against it.
 /// The sequence is inside the hash, so a moved record breaks the chain as surely as an edited one,
 /// and a deleted or inserted record breaks it at the record after.
@@ -63,7 +63,8 @@ public static class AuditChain
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            // The buffer held event JSON, which can carry personal data: it goes back to the shared pool cleared.
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
 

@@ -50,7 +50,7 @@ internal static class AuditChainVerifier
 
             if (IndexedColumnsDiffer(record) is { } column)
             {
-                return new AuditChainVerification(false, checkedCount, record.Sequence, $"the indexed column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
+                return new AuditChainVerification(false, checkedCount, record.Sequence, $"the filter column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
             }
 
             previousHash = computed;
@@ -82,7 +82,7 @@ internal static class AuditChainVerifier
         return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
     }
 
-    /// <summary>The first indexed column (the export filters read them) that disagrees with the hashed event JSON.</summary>
+    /// <summary>The first filter column (the export filters read them) that disagrees with the hashed event JSON.</summary>
     private static string? IndexedColumnsDiffer(ChainRecord record)
     {
         using var document = JsonDocument.Parse(record.EventJson);
@@ -123,7 +123,7 @@ internal static class AuditChainVerifier
     }
 }
 
-/// <summary>One stored record as verification reads it: the hashed fields, the stored hash and the indexed columns.</summary>
+/// <summary>One stored record as verification reads it: the hashed fields, the stored hash and the filter columns.</summary>
 internal sealed record ChainRecord(
     long Sequence,
     string EventId,

@@ -112,7 +112,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
                 await import.WriteAsync(auditEvent.Actor?.Id ?? "", NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, auditEvent.Actor?.Name, cancellationToken);
                 await import.WriteAsync(TargetTypes(auditEvent), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(entry.EventJson.ToArray(), NpgsqlDbType.Bytea, cancellationToken);
+                await import.WriteAsync(entry.EventJson, NpgsqlDbType.Bytea, cancellationToken);
                 await import.WriteAsync(adjustments, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, entry.Rejection, cancellationToken);
                 await import.WriteAsync(storedAt, NpgsqlDbType.Bigint, cancellationToken);

@@ -6,7 +6,7 @@ using NpgsqlTypes;
 
 namespace AuditGen.Stores.PostgreSql;
 
-/// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the indexed columns, and rows back into entries.</summary>
+/// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the filter columns, and rows back into entries.</summary>
 internal static class PostgreSqlQueries
 {
     public const string EntryColumns = "e.sequence, e.event_id, e.organization_id, e.action, e.occurred_at, e.event_json, e.adjustments, e.rejection";

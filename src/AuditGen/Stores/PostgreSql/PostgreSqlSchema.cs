@@ -73,8 +73,9 @@ internal static class PostgreSqlSchema
             UNIQUE (sink, sequence)
         );
         """,
-        // As in the SQLite store: every export and viewer query names an organization and a time range, so one index
-        // finds the rows and the other filters are checked on them; target types move into an array column.
+        // As in the SQLite store: WorkOS exports and the viewer always name an organization, so one (organization_id,
+        // occurred_at) index finds their rows and the other filters are checked on them; target types move into an
+        // array column. Instances still running the previous version cannot write after this step: upgrade them all.
         """
         ALTER TABLE {0}.audit_events ADD COLUMN target_types text[] NOT NULL DEFAULT '{{}}';
         UPDATE {0}.audit_events e

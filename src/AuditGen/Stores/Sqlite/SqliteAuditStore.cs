@@ -10,7 +10,7 @@ namespace AuditGen.Stores.Sqlite;
 /// The embedded default store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a committed
 /// batch survives a process crash. Each batch is one <c>BEGIN IMMEDIATE</c> transaction (group commit)
 /// that reads the chain head inside the transaction, so writers in several processes still extend one
-/// chain. Records keep the exact WorkOS JSON beside indexed columns for the export filters.
+/// chain. Records keep the exact WorkOS JSON beside the columns the export filters read.
 /// </summary>
 public sealed class SqliteAuditStore : IAuditLog, IDisposable
 {

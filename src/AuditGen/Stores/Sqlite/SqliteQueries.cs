@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Stores.Sqlite;
 
-/// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the indexed columns, and rows back into entries.</summary>
+/// <summary>Turns an <see cref="AuditQuery"/> into parameterised SQL over the filter columns, and rows back into entries.</summary>
 internal static class SqliteQueries
 {
     public static SqliteCommand Count(SqliteConnection connection, AuditQuery query) =>

@@ -71,10 +71,10 @@ internal static class SqliteSchema
         DELETE FROM audit_dead_letters WHERE id NOT IN (SELECT max(id) FROM audit_dead_letters GROUP BY sink, sequence);
         CREATE UNIQUE INDEX ux_audit_dead_letters_sink_sequence ON audit_dead_letters (sink, sequence);
         """,
-        // Each index and each target row cost the writer about as much as the row itself. Every WorkOS export and every
-        // viewer query names an organization and a time range, so one (organization_id, occurred_at) index finds the
-        // rows and the other filters (action, actor, target type) are checked on them; the target types move into a
-        // JSON array column.
+        // Each index and each target row cost the writer about as much as the row itself. A WorkOS export always names an
+        // organization, and the viewer always does (from the user's claim), so one (organization_id, occurred_at) index
+        // finds their rows and the other filters (action, actor, target type) are checked on them; a query without an
+        // organization (the CLI allows it) reads the table. The target types move into a JSON array column.
         """
         ALTER TABLE audit_events ADD COLUMN target_types TEXT NOT NULL DEFAULT '[]';
         UPDATE audit_events
