@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in BenchmarkDotNet's short mode, then the strict-mode latency driver and the wrk comparison,
 # and writes the results to benchmarks/results/ (BenchmarkDotNet's markdown tables, strict-latency.md, wrk.md).
-# It took 6 minutes 10 seconds on a fresh clone on a 2-core machine. A PostgreSQL server is started on 127.0.0.1 for the store benchmark (Debian's
+# It takes 6 to 7 minutes on a fresh clone on a 2-core machine. A PostgreSQL server is started on 127.0.0.1 for the store benchmark (Debian's
 # postgresql package, installed when missing) and stopped at the end. Arguments replace the default
 # `--filter '*'` given to BenchmarkDotNet (e.g. --filter '*RequestPath*').
 set -euo pipefail
