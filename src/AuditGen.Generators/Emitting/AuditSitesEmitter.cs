@@ -82,20 +82,9 @@ internal static class AuditSitesEmitter
         writer.Line(GeneratedCode);
         writer.Open($"file sealed class {name} : global::AuditGen.Catalog.AuditSite");
         EmitShape(writer, first);
-        writer.Line("private readonly string _action;");
-        writer.Line("private readonly string _sourceFilePath;");
-        writer.Line("private readonly int _sourceLineNumber;");
-        writer.Line("private readonly string _handler;").Line();
-        writer.Open($"public {name}(string action, string sourceFilePath, int sourceLineNumber, string handler)");
-        writer.Line("_action = action;");
-        writer.Line("_sourceFilePath = sourceFilePath;");
-        writer.Line("_sourceLineNumber = sourceLineNumber;");
-        writer.Line("_handler = handler;");
-        writer.Close().Line();
-        writer.Line("public override string Action => _action;").Line();
-        writer.Line("public override string SourceFilePath => _sourceFilePath;").Line();
-        writer.Line("public override int SourceLineNumber => _sourceLineNumber;").Line();
-        writer.Line("public override string Handler => _handler;").Line();
+        writer.Line($"public {name}(string action, string sourceFilePath, int sourceLineNumber, string handler)");
+        writer.Line("    : base(action, sourceFilePath, sourceLineNumber, handler)");
+        writer.Open("").Close().Line();
         EmitCaptureMembers(writer, first);
         writer.Close();
     }

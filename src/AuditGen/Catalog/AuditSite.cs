@@ -12,17 +12,30 @@ namespace AuditGen.Catalog;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class AuditSite
 {
+    /// <summary>A site with its identity: what it audits, and where the attribute is.</summary>
+    /// <param name="action">The WorkOS action.</param>
+    /// <param name="sourceFilePath">The file of the attribute, as <see cref="AuditedAttribute.SourceFilePath"/> reports it.</param>
+    /// <param name="sourceLineNumber">The line of the attribute.</param>
+    /// <param name="handler">A readable name of what the attribute is on.</param>
+    protected AuditSite(string action, string sourceFilePath, int sourceLineNumber, string handler)
+    {
+        Action = action;
+        SourceFilePath = sourceFilePath;
+        SourceLineNumber = sourceLineNumber;
+        Handler = handler;
+    }
+
     /// <summary>The WorkOS action.</summary>
-    public abstract string Action { get; }
+    public string Action { get; }
 
     /// <summary>The file of the attribute, as <see cref="AuditedAttribute.SourceFilePath"/> reports it.</summary>
-    public abstract string SourceFilePath { get; }
+    public string SourceFilePath { get; }
 
     /// <summary>The line of the attribute.</summary>
-    public abstract int SourceLineNumber { get; }
+    public int SourceLineNumber { get; }
 
     /// <summary>A readable name of what the attribute is on, e.g. <c>lambda in Program.&lt;Main&gt;$</c>.</summary>
-    public abstract string Handler { get; }
+    public string Handler { get; }
 
     /// <summary>The event's shape: target types and metadata keys with their value kinds.</summary>
     public abstract AuditSiteShape Shape { get; }

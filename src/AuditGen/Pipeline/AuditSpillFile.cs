@@ -14,6 +14,10 @@ internal sealed class AuditSpillFile(string path)
 {
     private readonly Lock _lock = new();
 
+    // Whether the file holds entries; null until first asked. The store writer asks after every batch, and only this
+    // instance writes the file, so the answer is kept rather than asked of the disk each time.
+    private bool? _hasEntries;
+
     public string Path { get; } = path;
 
     public void Append(AuditEntry entry)
@@ -55,6 +59,7 @@ internal sealed class AuditSpillFile(string path)
             file.Write(buffer.WrittenSpan);
             file.WriteByte((byte)'\n');
             file.Flush(flushToDisk: true);
+            _hasEntries = true;
         }
     }
 
@@ -63,7 +68,8 @@ internal sealed class AuditSpillFile(string path)
     {
         lock (_lock)
         {
-            if (!File.Exists(Path))
+            _hasEntries ??= File.Exists(Path);
+            if (!_hasEntries.Value)
             {
                 return [];
             }
@@ -81,6 +87,7 @@ internal sealed class AuditSpillFile(string path)
             if (remaining.Length == 0)
             {
                 File.Delete(Path);
+                _hasEntries = false;
             }
             else
             {

@@ -30,26 +30,10 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -89,26 +73,10 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -138,26 +106,10 @@ namespace AuditGen.Generated
             new string[] { "team", "user" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "plan", global::AuditGen.Events.AuditMetadataValueKind.Text), new("event", "notify", global::AuditGen.Events.AuditMetadataValueKind.Boolean), new("event", "role", global::AuditGen.Events.AuditMetadataValueKind.Text), new("target:team", "seats", global::AuditGen.Events.AuditMetadataValueKind.WholeNumber), new("event", "source", global::AuditGen.Events.AuditMetadataValueKind.Text), new("actor", "priority", global::AuditGen.Events.AuditMetadataValueKind.WholeNumber) });
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite2(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 

@@ -29,26 +29,10 @@ namespace AuditGen.Generated
             new string[] { "invoice" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "reason", global::AuditGen.Events.AuditMetadataValueKind.Text) });
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
@@ -82,26 +66,10 @@ namespace AuditGen.Generated
             new string[] { "team", "user" },
             new global::AuditGen.Catalog.AuditMetadataKey[] { new("event", "role", global::AuditGen.Events.AuditMetadataValueKind.Text), new("event", "surface", global::AuditGen.Events.AuditMetadataValueKind.Text) });
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 

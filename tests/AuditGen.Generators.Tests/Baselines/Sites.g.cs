@@ -32,26 +32,10 @@ namespace AuditGen.Generated
             global::System.Array.Empty<string>(),
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite0(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
     }
@@ -64,26 +48,10 @@ namespace AuditGen.Generated
             global::System.Array.Empty<string>(),
             global::System.Array.Empty<global::AuditGen.Catalog.AuditMetadataKey>());
 
-        private readonly string _action;
-        private readonly string _sourceFilePath;
-        private readonly int _sourceLineNumber;
-        private readonly string _handler;
-
         public AuditSite1(string action, string sourceFilePath, int sourceLineNumber, string handler)
+            : base(action, sourceFilePath, sourceLineNumber, handler)
         {
-            _action = action;
-            _sourceFilePath = sourceFilePath;
-            _sourceLineNumber = sourceLineNumber;
-            _handler = handler;
         }
-
-        public override string Action => _action;
-
-        public override string SourceFilePath => _sourceFilePath;
-
-        public override int SourceLineNumber => _sourceLineNumber;
-
-        public override string Handler => _handler;
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
     }

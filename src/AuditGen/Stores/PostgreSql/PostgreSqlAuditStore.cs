@@ -1,6 +1,5 @@
 using System.Data;
 using System.Runtime.CompilerServices;
-using AuditGen.Events;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Npgsql;
@@ -111,7 +110,7 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
                 await import.WriteAsync(auditEvent.OccurredAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
                 await import.WriteAsync(auditEvent.Actor?.Id ?? "", NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, auditEvent.Actor?.Name, cancellationToken);
-                await import.WriteAsync(TargetTypes(auditEvent), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(FilterColumns.TargetTypes(auditEvent.Targets), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(entry.EventJson, NpgsqlDbType.Bytea, cancellationToken);
                 await import.WriteAsync(adjustments, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(import, entry.Rejection, cancellationToken);
@@ -412,10 +411,6 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
                 reader.GetFieldValue<string[]>(12));
         }
     }
-
-    /// <summary>The event's distinct target types, in ordinal order.</summary>
-    private static string[] TargetTypes(AuditEvent auditEvent) =>
-        (auditEvent.Targets ?? []).Select(static target => target?.Type ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Locks the head row for the rest of the transaction: every appender and purger, in every process, queues here.</summary>
     private async Task<ChainPoint> LockHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>

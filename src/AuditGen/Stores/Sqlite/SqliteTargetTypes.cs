@@ -6,8 +6,8 @@ using AuditGen.Events;
 namespace AuditGen.Stores.Sqlite;
 
 /// <summary>
-/// The <c>target_types</c> column: an event's distinct target types as a JSON array in ordinal order, which the
-/// target-type filter reads with <c>json_each</c>.
+/// The <c>target_types</c> column: <see cref="FilterColumns.TargetTypes"/> as a JSON array, which the target-type
+/// filter reads with <c>json_each</c>.
 /// </summary>
 internal static class SqliteTargetTypes
 {
@@ -15,16 +15,17 @@ internal static class SqliteTargetTypes
 
     public static string Write(IReadOnlyList<AuditTarget?>? targets)
     {
-        if (targets is null || targets.Count == 0)
+        var types = FilterColumns.TargetTypes(targets);
+        if (types.Length == 0)
         {
             return None;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(16 * targets.Count + 2);
+        var buffer = new ArrayBufferWriter<byte>(16 * types.Length + 2);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var type in targets.Select(static target => target?.Type ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            foreach (var type in types)
             {
                 writer.WriteStringValue(type);
             }
