@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace AuditGen.Browser.Tests;
@@ -50,7 +51,8 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         await page.FillAsync("#password", "alice-password");
         await page.SelectOptionAsync("#organization", "org_acme");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/audit/");
+        // A web-first assertion polls the URL; WaitForURLAsync could miss a "load" event that fired before it listened.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/audit/$"));
 
         var chain = page.GetByTestId("chain-status");
         await Assertions.Expect(chain).ToContainTextAsync("Hash chain verified");
