@@ -13,13 +13,14 @@ public static class AuditHttpContextExtensions
     public static AuditEventDraft GetAuditEventDraft(this HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var feature = httpContext.Features.Get<AuditRequestFeature>();
-        if (feature is null)
+        // The draft is its own request feature: one object per request, not a holder and a draft.
+        var draft = httpContext.Features.Get<AuditEventDraft>();
+        if (draft is null)
         {
-            feature = new AuditRequestFeature();
-            httpContext.Features.Set(feature);
+            draft = new AuditEventDraft();
+            httpContext.Features.Set(draft);
         }
 
-        return feature.Draft;
+        return draft;
     }
 }

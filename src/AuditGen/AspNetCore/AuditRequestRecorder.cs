@@ -36,6 +36,9 @@ internal sealed partial class AuditRequestRecorder(
     /// <summary>The event metadata key saying how authorization refused the request: <c>challenged</c> or <c>forbidden</c>.</summary>
     public const string AuthorizationKey = "authorization";
 
+    // WorkOS requires a location; a request without a client address (an in-process test server) gets this one.
+    private static readonly string s_unknownLocation = IPAddress.None.ToString();
+
     private readonly ConcurrentDictionary<AuditedAttribute, UnregisteredAuditSite> _unregistered = new();
 
     // One delegate for every request, with the event as its state: nothing is allocated to schedule the write.
@@ -199,7 +202,7 @@ internal sealed partial class AuditRequestRecorder(
 
         return new AuditContext
         {
-            Location = address?.ToString() ?? IPAddress.None.ToString(),
+            Location = address?.ToString() ?? s_unknownLocation,
             UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent,
         };
     }

@@ -22,15 +22,15 @@ public enum AuditMetadataValueKind
 public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
 {
     private readonly string? _string;
-    private readonly long _integer;
-    private readonly double _number;
 
-    private AuditMetadataValue(AuditMetadataValueKind kind, string? text, long integer, double number)
+    // A whole number, a boolean as 0 or 1, or a number's bits: one field keeps the value (and each metadata entry) small.
+    private readonly long _bits;
+
+    private AuditMetadataValue(AuditMetadataValueKind kind, string? text, long bits)
     {
         Kind = kind;
         _string = text;
-        _integer = integer;
-        _number = number;
+        _bits = bits;
     }
 
     /// <summary>What this value holds.</summary>
@@ -43,17 +43,17 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     public static AuditMetadataValue FromString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new(AuditMetadataValueKind.Text, value, 0, 0);
+        return new(AuditMetadataValueKind.Text, value, 0);
     }
 
     /// <summary>Creates a whole-number value.</summary>
-    public static AuditMetadataValue FromInt64(long value) => new(AuditMetadataValueKind.WholeNumber, null, value, 0);
+    public static AuditMetadataValue FromInt64(long value) => new(AuditMetadataValueKind.WholeNumber, null, value);
 
     /// <summary>Creates a number value. NaN and infinities are refused by validation, as JSON cannot hold them.</summary>
-    public static AuditMetadataValue FromDouble(double value) => new(AuditMetadataValueKind.Number, null, 0, value);
+    public static AuditMetadataValue FromDouble(double value) => new(AuditMetadataValueKind.Number, null, BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>Creates a boolean value.</summary>
-    public static AuditMetadataValue FromBoolean(bool value) => new(AuditMetadataValueKind.Boolean, null, value ? 1 : 0, 0);
+    public static AuditMetadataValue FromBoolean(bool value) => new(AuditMetadataValueKind.Boolean, null, value ? 1 : 0);
 
     /// <summary>A string value.</summary>
     public static implicit operator AuditMetadataValue(string value) => FromString(value);
@@ -80,28 +80,28 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     public string AsString() => Kind == AuditMetadataValueKind.Text ? _string! : throw WrongKind(AuditMetadataValueKind.Text);
 
     /// <summary>The whole number, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.WholeNumber"/>.</summary>
-    public long AsInt64() => Kind == AuditMetadataValueKind.WholeNumber ? _integer : throw WrongKind(AuditMetadataValueKind.WholeNumber);
+    public long AsInt64() => Kind == AuditMetadataValueKind.WholeNumber ? _bits : throw WrongKind(AuditMetadataValueKind.WholeNumber);
 
     /// <summary>The number, when <see cref="Kind"/> is a number kind.</summary>
     public double AsDouble() => Kind switch
     {
-        AuditMetadataValueKind.Number => _number,
-        AuditMetadataValueKind.WholeNumber => _integer,
+        AuditMetadataValueKind.Number => Number,
+        AuditMetadataValueKind.WholeNumber => _bits,
         _ => throw WrongKind(AuditMetadataValueKind.Number),
     };
 
     /// <summary>The boolean, when <see cref="Kind"/> is <see cref="AuditMetadataValueKind.Boolean"/>.</summary>
-    public bool AsBoolean() => Kind == AuditMetadataValueKind.Boolean ? _integer != 0 : throw WrongKind(AuditMetadataValueKind.Boolean);
+    public bool AsBoolean() => Kind == AuditMetadataValueKind.Boolean ? _bits != 0 : throw WrongKind(AuditMetadataValueKind.Boolean);
 
     /// <inheritdoc />
     public bool Equals(AuditMetadataValue other) =>
-        Kind == other.Kind && _integer == other._integer && _number.Equals(other._number) && string.Equals(_string, other._string, StringComparison.Ordinal);
+        Kind == other.Kind && (Kind == AuditMetadataValueKind.Number ? Number.Equals(other.Number) : _bits == other._bits && string.Equals(_string, other._string, StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is AuditMetadataValue other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, _string, _integer, _number);
+    public override int GetHashCode() => Kind == AuditMetadataValueKind.Number ? HashCode.Combine(Kind, Number) : HashCode.Combine(Kind, _string, _bits);
 
     /// <summary>Whether both hold the same kind and value.</summary>
     public static bool operator ==(AuditMetadataValue left, AuditMetadataValue right) => left.Equals(right);
@@ -113,10 +113,12 @@ public readonly struct AuditMetadataValue : IEquatable<AuditMetadataValue>
     public override string ToString() => Kind switch
     {
         AuditMetadataValueKind.Text => _string ?? "",
-        AuditMetadataValueKind.WholeNumber => _integer.ToString(CultureInfo.InvariantCulture),
-        AuditMetadataValueKind.Number => _number.ToString("R", CultureInfo.InvariantCulture),
-        _ => _integer != 0 ? "true" : "false",
+        AuditMetadataValueKind.WholeNumber => _bits.ToString(CultureInfo.InvariantCulture),
+        AuditMetadataValueKind.Number => Number.ToString("R", CultureInfo.InvariantCulture),
+        _ => _bits != 0 ? "true" : "false",
     };
+
+    private double Number => BitConverter.Int64BitsToDouble(_bits);
 
     private InvalidOperationException WrongKind(AuditMetadataValueKind wanted) =>
         new($"This metadata value is a {Kind}, not a {wanted}.");

@@ -128,6 +128,28 @@ public class WorkOsJsonTests
     }
 
     [Fact]
+    public void Metadata_values_are_equal_only_in_the_same_kind_and_value()
+    {
+        AuditMetadataValue[] distinct = [1L, 1.0, true, "1", 0L, 0.0, false, "", 0.5, double.NaN, -2L, -2.0];
+
+        for (var i = 0; i < distinct.Length; i++)
+        {
+            for (var j = 0; j < distinct.Length; j++)
+            {
+                Assert.True((i == j) == (distinct[i] == distinct[j]), $"{distinct[i].Kind} {distinct[i]} against {distinct[j].Kind} {distinct[j]}");
+            }
+        }
+
+        Assert.Equal(AuditMetadataValue.FromDouble(0.0), AuditMetadataValue.FromDouble(-0.0));
+        Assert.Equal(AuditMetadataValue.FromDouble(0.1 + 0.2).GetHashCode(), AuditMetadataValue.FromDouble(0.1 + 0.2).GetHashCode());
+        Assert.Equal(-2.5, AuditMetadataValue.FromDouble(-2.5).AsDouble());
+        Assert.Equal(long.MinValue, AuditMetadataValue.FromInt64(long.MinValue).AsInt64());
+        Assert.Equal(-2.0, AuditMetadataValue.FromInt64(-2).AsDouble());
+        Assert.False(AuditMetadataValue.FromBoolean(false).AsBoolean());
+        Assert.Throws<InvalidOperationException>(() => AuditMetadataValue.FromDouble(1.5).AsInt64());
+    }
+
+    [Fact]
     public void Metadata_keeps_first_insertion_order_when_a_key_is_set_again()
     {
         var metadata = new AuditMetadata { ["b"] = 1, ["a"] = 2 };
