@@ -121,6 +121,13 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         Assert.DoesNotContain(globexTeam, await export.TextAsync(), StringComparison.Ordinal);
         Assert.All(exported, item => Assert.Equal("org_acme", (string?)item!["organization_id"]));
 
+        // JSON lines: one record a line, the same records as the JSON array.
+        var jsonLines = await page.APIRequest.GetAsync($"/audit/api/export?format=jsonlines&targets=team");
+        Assert.Equal(200, jsonLines.Status);
+        Assert.Equal("application/x-ndjson; charset=utf-8", jsonLines.Headers["content-type"]);
+        var records = (await jsonLines.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!).ToArray();
+        Assert.Equal(exported.Select(item => (string?)item!["id"]), records.Select(record => (string?)record["id"]));
+
         // Nor through the numbers: the chain status and the paging carry no store-wide counts or sequence numbers.
         var verify = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/verify")).TextAsync())!.AsObject();
         Assert.Equal(["checked_at", "intact"], verify.Select(pair => pair.Key).Order(StringComparer.Ordinal));

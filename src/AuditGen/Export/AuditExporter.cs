@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -88,7 +89,11 @@ public static class AuditExporter
 
     private static async Task<long> WriteJsonAsync(IAsyncEnumerable<StoredAuditEntry> entries, Stream output, bool lines, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(output, s_jsonOptions);
+        // Records are gathered in memory and written in chunks, always asynchronously: an HTTP response body refuses
+        // synchronous writes, and one write per record would be slow.
+        const int ChunkSize = 32 * 1024;
+        var buffer = new ArrayBufferWriter<byte>(ChunkSize * 2);
+        await using var writer = new Utf8JsonWriter(buffer, s_jsonOptions);
         long count = 0;
         if (!lines)
         {
@@ -105,16 +110,18 @@ public static class AuditExporter
             writer.WriteEndObject();
             if (lines)
             {
-                await writer.FlushAsync(cancellationToken);
-                output.WriteByte((byte)'\n');
+                writer.Flush();
+                buffer.Write("\n"u8);
                 writer.Reset();
-            }
-            else if (writer.BytesPending > 32 * 1024)
-            {
-                await writer.FlushAsync(cancellationToken);
             }
 
             count++;
+            if (writer.BytesPending + buffer.WrittenCount > ChunkSize)
+            {
+                writer.Flush();
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
         }
 
         if (!lines)
@@ -122,7 +129,9 @@ public static class AuditExporter
             writer.WriteEndArray();
         }
 
-        await writer.FlushAsync(cancellationToken);
+        writer.Flush();
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await output.FlushAsync(cancellationToken);
         return count;
     }
 
