@@ -28,7 +28,14 @@ public sealed class AuditGenOptions
     /// <summary>What writers do when the queue is full: <c>Wait</c> (default) or <c>Spill</c> to <see cref="SpillPath"/>.</summary>
     public AuditQueueFullMode QueueFullMode { get; set; } = AuditQueueFullMode.Wait;
 
-    /// <summary>The spill file for <c>QueueFullMode: Spill</c>, relative to the content root (default <c>auditgen.spill.jsonl</c>).</summary>
+    /// <summary>
+    /// With <c>QueueFullMode: Wait</c>, how long an after-response write waits for room before it spills the event to
+    /// <see cref="SpillPath"/> instead (default 2 s; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it takes).
+    /// Strict-mode writes never spill: they wait up to <see cref="StrictCommitTimeout"/>.
+    /// </summary>
+    public TimeSpan QueueFullWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The spill file for <c>QueueFullMode: Spill</c> and for writes that waited <see cref="QueueFullWait"/>, relative to the content root (default <c>auditgen.spill.jsonl</c>).</summary>
     public string SpillPath { get; set; } = "auditgen.spill.jsonl";
 
     /// <summary>Most events committed to the store in one batch (1 to 10,000; default 500).</summary>

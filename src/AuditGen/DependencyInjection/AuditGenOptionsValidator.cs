@@ -30,9 +30,15 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{failures.Key(nameof(options.QueueFullMode))} must be Wait or Spill (was {(int)options.QueueFullMode}).");
         }
 
-        if (options.QueueFullMode == Pipeline.AuditQueueFullMode.Spill && string.IsNullOrWhiteSpace(options.SpillPath))
+        if (options.QueueFullWait < TimeSpan.Zero && options.QueueFullWait != Timeout.InfiniteTimeSpan)
         {
-            failures.Add($"{failures.Key(nameof(options.SpillPath))} must name the spill file when QueueFullMode is Spill.");
+            failures.Add($"{failures.Key(nameof(options.QueueFullWait))} must be zero or more, or -00:00:00.001 to wait as long as it takes (was {options.QueueFullWait}).");
+        }
+
+        var spills = options.QueueFullMode == Pipeline.AuditQueueFullMode.Spill || options.QueueFullWait != Timeout.InfiniteTimeSpan;
+        if (spills && string.IsNullOrWhiteSpace(options.SpillPath))
+        {
+            failures.Add($"{failures.Key(nameof(options.SpillPath))} must name the spill file when QueueFullMode is Spill or QueueFullWait is limited.");
         }
 
         if (string.IsNullOrWhiteSpace(options.PostgreSql.ConnectionString))

@@ -3,7 +3,10 @@ namespace AuditGen.Pipeline;
 /// <summary>What a writer does when the in-memory queue is full (after-response mode). Neither drops an event.</summary>
 public enum AuditQueueFullMode
 {
-    /// <summary>Wait for room (back-pressure on the caller): the default.</summary>
+    /// <summary>
+    /// Wait for room (back-pressure on the caller), for at most <c>AuditGen:QueueFullWait</c> (default 2 s), then spill
+    /// as <see cref="Spill"/> does: the default.
+    /// </summary>
     Wait,
 
     /// <summary>

@@ -9,16 +9,23 @@ namespace AuditGen.Pipeline;
 /// Each line holds the prepared event (its exact WorkOS JSON) and the fields the store indexes.
 /// Lines are appended and flushed under a lock; the store writer reads them all, commits them, and
 /// only then empties the file, so a crash in between replays them (appends are idempotent on the id).
+/// A line that cannot be read (torn by a crash mid-append) is moved to <see cref="DamagedPath"/>, never dropped.
 /// </summary>
 internal sealed class AuditSpillFile(string path)
 {
     private readonly Lock _lock = new();
+
+    // Whether this instance has checked that the file ends with a newline: a line torn by a crash must not swallow the next.
+    private bool _tailChecked;
 
     // Whether the file holds entries; null until first asked. The store writer asks after every batch, and only this
     // instance writes the file, so the answer is kept rather than asked of the disk each time.
     private bool? _hasEntries;
 
     public string Path { get; } = path;
+
+    /// <summary>Where lines that cannot be read are kept, for inspection.</summary>
+    public string DamagedPath => Path + ".damaged";
 
     public void Append(AuditEntry entry)
     {
@@ -56,6 +63,15 @@ internal sealed class AuditSpillFile(string path)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
             using var file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            if (!_tailChecked)
+            {
+                _tailChecked = true;
+                if (EndsTorn())
+                {
+                    file.WriteByte((byte)'\n');
+                }
+            }
+
             file.Write(buffer.WrittenSpan);
             file.WriteByte((byte)'\n');
             file.Flush(flushToDisk: true);
@@ -63,22 +79,47 @@ internal sealed class AuditSpillFile(string path)
         }
     }
 
-    /// <summary>Every spilled entry, oldest first; empty when nothing is spilled.</summary>
-    public List<AuditEntry> ReadAll()
+    /// <summary>
+    /// Every spilled entry, oldest first, and how many lines were read; empty when nothing is spilled. Lines that
+    /// cannot be read are appended to <see cref="DamagedPath"/> and counted.
+    /// </summary>
+    public SpilledEntries ReadAll()
     {
         lock (_lock)
         {
             _hasEntries ??= File.Exists(Path);
             if (!_hasEntries.Value)
             {
-                return [];
+                return new([], 0, 0);
             }
 
-            return File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).Select(Read).ToList();
+            var lines = File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).ToArray();
+            var entries = new List<AuditEntry>(lines.Length);
+            var damaged = new List<string>();
+            foreach (var line in lines)
+            {
+                if (TryRead(line) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+                else
+                {
+                    damaged.Add(line);
+                }
+            }
+
+            if (damaged.Count > 0)
+            {
+                using var file = new FileStream(DamagedPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+                file.Write(Encoding.UTF8.GetBytes(string.Concat(damaged.Select(line => line + "\n"))));
+                file.Flush(flushToDisk: true);
+            }
+
+            return new(entries, lines.Length, damaged.Count);
         }
     }
 
-    /// <summary>Forgets entries the store has committed; appends made since reading are kept.</summary>
+    /// <summary>Forgets the first <paramref name="count"/> lines, once the store has committed them; appends made since reading are kept.</summary>
     public void RemoveFirst(int count)
     {
         lock (_lock)
@@ -93,6 +134,30 @@ internal sealed class AuditSpillFile(string path)
             {
                 File.WriteAllLines(Path, remaining);
             }
+        }
+    }
+
+    private bool EndsTorn()
+    {
+        using var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (file.Length == 0)
+        {
+            return false;
+        }
+
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte() != '\n';
+    }
+
+    private static AuditEntry? TryRead(string line)
+    {
+        try
+        {
+            return Read(line);
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -120,3 +185,8 @@ internal sealed class AuditSpillFile(string path)
             Text("rejection"));
     }
 }
+
+/// <param name="Entries">The entries read, oldest first.</param>
+/// <param name="Lines">How many lines were read, damaged ones included: what to remove once the entries are stored.</param>
+/// <param name="Damaged">How many lines could not be read and were moved to the damaged file.</param>
+internal readonly record struct SpilledEntries(List<AuditEntry> Entries, int Lines, int Damaged);

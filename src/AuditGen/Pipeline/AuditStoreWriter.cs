@@ -103,16 +103,41 @@ internal sealed partial class AuditStoreWriter(
     /// <summary>Moves spilled events into the store once the queue has room to spare; also at start-up, after a crash.</summary>
     private async Task DrainSpillAsync(CancellationToken abort)
     {
-        var spilled = spill.ReadAll();
-        for (var start = 0; start < spilled.Count; start += options.Value.StoreBatchSize)
+        SpilledEntries spilled;
+        try
         {
-            var batch = spilled.GetRange(start, Math.Min(options.Value.StoreBatchSize, spilled.Count - start));
-            await AppendUntilCommittedAsync(batch, [], abort);
+            spilled = spill.ReadAll();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The events stay in the file: the next drain (after the next batch, or at shutdown) tries again.
+            LogSpillUnreadable(exception, spill.Path);
+            return;
         }
 
-        if (spilled.Count > 0)
+        if (spilled.Damaged > 0)
         {
-            spill.RemoveFirst(spilled.Count);
+            metrics.EventLost(spilled.Damaged);
+            LogSpillDamaged(spilled.Damaged, spill.Path, spill.DamagedPath);
+        }
+
+        var batchSize = options.Value.StoreBatchSize;
+        for (var start = 0; start < spilled.Entries.Count; start += batchSize)
+        {
+            await AppendUntilCommittedAsync(spilled.Entries.GetRange(start, Math.Min(batchSize, spilled.Entries.Count - start)), [], abort);
+        }
+
+        if (spilled.Lines > 0)
+        {
+            try
+            {
+                spill.RemoveFirst(spilled.Lines);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Stored but still in the file: the next drain stores them again, which appends skip by event id.
+                LogSpillUnreadable(exception, spill.Path);
+            }
         }
     }
 
@@ -183,6 +208,12 @@ internal sealed partial class AuditStoreWriter(
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be serialized and was lost. This is a defect in AuditGen; please report it.")]
     private partial void LogPrepareFailed(Exception exception, AuditEventId eventId, string action);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The audit spill file {Path} could not be read or emptied; its events stay there and are tried again after the next batch.")]
+    private partial void LogSpillUnreadable(Exception exception, string path);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "{Count} lines of the audit spill file {Path} could not be read (torn by a crash while being written?); they are not in the audit log, and are kept in {DamagedPath} for inspection.")]
+    private partial void LogSpillDamaged(int count, string path, string damagedPath);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Shutdown did not leave time to store every audit event: {Count} events were still queued or being written. Give the host a longer ShutdownTimeout.")]
     private partial void LogShutdownTimedOut(int count);

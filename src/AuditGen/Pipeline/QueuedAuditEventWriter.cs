@@ -8,8 +8,8 @@ namespace AuditGen.Pipeline;
 
 /// <summary>
 /// The default <see cref="IAuditEventWriter"/>: puts events on the in-memory queue. When the queue is
-/// full it waits for room (back-pressure) rather than drop, counts every wait, and logs it at most once
-/// a minute.
+/// full it spills to local disk at once (<c>Spill</c>) or after waiting for room for a while (<c>Wait</c>),
+/// never drops, counts every wait and spill, and logs them at most once a minute.
 /// </summary>
 internal sealed partial class QueuedAuditEventWriter(
     AuditEventQueue queue,
@@ -33,17 +33,13 @@ internal sealed partial class QueuedAuditEventWriter(
             return ValueTask.CompletedTask;
         }
 
-        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed)
+        // Spill: the caller does not wait, the prepared event goes to local disk and the store writer takes it later.
+        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed && TrySpill(auditEvent))
         {
-            // The caller does not wait: the prepared event goes to local disk, and the store writer takes it later.
-            spill.Append(preparer.Prepare(auditEvent));
-            metrics.EventCreated(auditEvent.Action);
-            metrics.Spilled();
-            WarnQueueFull();
             return ValueTask.CompletedTask;
         }
 
-        return WaitForRoomAsync(item, cancellationToken);
+        return WaitForRoomAsync(item, options.Value.QueueFullMode == AuditQueueFullMode.Spill ? Timeout.InfiniteTimeSpan : options.Value.QueueFullWait, cancellationToken);
     }
 
     public async ValueTask WriteCommittedAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
@@ -57,13 +53,14 @@ internal sealed partial class QueuedAuditEventWriter(
         }
         else
         {
-            await WaitForRoomAsync(item, cancellationToken);
+            await WaitForRoomAsync(item, Timeout.InfiniteTimeSpan, cancellationToken);
         }
 
         await committed.Task.WaitAsync(cancellationToken);
     }
 
-    private async ValueTask WaitForRoomAsync(QueuedAuditEvent item, CancellationToken cancellationToken)
+    /// <summary>Waits for room in the queue; after <paramref name="spillAfter"/>, spills the event instead.</summary>
+    private async ValueTask WaitForRoomAsync(QueuedAuditEvent item, TimeSpan spillAfter, CancellationToken cancellationToken)
     {
         var auditEvent = item.Event;
         if (queue.IsClosed)
@@ -76,6 +73,31 @@ internal sealed partial class QueuedAuditEventWriter(
         metrics.QueueFull();
         WarnQueueFull();
 
+        if (spillAfter != Timeout.InfiniteTimeSpan)
+        {
+            using var waited = new CancellationTokenSource(spillAfter, timeProvider);
+            using var waitOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waited.Token);
+            try
+            {
+                await EnqueueAsync(item, waitOrCancel.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // A cancelled channel write never enqueued the item, so spilling it cannot store it twice.
+                if (TrySpill(auditEvent))
+                {
+                    return;
+                }
+            }
+        }
+
+        // No limit, or the spill file could not take it: wait for room as long as it takes rather than lose it.
+        await EnqueueAsync(item, cancellationToken);
+    }
+
+    private async ValueTask EnqueueAsync(QueuedAuditEvent item, CancellationToken cancellationToken)
+    {
         try
         {
             await queue.Writer.WriteAsync(item, cancellationToken);
@@ -85,7 +107,25 @@ internal sealed partial class QueuedAuditEventWriter(
             throw new AuditPipelineClosedException("The audit pipeline has shut down; the event was not queued.", exception);
         }
 
+        metrics.EventCreated(item.Event.Action);
+    }
+
+    private bool TrySpill(AuditEvent auditEvent)
+    {
+        try
+        {
+            spill.Append(preparer.Prepare(auditEvent));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogSpillFailed(exception, auditEvent.Id, auditEvent.Action, spill.Path);
+            return false;
+        }
+
         metrics.EventCreated(auditEvent.Action);
+        metrics.Spilled();
+        WarnQueueFull();
+        return true;
     }
 
     /// <summary>Logs a full queue at most once a minute; the counters count every occurrence.</summary>
@@ -96,13 +136,16 @@ internal sealed partial class QueuedAuditEventWriter(
         if ((last == long.MinValue || timeProvider.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1))
             && Interlocked.CompareExchange(ref _lastFullWarning, now, last) == last)
         {
-            LogQueueFull(queue.Count, options.Value.QueueFullMode);
+            LogQueueFull(queue.Count, options.Value.QueueFullMode, options.Value.QueueFullWait);
         }
     }
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Audit event {EventId} ({Action}) arrived after the audit pipeline shut down and was lost.")]
     private partial void LogClosed(AuditEventId eventId, string action);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); QueueFullMode {Mode}: writers wait for room or spill to disk, never drop. See the auditgen.queue.full and auditgen.queue.spilled counters.")]
-    private partial void LogQueueFull(int count, AuditQueueFullMode mode);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); with QueueFullMode {Mode} and QueueFullWait {Wait}, writers wait for room or spill to disk, and never drop. See the auditgen.queue.full and auditgen.queue.spilled counters.")]
+    private partial void LogQueueFull(int count, AuditQueueFullMode mode, TimeSpan wait);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Audit event {EventId} ({Action}) could not be spilled to {Path}; it waits for room in the queue instead.")]
+    private partial void LogSpillFailed(Exception exception, AuditEventId eventId, string action, string path);
 }

@@ -18,6 +18,7 @@ public class AuditGenOptionsTests
             ["AuditGen:StoreBatchSize"] = "64",
             ["AuditGen:OversizedStringValues"] = "Reject",
             ["AuditGen:DeliveryRetryDelay"] = "00:00:30",
+            ["AuditGen:QueueFullWait"] = "00:00:00.250",
         });
 
         var options = host.Services.GetRequiredService<IOptions<AuditGenOptions>>().Value;
@@ -26,6 +27,7 @@ public class AuditGenOptionsTests
         Assert.Equal(64, options.StoreBatchSize);
         Assert.Equal(OversizedStringValueHandling.Reject, options.OversizedStringValues);
         Assert.Equal(TimeSpan.FromSeconds(30), options.DeliveryRetryDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.QueueFullWait);
     }
 
     [Fact]
@@ -36,6 +38,8 @@ public class AuditGenOptionsTests
             ["AuditGen:QueueCapacity"] = "0",
             ["AuditGen:StoreBatchSize"] = "20000",
             ["AuditGen:DeliveryPollInterval"] = "-00:00:01",
+            ["AuditGen:QueueFullWait"] = "-00:00:05",
+            ["AuditGen:SpillPath"] = " ",
         });
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -45,6 +49,8 @@ public class AuditGenOptionsTests
                 "AuditGen:QueueCapacity must be between 1 and 1,000,000 (was 0).",
                 "AuditGen:StoreBatchSize must be between 1 and 10,000 (was 20,000).",
                 "AuditGen:DeliveryPollInterval must be a positive time span such as 00:00:05 (was -00:00:01).",
+                "AuditGen:QueueFullWait must be zero or more, or -00:00:00.001 to wait as long as it takes (was -00:00:05).",
+                "AuditGen:SpillPath must name the spill file when QueueFullMode is Spill or QueueFullWait is limited.",
             ],
             exception.Failures);
     }

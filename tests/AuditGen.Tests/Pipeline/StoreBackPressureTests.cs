@@ -96,6 +96,43 @@ public sealed class StoreBackPressureTests : IDisposable
     }
 
     [Fact]
+    public async Task In_wait_mode_a_writer_waits_only_QueueFullWait_and_then_spills_and_nothing_is_lost()
+    {
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var logs = new CapturingLoggerProvider();
+        using var host = BuildHost(logs, _database.Path, queueCapacity: 2, spillPath, queueFullMode: AuditQueueFullMode.Wait, queueFullWait: TimeSpan.FromMilliseconds(100));
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await host.StartAsync();
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+
+        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        {
+            // The store cannot commit while another process holds the write lock, for as long as this block lasts.
+            locker.Open();
+            using (var begin = locker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                begin.ExecuteNonQuery();
+            }
+
+            // Every write returns although the lock is never released meanwhile. The writer's stuck batch (10 at most)
+            // and the queue (2) hold 12 events at most; the others waited 100 ms for room and spilled.
+            for (var i = 0; i < 30; i++)
+            {
+                await writer.WriteAsync(TestEvents.MinimalSignIn());
+            }
+
+            Assert.True(metrics.Total("auditgen.queue.spilled") >= 30 - 12, $"{metrics.Total("auditgen.queue.spilled")} events spilled");
+            Assert.True(File.Exists(spillPath));
+        }
+
+        await Eventually.GetAsync(async () => (await log.ReadAfterAsync(0, 100, CancellationToken.None)).Count, n => n == 30, "all 30 events stored");
+        Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_spill_file_left_by_a_crash_is_stored_at_start_up()
     {
         var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
@@ -116,6 +153,41 @@ public sealed class StoreBackPressureTests : IDisposable
         Assert.Equal(spilled.Select(e => e.Event.Id), stored.Select(e => e.EventId));
         Assert.Equal(spilled.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)), stored.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)));
         Assert.False(File.Exists(spillPath));
+    }
+
+    [Fact]
+    public async Task A_line_torn_by_a_crash_is_kept_aside_and_logged_and_the_events_around_it_are_stored()
+    {
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var before = StoreEntries.Entries(2);
+        var after = StoreEntries.Entries(1);
+        var crashed = new AuditSpillFile(spillPath);
+        foreach (var entry in before)
+        {
+            crashed.Append(entry);
+        }
+
+        // The process died halfway through writing a third line: no newline, half a JSON object.
+        var torn = (await File.ReadAllLinesAsync(spillPath))[0][..40];
+        await File.AppendAllTextAsync(spillPath, torn);
+
+        // After the restart the next spill starts on a line of its own instead of completing the torn one.
+        new AuditSpillFile(spillPath).Append(after[0]);
+
+        var logs = new CapturingLoggerProvider();
+        using var host = BuildHost(logs, _database.Path, queueCapacity: 10, spillPath);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await host.StartAsync();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+
+        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 10, CancellationToken.None), e => e.Count == 3, "the readable spilled events to be stored");
+        await host.StopAsync();
+
+        Assert.Equal(before.Concat(after).Select(e => e.Event.Id), stored.Select(e => e.EventId));
+        Assert.False(File.Exists(spillPath));
+        Assert.Equal([torn], await File.ReadAllLinesAsync(spillPath + ".damaged"));
+        Assert.Equal(1, metrics.Total("auditgen.events.lost"));
+        Assert.Contains(logs.Logs, l => l.Level == LogLevel.Critical && l.Message.Contains("1 lines of the audit spill file", StringComparison.Ordinal) && l.Message.Contains(spillPath + ".damaged", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -152,7 +224,8 @@ public sealed class StoreBackPressureTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private static IHost BuildHost(CapturingLoggerProvider logs, string path, int queueCapacity, string? spillPath = null)
+    /// <summary>A host whose writers spill at once when given a spill path, and otherwise wait as long as it takes, unless told otherwise.</summary>
+    private static IHost BuildHost(CapturingLoggerProvider logs, string path, int queueCapacity, string? spillPath = null, AuditQueueFullMode? queueFullMode = null, TimeSpan? queueFullWait = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs);
@@ -163,11 +236,9 @@ public sealed class StoreBackPressureTests : IDisposable
             options.QueueCapacity = queueCapacity;
             options.StoreBatchSize = 10;
             options.StoreRetryDelay = TimeSpan.FromMilliseconds(100);
-            if (spillPath is not null)
-            {
-                options.QueueFullMode = AuditQueueFullMode.Spill;
-                options.SpillPath = spillPath;
-            }
+            options.QueueFullMode = queueFullMode ?? (spillPath is null ? AuditQueueFullMode.Wait : AuditQueueFullMode.Spill);
+            options.QueueFullWait = queueFullWait ?? Timeout.InfiniteTimeSpan;
+            options.SpillPath = spillPath ?? options.SpillPath;
         });
         return builder.Build();
     }
