@@ -62,6 +62,6 @@ public static class SignInEndpoints
 /// <param name="Email">Who is signing in: the event's actor, whether or not it succeeds.</param>
 /// <param name="Password">Never audited.</param>
 /// <param name="Organization">The organization the attempt is for (the event's organization).</param>
-public sealed record SignInRequest([property: AuditActor] string Email, string Password, [property: AuditOrganization] string Organization);
+public sealed record SignInRequest([property: AuditActor, AuditTarget("user")] string Email, string Password, [property: AuditOrganization] string Organization);
 
-public sealed record BrowserSignIn([property: AuditActor] string Email, string Password, [property: AuditOrganization] string Organization);
+public sealed record BrowserSignIn([property: AuditActor, AuditTarget("user")] string Email, string Password, [property: AuditOrganization] string Organization);
