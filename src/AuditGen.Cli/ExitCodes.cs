@@ -12,9 +12,12 @@ internal static class ExitCodes
     /// <summary>The command line was wrong; the message says how.</summary>
     public const int Usage = 2;
 
-    /// <summary>The audit log could not be opened or read (missing, corrupt, foreign).</summary>
+    /// <summary>The audit log, or a file to read or write, could not be used (missing, corrupt, foreign, not writable).</summary>
     public const int StoreError = 3;
 
     /// <summary>WorkOS refused a request (<c>schemas push</c>); the table shows its answer.</summary>
     public const int RemoteRefused = 4;
+
+    /// <summary>WorkOS could not be reached (<c>schemas push</c>): no answer, so nothing is known to be created.</summary>
+    public const int RemoteUnreachable = 5;
 }

@@ -7,7 +7,8 @@ using Spectre.Console;
 var root = new RootCommand("""
     auditgen: export, verify, follow, count and purge an AuditGen audit log; list and re-drive dead letters;
     export and push WorkOS schemas.
-    Exit codes: 0 done, 1 chain broken (verify), 2 wrong command line, 3 audit log unusable, 4 WorkOS refused (schemas push).
+    Exit codes: 0 done, 1 chain broken (verify), 2 wrong command line, 3 audit log or file unusable,
+    4 WorkOS refused, 5 WorkOS unreachable (schemas push).
     """)
 {
     ExportCommand.Create(),
@@ -29,11 +30,7 @@ if (Console.IsOutputRedirected)
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
-    {
-        Console.Error.WriteLine($"auditgen: {error.Message} (see auditgen --help)");
-    }
-
+    Console.Error.WriteLine($"auditgen: {string.Join(" ", parsed.Errors.Select(ParseErrorMessages.Describe))} (see auditgen --help)");
     return ExitCodes.Usage;
 }
 

@@ -118,6 +118,7 @@ public sealed class CliTests : IDisposable
         await File.WriteAllTextAsync(Database, new string('x', 5000));
         var corrupt = await RunAsync("stats", "--db", Database);
         var help = await RunAsync("export", "--help");
+        var twoMistakes = await RunAsync("export", "--db", Database, "--format", "xml", "--limit", "many");
 
         Assert.Equal(3, missing.ExitCode);
         Assert.Equal($"auditgen: '{Path.Combine(_directory, "nope.db")}' does not exist.", missing.Errors.Trim());
@@ -128,6 +129,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("is corrupt or is not a SQLite database", corrupt.Errors, StringComparison.Ordinal);
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("Examples:", help.Output, StringComparison.Ordinal);
+        Assert.Equal(2, twoMistakes.ExitCode);
+        Assert.Equal("auditgen: --format takes one of csv, json, jsonlines (was 'xml'). --limit takes a whole number (was 'many'). (see auditgen --help)", twoMistakes.Errors.Trim());
     }
 
     [Fact]
@@ -213,6 +216,8 @@ public sealed class CliTests : IDisposable
         var push = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = EmulatorKey }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
         var again = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = EmulatorKey }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
         var wrongKey = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = "sk_wrong" }, "schemas", "push", "--catalog", catalog, "--base-url", emulator.Url);
+        var nobodyListening = $"http://127.0.0.1:{FreePort()}";
+        var unreachable = await RunAsync(new Dictionary<string, string> { ["WORKOS_API_KEY"] = EmulatorKey }, "schemas", "push", "--catalog", catalog, "--base-url", nobodyListening);
 
         Assert.True(export.ExitCode == 0, export.Errors);
         var written = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "schemas", "invoice.created.json")))!;
@@ -229,6 +234,18 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("auditgen: WorkOS refused the API key: 401 Unauthorized", wrongKey.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("SchemaVersions", wrongKey.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("sk_wrong", wrongKey.Output + wrongKey.Errors, StringComparison.Ordinal);
+        Assert.Equal(5, unreachable.ExitCode);
+        Assert.StartsWith($"auditgen: could not reach WorkOS at {nobodyListening}/: ", unreachable.Errors, StringComparison.Ordinal);
+        Assert.Single(unreachable.Errors.Trim().Split('\n'));
+        Assert.DoesNotContain("SchemaVersions", unreachable.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A port on 127.0.0.1 that nothing listens on (it was free a moment ago).</summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

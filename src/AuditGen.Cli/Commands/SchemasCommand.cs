@@ -104,7 +104,14 @@ internal static class SchemasCommand
             foreach (var (action, schema) in catalog)
             {
                 using var request = WorkOsApi.CreateSchemaRequest(result.GetValue(baseUrl)!, apiKey, action, Encoding.UTF8.GetBytes(schema.ToJsonString()));
-                using var response = await http.SendAsync(request, cancellationToken);
+                using var response = await SendOrExplainAsync(http, request, result.GetValue(baseUrl)!, cancellationToken);
+                if (response is null)
+                {
+                    // The actions above this one were created (the table shows them); pushing again makes new versions.
+                    AnsiConsole.Write(table);
+                    return ExitCodes.RemoteUnreachable;
+                }
+
                 if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
                 {
                     // Every other action would be refused the same way.
@@ -156,6 +163,20 @@ internal static class SchemasCommand
         catch (JsonException exception)
         {
             throw new UsageException($"'{file.FullName}' is not valid JSON: {exception.Message}");
+        }
+    }
+
+    /// <summary>WorkOS's answer, or null after saying on standard error why it could not be reached.</summary>
+    private static async Task<HttpResponseMessage?> SendOrExplainAsync(HttpClient http, HttpRequestMessage request, Uri baseUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            await Console.Error.WriteLineAsync($"auditgen: could not reach WorkOS at {baseUrl}: {exception.Message.ReplaceLineEndings(" ")}");
+            return null;
         }
     }
 }
