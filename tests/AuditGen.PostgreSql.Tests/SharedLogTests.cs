@@ -23,15 +23,32 @@ public sealed class SharedLogTests(PostgresServer server)
     private readonly string _schema = PostgresServer.NewSchema();
 
     [Fact]
-    public async Task Two_app_processes_writing_one_organization_concurrently_land_once_each_in_one_valid_chain()
+    public async Task Two_app_processes_started_together_and_writing_one_organization_concurrently_land_once_each_in_one_valid_chain()
     {
         var environment = new Dictionary<string, string>
         {
             ["AuditGen__PostgreSql__ConnectionString"] = server.ConnectionString,
             ["AuditGen__PostgreSql__Schema"] = _schema,
         };
-        await using var first = await TestApiProcess.StartAsync("TestApiPath", environment);
-        await using var second = await TestApiProcess.StartAsync("TestApiPath", environment);
+
+        // Both start at once on an empty schema, so both race to create it: the migration lock lets one do it.
+        var starting = new[] { TestApiProcess.StartAsync("TestApiPath", environment), TestApiProcess.StartAsync("TestApiPath", environment) };
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var started in starting.Where(static task => task.IsCompletedSuccessfully))
+            {
+                await (await started).DisposeAsync();
+            }
+
+            throw;
+        }
+
+        await using var first = await starting[0];
+        await using var second = await starting[1];
 
         const int PerProcess = 200;
         var requests = new[] { ("a", first), ("b", second) }.SelectMany(app => Enumerable.Range(0, PerProcess).Select(async i =>
