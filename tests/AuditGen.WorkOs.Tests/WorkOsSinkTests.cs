@@ -14,7 +14,8 @@ public sealed class WorkOsSinkTests
     [Theory]
     [InlineData("429", 7, 60, 7)]
     [InlineData("503", 120, 60, 60)]
-    public async Task A_transient_answer_left_after_the_quick_retries_goes_back_to_the_loop_with_its_Retry_After(string status, int retryAfter, int cap, int expected)
+    [InlineData("408", 3, 60, null)] // sent without Retry-After: the delivery loop applies its own delay
+    public async Task A_transient_answer_left_after_the_quick_retries_goes_back_to_the_loop_with_its_Retry_After(string status, int retryAfter, int cap, int? expected)
     {
         await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?>
         {
@@ -32,8 +33,48 @@ public sealed class WorkOsSinkTests
         var result = await sink.DeliverAsync(Entry(), default);
 
         Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
-        Assert.Equal(TimeSpan.FromSeconds(expected), result.RetryAfter);
+        Assert.Equal(expected is null ? null : TimeSpan.FromSeconds(expected.Value), result.RetryAfter);
         Assert.StartsWith(status, result.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("403", AuditDeliveryOutcome.Paused)]
+    [InlineData("422", AuditDeliveryOutcome.DeadLettered)]
+    public async Task A_refusal_that_retrying_cannot_fix_pauses_the_sink_or_dead_letters_the_event_at_once(string status, AuditDeliveryOutcome expected)
+    {
+        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { [$"Emulator:Faults:StatusRates:{status}"] = "1" });
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
+        {
+            ["AuditGen:WorkOs:MaxRetryAttempts"] = "3",
+            ["AuditGen:WorkOs:PausedRetryInterval"] = "00:00:45",
+        });
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.Contains(status + " ", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(expected == AuditDeliveryOutcome.Paused ? TimeSpan.FromSeconds(45) : null, result.RetryAfter);
+        Assert.Equal(1, (int)(await emulator.StatsAsync())["injected"]![status]!);
+    }
+
+    [Fact]
+    public async Task An_answer_slower_than_RequestTimeout_is_given_up_and_retried_later()
+    {
+        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { ["Emulator:Faults:LatencyMilliseconds"] = "5000" });
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
+        {
+            ["AuditGen:WorkOs:MaxRetryAttempts"] = "0",
+            ["AuditGen:WorkOs:RequestTimeout"] = "00:00:00.200",
+        });
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+
+        Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
+        Assert.Equal("no answer from WorkOS within 00:00:00.2000000", result.Reason);
     }
 
     [Fact]
