@@ -25,6 +25,20 @@ public sealed class StrictModeTests(TestApis apps)
         var body = Assert.Single(stored!.Select(json => JsonDocument.Parse(json).RootElement), e => e.HasTarget("note", note));
         Assert.Equal("""{"outcome":"success","status_code":200}""", body.Metadata().GetRawText());
     }
+
+    [Fact]
+    public async Task A_strict_MVC_actions_event_is_already_committed_when_its_response_arrives()
+    {
+        var app = apps["runtime"];
+        var team = MinimalApiShapeTests.Unique("team");
+
+        using var response = await app.Client.PutAsync($"/mvc/teams/{team}/lock", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = await app.Client.GetFromJsonAsync<string[]>("/_test/events");
+        var body = Assert.Single(stored!.Select(json => JsonDocument.Parse(json).RootElement), e => e.HasTarget("team", team));
+        Assert.Equal("team.locked", body.Action());
+    }
 }
 
 /// <summary>Strict mode against a store that cannot commit, and against a crash; each test has its own app process and database.</summary>
@@ -55,16 +69,20 @@ public sealed class StrictModeFailureTests : IDisposable
             }
 
             using var refused = await app.Client.PutAsync($"/strict/notes/{note}", null);
+            using var refusedMvc = await app.Client.PutAsync($"/mvc/teams/{note}/lock", null);
             using var ordinary = await app.Client.SendAsync(MinimalApiShapeTests.Request(HttpMethod.Get, "/ping/while-locked", "Test sub=user_ada;org_id=org_acme"));
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Contains("The audit log could not record this action.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedMvc.StatusCode);
+            Assert.Contains("The audit log could not record this action.", await refusedMvc.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, ordinary.StatusCode);
             Assert.Contains("fail-closed", app.Output, StringComparison.Ordinal);
         }
 
-        // The lock is gone: the refused request's event was kept queued, and is now stored.
+        // The lock is gone: the refused requests' events were kept queued, and are now stored.
         await app.EventsAsync(e => e.HasTarget("note", note));
+        await app.EventsAsync(e => e.HasTarget("team", note));
     }
 
     [Fact]

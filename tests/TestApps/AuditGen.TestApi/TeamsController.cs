@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -27,6 +28,10 @@ public sealed class TeamsController : ControllerBase
     [HttpPost("{teamId}/rebuild")]
     public IActionResult Rebuild([FromRoute][AuditTarget("team")] string teamId) =>
         throw new InvalidOperationException($"team {teamId} cannot be rebuilt");
+
+    [HttpPut("{teamId}/lock")]
+    [Audited("team.locked", Delivery = AuditDeliveryMode.BeforeResponse)]
+    public IActionResult Lock([FromRoute][AuditTarget("team")] string teamId) => Ok(new { teamId, locked = true });
 
     [HttpPost]
     [Audited("team.created_mvc")]
