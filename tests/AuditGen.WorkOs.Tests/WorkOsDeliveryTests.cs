@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuditGen.Events;
@@ -65,6 +66,7 @@ public sealed class WorkOsDeliveryTests
             ["AuditGen:WorkOs:MaxConcurrency"] = "16",
             ["AuditGen:WorkOs:RequestsPerMinute"] = "0",
         });
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<IMeterFactory>());
 
         const int Count = 10_000;
         var written = new HashSet<string>(StringComparer.Ordinal);
@@ -91,6 +93,10 @@ public sealed class WorkOsDeliveryTests
         }
 
         Assert.True((int)stats["replayed"]! >= (int)stats["injected"]!["drop_after_accept"]!);
+
+        // Some events failed every quick retry and went back to the delivery loop; each was counted delivered once.
+        Assert.True(metrics.Total("auditgen.delivery.retries") > 0);
+        Assert.Equal(Count, metrics.Total("auditgen.events.delivered"));
     }
 
     [Fact]
@@ -132,6 +138,7 @@ public sealed class WorkOsDeliveryTests
         await using var emulator = await Emulator.StartAsync();
         using var database = new TempDatabase();
         await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<IMeterFactory>());
         var schema = await emulator.Http.PostAsync("audit_logs/actions/user.signed_in/schemas", new StringContent("""{"targets":[{"type":"team"}]}""", Encoding.UTF8, "application/json"));
         schema.EnsureSuccessStatusCode();
 
@@ -154,6 +161,7 @@ public sealed class WorkOsDeliveryTests
             "the re-drive to be refused again"));
         Assert.Equal(deadLetter.Reason, again.Reason);
         Assert.Single(await emulator.ReceivedAsync());
+        Assert.Equal(2, metrics.Total("auditgen.events.dead_lettered"));
     }
 
     [Fact]
@@ -184,6 +192,7 @@ public sealed class WorkOsDeliveryTests
         await using var emulator = await Emulator.StartAsync();
         using var database = new TempDatabase();
         await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?> { ["AuditGen:WorkOs:ApiKey"] = WrongKey });
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<IMeterFactory>());
 
         await host.Writer.WriteAsync(Numbered(1));
         var paused = await Eventually.GetAsync(host.HealthAsync, static report => report.Status == HealthStatus.Unhealthy, "the health check to report the pause");
@@ -193,6 +202,7 @@ public sealed class WorkOsDeliveryTests
         Assert.Contains("401", (string)entry.Data["workos.pause_reason"], StringComparison.Ordinal);
         Assert.Equal(1L, entry.Data["workos.backlog"]);
         Assert.Empty(await emulator.ReceivedAsync());
+        Assert.True(metrics.Total("auditgen.delivery.paused") > 0);
 
         host.Configuration["AuditGen:WorkOs:ApiKey"] = Emulator.ApiKey;
         host.Configuration.Reload();

@@ -197,6 +197,7 @@ public sealed class StoreBackPressureTests : IDisposable
         var blocker = Path.Combine(_database.Directory, "a-file");
         await File.WriteAllTextAsync(blocker, "not a directory");
         using var host = BuildHost(logs, Path.Combine(blocker, "audit.db"), queueCapacity: 100);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
 
         await host.Services.GetRequiredService<IAuditEventWriter>().WriteAsync(TestEvents.MinimalSignIn());
@@ -204,8 +205,10 @@ public sealed class StoreBackPressureTests : IDisposable
         var failure = await Eventually.Get(() => logs.Logs.FirstOrDefault(l => l.Level == LogLevel.Error && l.Exception is AuditGen.Stores.AuditStoreException), l => l is not null, "the store failure to be logged");
         Assert.Contains("Cannot create the directory of the audit database", failure.Exception!.Message, StringComparison.Ordinal);
         Assert.Contains("could not commit 1 events", failure.Message, StringComparison.Ordinal);
+        Assert.True(metrics.Total("auditgen.store.failures") > 0);
         await host.StopAsync();
         Assert.Contains(logs.Logs, l => l.Level == LogLevel.Critical && l.Message.Contains("1 events were still queued or being written", StringComparison.Ordinal));
+        Assert.Equal(1, metrics.Total("auditgen.events.lost"));
     }
 
     [Fact]
