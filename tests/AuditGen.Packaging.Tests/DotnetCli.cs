@@ -10,9 +10,13 @@ internal static class DotnetCli
     public static string RepositoryRoot { get; } =
         typeof(DotnetCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments) =>
+        RunProgramAsync("dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs any program (e.g. an installed tool's command) the same way, with the same clean environment.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProgramAsync(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -41,7 +45,7 @@ internal static class DotnetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish:{Environment.NewLine}{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish:{Environment.NewLine}{output}");
         }
 
         await Task.WhenAll(stdout, stderr);
