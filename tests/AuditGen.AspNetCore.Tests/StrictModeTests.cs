@@ -24,6 +24,7 @@ public sealed class StrictModeTests(TestApis apps)
         var stored = await app.Client.GetFromJsonAsync<string[]>("/_test/events");
         var body = Assert.Single(stored!.Select(json => JsonDocument.Parse(json).RootElement), e => e.HasTarget("note", note));
         Assert.Equal("""{"outcome":"success","status_code":200}""", body.Metadata().GetRawText());
+        Assert.True(await app.Client.GetFromJsonAsync<int>("/_test/measurements/auditgen.strict.wait.duration") > 0);
     }
 
     [Fact]

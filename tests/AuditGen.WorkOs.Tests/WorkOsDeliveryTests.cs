@@ -203,6 +203,7 @@ public sealed class WorkOsDeliveryTests
         Assert.Equal(1L, entry.Data["workos.backlog"]);
         Assert.Empty(await emulator.ReceivedAsync());
         Assert.True(metrics.Total("auditgen.delivery.paused") > 0);
+        Assert.Contains(metrics.Recorded("auditgen.delivery.duration"), attempt => attempt.Tags["auditgen.sink"] == "workos" && attempt.Tags["auditgen.outcome"] == "paused");
 
         host.Configuration["AuditGen:WorkOs:ApiKey"] = Emulator.ApiKey;
         host.Configuration.Reload();

@@ -122,6 +122,7 @@ internal sealed partial class AuditRequestRecorder(
             return true;
         }
 
+        var started = timeProvider.GetTimestamp();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
@@ -134,6 +135,10 @@ internal sealed partial class AuditRequestRecorder(
             metrics.StrictRefused();
             LogStrictCommitFailed(exception, auditEvent.Id, site.Action);
             return false;
+        }
+        finally
+        {
+            metrics.StrictWaited(timeProvider.GetElapsedTime(started));
         }
     }
 

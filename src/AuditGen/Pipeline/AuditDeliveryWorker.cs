@@ -155,6 +155,7 @@ internal sealed partial class AuditDeliveryWorker(
         while (true)
         {
             AuditDeliveryResult result;
+            var started = timeProvider.GetTimestamp();
             try
             {
                 result = await sink.DeliverAsync(entry, stoppingToken);
@@ -163,6 +164,8 @@ internal sealed partial class AuditDeliveryWorker(
             {
                 result = AuditDeliveryResult.Retry($"{exception.GetType().Name}: {exception.Message}");
             }
+
+            metrics.DeliveryAttempted(sink.Name, result.Outcome, timeProvider.GetElapsedTime(started));
 
             switch (result.Outcome)
             {

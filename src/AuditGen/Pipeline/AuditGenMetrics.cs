@@ -4,7 +4,8 @@ namespace AuditGen.Pipeline;
 
 /// <summary>
 /// AuditGen's instruments, on the meter named <see cref="MeterName"/>: events created, queue-full
-/// waits, stored, rejected, adjusted, delivered, retried, paused and dead-lettered (per sink), and the queue depth.
+/// waits, stored, rejected, adjusted, delivered, retried, paused and dead-lettered (per sink), the queue depth,
+/// and how long store commits, strict-mode waits and delivery attempts take.
 /// </summary>
 public sealed class AuditGenMetrics
 {
@@ -25,6 +26,9 @@ public sealed class AuditGenMetrics
     private readonly Counter<long> _deliveryRetries;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _paused;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<double> _strictWait;
+    private readonly Histogram<double> _deliveryDuration;
 
     internal AuditGenMetrics(IMeterFactory meterFactory, AuditEventQueue queue)
     {
@@ -43,6 +47,9 @@ public sealed class AuditGenMetrics
         _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
         _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
         _paused = meter.CreateCounter<long>("auditgen.delivery.paused", "{attempt}", "Delivery attempts a sink refused until its configuration is fixed (e.g. WorkOS answered 401 or 403).");
+        _commitDuration = meter.CreateHistogram<double>("auditgen.store.commit.duration", "s", "How long the store took to commit a batch of events.");
+        _strictWait = meter.CreateHistogram<double>("auditgen.strict.wait.duration", "s", "How long strict requests waited for their event's commit, committed or refused.");
+        _deliveryDuration = meter.CreateHistogram<double>("auditgen.delivery.duration", "s", "How long a sink took to answer one delivery attempt, by sink and outcome.");
         meter.CreateObservableGauge("auditgen.queue.depth", () => queue.Count, "{event}", "Events waiting in memory to be stored.");
     }
 
@@ -81,6 +88,21 @@ public sealed class AuditGenMetrics
     internal void DeadLettered(string sink) => _deadLettered.Add(1, Sink(sink));
 
     internal void DeliveryPaused(string sink) => _paused.Add(1, Sink(sink));
+
+    internal void StoreCommitted(TimeSpan duration) => _commitDuration.Record(duration.TotalSeconds);
+
+    internal void StrictWaited(TimeSpan duration) => _strictWait.Record(duration.TotalSeconds);
+
+    internal void DeliveryAttempted(string sink, AuditDeliveryOutcome outcome, TimeSpan duration) =>
+        _deliveryDuration.Record(duration.TotalSeconds, Sink(sink), new KeyValuePair<string, object?>("auditgen.outcome", OutcomeTag(outcome)));
+
+    private static string OutcomeTag(AuditDeliveryOutcome outcome) => outcome switch
+    {
+        AuditDeliveryOutcome.Delivered => "delivered",
+        AuditDeliveryOutcome.DeadLettered => "dead_lettered",
+        AuditDeliveryOutcome.Paused => "paused",
+        _ => "retry_later",
+    };
 
     private static KeyValuePair<string, object?> Sink(string sink) => new("auditgen.sink", sink);
 }

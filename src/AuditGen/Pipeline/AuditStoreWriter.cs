@@ -172,9 +172,11 @@ internal sealed partial class AuditStoreWriter(
     {
         for (var attempt = 1; ; attempt++)
         {
+            var started = timeProvider.GetTimestamp();
             try
             {
                 await store.AppendAsync(batch, abort);
+                metrics.StoreCommitted(timeProvider.GetElapsedTime(started));
                 break;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

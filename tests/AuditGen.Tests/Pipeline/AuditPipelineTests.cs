@@ -143,6 +143,11 @@ public class AuditPipelineTests
         Assert.Equal(1, collector.Total("auditgen.events.adjusted"));
         Assert.Equal(0, collector.Total("auditgen.events.rejected"));
         Assert.Contains("auditgen.queue.depth", collector.ObservedInstruments());
+        Assert.NotEmpty(collector.Recorded("auditgen.store.commit.duration"));
+        Assert.All(collector.Recorded("auditgen.store.commit.duration"), commit => Assert.True(commit.Value >= 0));
+        var deliveries = collector.Recorded("auditgen.delivery.duration");
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, delivery => Assert.Equal(("logging", "delivered"), (delivery.Tags["auditgen.sink"], delivery.Tags["auditgen.outcome"])));
         await host.StopAsync();
     }
 

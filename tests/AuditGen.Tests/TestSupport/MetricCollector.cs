@@ -13,6 +13,7 @@ internal sealed class MetricCollector : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _totals = new();
     private readonly ConcurrentDictionary<string, bool> _observed = new();
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(double Value, Dictionary<string, string?> Tags)>> _recorded = new();
 
     public MetricCollector(IMeterFactory scope)
     {
@@ -25,6 +26,8 @@ internal sealed class MetricCollector : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _totals.AddOrUpdate(instrument.Name, value, (_, total) => total + value));
         _listener.SetMeasurementEventCallback<int>((instrument, _, _, _) => _observed[instrument.Name] = true);
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            _recorded.GetOrAdd(instrument.Name, static _ => []).Add((value, tags.ToArray().ToDictionary(static tag => tag.Key, static tag => tag.Value?.ToString()))));
         _listener.Start();
     }
 
@@ -33,6 +36,10 @@ internal sealed class MetricCollector : IDisposable
         _listener.RecordObservableInstruments();
         return _totals.GetValueOrDefault(instrument);
     }
+
+    /// <summary>What a histogram recorded: each value with its tags.</summary>
+    public IReadOnlyList<(double Value, Dictionary<string, string?> Tags)> Recorded(string instrument) =>
+        _recorded.TryGetValue(instrument, out var values) ? [.. values] : [];
 
     public IEnumerable<string> ObservedInstruments()
     {

@@ -20,6 +20,7 @@ if (builder.Configuration["TestSink:Path"] is { Length: > 0 } deliveredPath)
 }
 
 builder.Services.AddSingleton<IAuditActorResolver, ServiceAccountActorResolver>();
+builder.Services.AddSingleton(new AuditMeasurementCounter());
 builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null)
     .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options => options.LoginPath = "/sign-in-page");
@@ -110,6 +111,7 @@ app.MapPut("/strict/notes/{noteId}", [Audited("note.saved", Delivery = AuditDeli
 app.MapGet("/_test/verify", async (IAuditLog log) => await log.VerifyAsync(CancellationToken.None));
 app.MapGet("/_test/events", (IAuditLog log) => log.QueryAsync(new AuditQuery(), CancellationToken.None).Select(TestEvents.ToJson));
 app.MapGet("/_test/mode", () => new BuildMode(TestEvents.Mode, TestEvents.RequestDelegateGeneratorRan));
+app.MapGet("/_test/measurements/{instrument}", (string instrument, AuditMeasurementCounter counter) => counter[instrument]);
 app.MapControllers();
 
 app.Run();

@@ -81,3 +81,30 @@ public static class TestEvents
     public static string ToJson(StoredAuditEntry entry) =>
         Encoding.UTF8.GetString(WorkOsJson.ComposeCreateEventRequest(entry.OrganizationId, entry.EventJson.Span));
 }
+
+/// <summary>Counts the measurements of each of AuditGen's instruments in this process, for tests that run the app as a process.</summary>
+public sealed class AuditMeasurementCounter : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    public AuditMeasurementCounter()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == AuditGenMetrics.MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => Count(instrument.Name));
+        _listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => Count(instrument.Name));
+        _listener.Start();
+    }
+
+    public int this[string instrument] => _counts.GetValueOrDefault(instrument);
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Count(string instrument) => _counts.AddOrUpdate(instrument, 1, static (_, count) => count + 1);
+}
