@@ -111,6 +111,24 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         Assert.Contains(lines, line => line.Contains(platform, StringComparison.Ordinal));
         Assert.Contains(lines, line => line.Contains(design, StringComparison.Ordinal));
 
+        // The other filters: Alice's own actions on a user target are the one member added (her sign-ins have her
+        // e-mail address as actor id); a time range in the future matches nothing; Clear brings every event back (at
+        // least those of the first view: the browser's own sign-in may have been stored since).
+        await page.GetByTestId("clear-filters").ClickAsync();
+        await Assertions.Expect(rows).Not.ToHaveCountAsync(2);
+        await page.GetByTestId("filter-actor-id").FillAsync("user_alice");
+        await page.GetByTestId("filter-target").FillAsync("user");
+        await page.GetByTestId("apply-filters").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("event-action")).ToHaveTextAsync("team.member_added");
+        await page.GetByTestId("clear-filters").ClickAsync();
+        await page.GetByTestId("filter-from").FillAsync("2099-01-01T00:00");
+        await page.GetByTestId("apply-filters").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("No events match the current filters.");
+        await page.GetByTestId("clear-filters").ClickAsync();
+        await Assertions.Expect(rows.Nth(actions.Count - 1)).ToBeVisibleAsync();
+
         // Organization isolation: Globex's event is not found through the detail or export routes, even by id.
         var detail = await page.APIRequest.GetAsync($"/audit/api/events/{globexEventId}");
         Assert.Equal(404, detail.Status);
