@@ -367,6 +367,34 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Damaged_pages_behind_an_intact_header_get_the_same_clear_error_when_read_verified_or_appended()
+    {
+        using (var store = _database.Open())
+        {
+            await store.AppendAsync(StoreEntries.Entries(500), CancellationToken.None);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var file = new FileStream(_database.Path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // Pages 3 to 10 (of 4 KB) hold event rows and index entries; the first page, the header, is left alone.
+            Assert.True(file.Length > 12 * 4096, $"the database is only {file.Length} bytes");
+            file.Position = 2 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
+        }
+
+        using var damaged = _database.Open();
+        var failures = new List<AuditStoreException>
+        {
+            await Assert.ThrowsAsync<AuditStoreException>(async () => await damaged.VerifyAsync(CancellationToken.None)),
+            await Assert.ThrowsAsync<AuditStoreException>(async () => await damaged.QueryAsync(new AuditQuery(), CancellationToken.None).CountAsync()),
+            await Assert.ThrowsAsync<AuditStoreException>(async () => await damaged.AppendAsync(StoreEntries.Entries(1), CancellationToken.None)),
+        };
+
+        Assert.All(failures, failure => Assert.Contains($"'{_database.Path}' is corrupt or is not a SQLite database", failure.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Another_applications_database_is_refused()
     {
         using (var other = _database.Tamper())

@@ -146,77 +146,76 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken)
-    {
-        // The row is created at 0 on first sight, so retention knows this sink still needs every record.
-        await using var connection = await OpenAsync(cancellationToken);
-        Execute(connection, null, "INSERT OR IGNORE INTO audit_sink_cursors (sink, sequence) VALUES ($sink, 0)", ("$sink", sinkName));
-        return (long)Scalar(connection, null, "SELECT sequence FROM audit_sink_cursors WHERE sink = $sink", ("$sink", sinkName))!;
-    }
+    public async ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken) =>
+        await WithConnectionAsync(connection =>
+        {
+            // The row is created at 0 on first sight, so retention knows this sink still needs every record.
+            Execute(connection, null, "INSERT OR IGNORE INTO audit_sink_cursors (sink, sequence) VALUES ($sink, 0)", ("$sink", sinkName));
+            return (long)Scalar(connection, null, "SELECT sequence FROM audit_sink_cursors WHERE sink = $sink", ("$sink", sinkName))!;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        Execute(connection, null, "INSERT INTO audit_sink_cursors (sink, sequence) VALUES ($sink, $sequence) ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)", ("$sink", sinkName), ("$sequence", sequence));
-    }
+    public async ValueTask SetSinkCursorAsync(string sinkName, long sequence, CancellationToken cancellationToken) =>
+        await WithConnectionAsync(
+            connection => Execute(connection, null, "INSERT INTO audit_sink_cursors (sink, sequence) VALUES ($sink, $sequence) ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)", ("$sink", sinkName), ("$sequence", sequence)),
+            cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask AddDeadLetterAsync(AuditDeadLetter deadLetter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
-        await using var connection = await OpenAsync(cancellationToken);
-        Execute(
-            connection,
-            null,
-            """
-            INSERT INTO audit_dead_letters (sink, sequence, reason, dead_lettered_at) VALUES ($sink, $sequence, $reason, $at)
-            ON CONFLICT (sink, sequence) DO UPDATE SET reason = excluded.reason, dead_lettered_at = excluded.dead_lettered_at, redrive_requested_at = NULL
-            """,
-            ("$sink", deadLetter.SinkName), ("$sequence", deadLetter.Sequence), ("$reason", deadLetter.Reason), ("$at", deadLetter.DeadLetteredAt.ToUnixTimeMilliseconds()));
+        await WithConnectionAsync(
+            connection => Execute(
+                connection,
+                null,
+                """
+                INSERT INTO audit_dead_letters (sink, sequence, reason, dead_lettered_at) VALUES ($sink, $sequence, $reason, $at)
+                ON CONFLICT (sink, sequence) DO UPDATE SET reason = excluded.reason, dead_lettered_at = excluded.dead_lettered_at, redrive_requested_at = NULL
+                """,
+                ("$sink", deadLetter.SinkName), ("$sequence", deadLetter.Sequence), ("$reason", deadLetter.Reason), ("$at", deadLetter.DeadLetteredAt.ToUnixTimeMilliseconds())),
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT sequence, reason, dead_lettered_at, redrive_requested_at FROM audit_dead_letters WHERE sink = $sink ORDER BY sequence", ("$sink", sinkName));
-        using var reader = command.ExecuteReader();
-        var deadLetters = new List<AuditDeadLetter>();
-        while (reader.Read())
+    public async ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken) =>
+        await WithConnectionAsync<IReadOnlyList<AuditDeadLetter>>(connection =>
         {
-            deadLetters.Add(new AuditDeadLetter(
-                sinkName,
-                reader.GetInt64(0),
-                reader.GetString(1),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
-        }
+            using var command = Command(connection, null, "SELECT sequence, reason, dead_lettered_at, redrive_requested_at FROM audit_dead_letters WHERE sink = $sink ORDER BY sequence", ("$sink", sinkName));
+            using var reader = command.ExecuteReader();
+            var deadLetters = new List<AuditDeadLetter>();
+            while (reader.Read())
+            {
+                deadLetters.Add(new AuditDeadLetter(
+                    sinkName,
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+            }
 
-        return deadLetters;
-    }
+            return deadLetters;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        using var command = SqliteQueries.SelectRedrives(connection, sinkName, maxCount);
-        using var reader = command.ExecuteReader();
-        var entries = new List<StoredAuditEntry>();
-        while (reader.Read())
+    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken) =>
+        await WithConnectionAsync<IReadOnlyList<StoredAuditEntry>>(connection =>
         {
-            entries.Add(SqliteQueries.ReadRedrive(reader));
-        }
+            using var command = SqliteQueries.SelectRedrives(connection, sinkName, maxCount);
+            using var reader = command.ExecuteReader();
+            var entries = new List<StoredAuditEntry>();
+            while (reader.Read())
+            {
+                entries.Add(SqliteQueries.ReadRedrive(reader));
+            }
 
-        return entries;
-    }
+            return entries;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        Execute(connection, null, "DELETE FROM audit_dead_letters WHERE sink = $sink AND sequence = $sequence", ("$sink", sinkName), ("$sequence", sequence));
-    }
+    public async ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken) =>
+        await WithConnectionAsync(
+            connection => Execute(connection, null, "DELETE FROM audit_dead_letters WHERE sink = $sink AND sequence = $sequence", ("$sink", sinkName), ("$sequence", sequence)),
+            cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<int> RequestRedriveAsync(string sinkName, long? sequence, CancellationToken cancellationToken)
@@ -226,13 +225,15 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
             throw new AuditStoreException($"'{_path}' was opened read-only; re-driving dead letters needs write access.");
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        using var command = Command(
-            connection,
-            null,
-            "UPDATE audit_dead_letters SET redrive_requested_at = $at WHERE sink = $sink AND ($sequence IS NULL OR sequence = $sequence)",
-            ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()), ("$sink", sinkName), ("$sequence", sequence));
-        return command.ExecuteNonQuery();
+        return await WithConnectionAsync(connection =>
+        {
+            using var command = Command(
+                connection,
+                null,
+                "UPDATE audit_dead_letters SET redrive_requested_at = $at WHERE sink = $sink AND ($sequence IS NULL OR sequence = $sequence)",
+                ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()), ("$sink", sinkName), ("$sequence", sequence));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -241,9 +242,12 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenAsync(cancellationToken);
         using var command = SqliteQueries.Select(connection, query);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+
+        // An iterator cannot catch around its yields, so each step that reads the file explains its own errors.
+        using var reader = Explained(command.ExecuteReader);
+        while (ReadRow(reader))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return SqliteQueries.Read(reader);
         }
     }
@@ -252,15 +256,19 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken);
-        using var command = SqliteQueries.Count(connection, query);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await WithConnectionAsync(connection =>
+        {
+            using var command = SqliteQueries.Count(connection, query);
+            return (long)command.ExecuteScalar()!;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
+        await WithConnectionAsync(Statistics, cancellationToken);
+
+    private static AuditLogStatistics Statistics(SqliteConnection connection)
     {
-        await using var connection = await OpenAsync(cancellationToken);
         var records = (long)Scalar(connection, null, "SELECT count(*) FROM audit_events")!;
         var last = Scalar(connection, null, "SELECT max(sequence) FROM audit_events") as long? ?? 0;
         var checkpoint = LatestCheckpoint(connection, null)?.Sequence ?? 0;
@@ -279,11 +287,8 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return SinkStates(connection);
-    }
+    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken) =>
+        await WithConnectionAsync<IReadOnlyList<AuditSinkState>>(SinkStates, cancellationToken);
 
     /// <summary>The chain has no gaps, so a backlog is the newest sequence less the cursor: no count over the events.</summary>
     private static List<AuditSinkState> SinkStates(SqliteConnection connection)
@@ -308,15 +313,14 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-
-        // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
-        // cannot make a healthy chain look broken.
-        using var snapshot = connection.BeginTransaction(deferred: true);
-        return Verify(_signer, connection, snapshot, cancellationToken);
-    }
+    public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken) =>
+        await WithConnectionAsync(connection =>
+        {
+            // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
+            // cannot make a healthy chain look broken.
+            using var snapshot = connection.BeginTransaction(deferred: true);
+            return Verify(_signer, connection, snapshot, cancellationToken);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -418,6 +422,50 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : bytes.ToArray();
+
+    /// <summary>Runs work on a new connection, with SQLite's errors explained (a corrupt page can surface in any read).</summary>
+    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return Explained(() => work(connection));
+    }
+
+    private async Task WithConnectionAsync(Action<SqliteConnection> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            work(connection);
+        }
+        catch (SqliteException exception)
+        {
+            throw Explain(exception);
+        }
+    }
+
+    private T Explained<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (SqliteException exception)
+        {
+            throw Explain(exception);
+        }
+    }
+
+    private bool ReadRow(SqliteDataReader reader)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (SqliteException exception)
+        {
+            throw Explain(exception);
+        }
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
