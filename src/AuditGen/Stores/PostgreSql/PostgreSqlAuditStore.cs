@@ -179,17 +179,12 @@ public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
     public async ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT sequence, reason, dead_lettered_at, redrive_requested_at FROM {_schema}.audit_dead_letters WHERE sink = @sink ORDER BY sequence", ("sink", sinkName));
+        await using var command = Command(connection, $"SELECT {DeadLetterRows.Columns} FROM {_schema}.audit_dead_letters WHERE sink = @sink ORDER BY sequence", ("sink", sinkName));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var deadLetters = new List<AuditDeadLetter>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            deadLetters.Add(new AuditDeadLetter(
-                sinkName,
-                reader.GetInt64(0),
-                reader.GetString(1),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+            deadLetters.Add(DeadLetterRows.Read(reader, sinkName));
         }
 
         return deadLetters;

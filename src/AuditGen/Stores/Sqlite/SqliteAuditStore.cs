@@ -180,17 +180,12 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     public async ValueTask<IReadOnlyList<AuditDeadLetter>> GetDeadLettersAsync(string sinkName, CancellationToken cancellationToken) =>
         await WithConnectionAsync<IReadOnlyList<AuditDeadLetter>>(connection =>
         {
-            using var command = Command(connection, null, "SELECT sequence, reason, dead_lettered_at, redrive_requested_at FROM audit_dead_letters WHERE sink = $sink ORDER BY sequence", ("$sink", sinkName));
+            using var command = Command(connection, null, $"SELECT {DeadLetterRows.Columns} FROM audit_dead_letters WHERE sink = $sink ORDER BY sequence", ("$sink", sinkName));
             using var reader = command.ExecuteReader();
             var deadLetters = new List<AuditDeadLetter>();
             while (reader.Read())
             {
-                deadLetters.Add(new AuditDeadLetter(
-                    sinkName,
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                    reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                deadLetters.Add(DeadLetterRows.Read(reader, sinkName));
             }
 
             return deadLetters;
