@@ -20,6 +20,9 @@ var root = new RootCommand("""
     SchemasCommand.Create(),
 };
 
+// Without a command, one clear line; without this action System.CommandLine also reports a missing command beside an unknown one.
+root.SetAction(int (_) => throw new UsageException("Name a command: export, verify, tail, stats, purge, dead-letters or schemas."));
+
 // Piped into a file or a CI log, output is plain text: no colours, no cursor movement.
 if (Console.IsOutputRedirected)
 {

@@ -180,7 +180,7 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         await page.GotoAsync("/audit/");
         Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         var api = await page.APIRequest.GetAsync("/audit/api/events", new() { MaxRedirects = 0 });
-        Assert.Equal(302, api.Status);
+        Assert.Equal(401, api.Status);
 
         await page.FillAsync("#email", "alice@acme.test");
         await page.FillAsync("#password", "wrong");

@@ -119,6 +119,8 @@ public sealed class CliTests : IDisposable
         var corrupt = await RunAsync("stats", "--db", Database);
         var help = await RunAsync("export", "--help");
         var twoMistakes = await RunAsync("export", "--db", Database, "--format", "xml", "--limit", "many");
+        var unknownCommand = await RunAsync("frob");
+        var noCommand = await RunAsync();
 
         Assert.Equal(3, missing.ExitCode);
         Assert.Equal($"auditgen: '{Path.Combine(_directory, "nope.db")}' does not exist.", missing.Errors.Trim());
@@ -131,6 +133,8 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Examples:", help.Output, StringComparison.Ordinal);
         Assert.Equal(2, twoMistakes.ExitCode);
         Assert.Equal("auditgen: --format takes one of csv, json, jsonlines (was 'xml'). --limit takes a whole number (was 'many'). (see auditgen --help)", twoMistakes.Errors.Trim());
+        Assert.Equal((2, "auditgen: Unrecognized command or argument 'frob'. (see auditgen --help)"), (unknownCommand.ExitCode, unknownCommand.Errors.Trim()));
+        Assert.Equal((2, "auditgen: Name a command: export, verify, tail, stats, purge, dead-letters or schemas. (see auditgen --help)"), (noCommand.ExitCode, noCommand.Errors.Trim()));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static class StatsCommand
             var log = opened.Log;
             var statistics = await log.GetStatisticsAsync(cancellationToken);
 
-            AnsiConsole.MarkupLine($"[bold]{statistics.Records.ToString("N0", CultureInfo.InvariantCulture)}[/] records, last sequence {statistics.LastSequence.ToString(CultureInfo.InvariantCulture)}, retention checkpoint {statistics.CheckpointSequence.ToString(CultureInfo.InvariantCulture)}");
+            AnsiConsole.MarkupLine($"[bold]{statistics.Records.ToString("N0", CultureInfo.InvariantCulture)}[/] {(statistics.Records == 1 ? "record" : "records")}, last sequence {statistics.LastSequence.ToString(CultureInfo.InvariantCulture)}, retention checkpoint {statistics.CheckpointSequence.ToString(CultureInfo.InvariantCulture)}");
             var actions = new Table().AddColumn("action").AddColumn(new TableColumn("records").RightAligned());
             foreach (var action in statistics.Actions)
             {

@@ -56,10 +56,13 @@ public static class AuditLogViewerEndpointRouteBuilderExtensions
             return AuditLogViewerAssets.WriteAsync(context, "index.html");
         });
         viewer.MapGet("/assets/{name}", static context => AuditLogViewerAssets.WriteAsync(context, (string)context.GetRouteValue("name")!));
-        viewer.MapGet("/api/events", AuditLogViewerApi.ListAsync);
-        viewer.MapGet("/api/events/{id}", AuditLogViewerApi.DetailAsync);
-        viewer.MapGet("/api/export", AuditLogViewerApi.ExportAsync);
-        viewer.MapGet("/api/verify", AuditLogViewerApi.VerifyAsync);
+
+        // The page redirects a signed-out browser to sign in; the API answers 401 or 403, as scripts expect.
+        var api = viewer.MapGroup("/api").DisableCookieRedirect();
+        api.MapGet("/events", AuditLogViewerApi.ListAsync);
+        api.MapGet("/events/{id}", AuditLogViewerApi.DetailAsync);
+        api.MapGet("/export", AuditLogViewerApi.ExportAsync);
+        api.MapGet("/verify", AuditLogViewerApi.VerifyAsync);
         return viewer;
     }
 }
