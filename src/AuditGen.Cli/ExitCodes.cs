@@ -18,6 +18,6 @@ internal static class ExitCodes
     /// <summary>WorkOS refused a request (<c>schemas push</c>); the table shows its answer.</summary>
     public const int RemoteRefused = 4;
 
-    /// <summary>WorkOS could not be reached (<c>schemas push</c>): no answer, so nothing is known to be created.</summary>
+    /// <summary>WorkOS could not be reached (<c>schemas push</c>); the actions before it were created, and the table shows them.</summary>
     public const int RemoteUnreachable = 5;
 }

@@ -24,10 +24,16 @@ internal static class ParseErrorMessages
     private static (string Description, Func<string, bool> Parses)? Expected(Type valueType) =>
         (Nullable.GetUnderlyingType(valueType) ?? valueType) switch
         {
-            var type when type == typeof(int) || type == typeof(long) =>
+            var type when type == typeof(int) =>
+                ("a whole number", value => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
+            var type when type == typeof(long) =>
                 ("a whole number", value => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
             var type when type == typeof(TimeSpan) =>
                 ("a time span, days.hours:minutes:seconds, such as 365.00:00:00", value => TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _)),
+            var type when type == typeof(DateTimeOffset) =>
+                ("a date and time, such as 2026-11-22T09:30:00Z", value => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, out _)),
+            var type when type == typeof(Uri) =>
+                ("an absolute URL, such as https://api.workos.com", value => Uri.TryCreate(value, UriKind.Absolute, out _)),
             { IsEnum: true } type =>
                 ($"one of {string.Join(", ", Enum.GetNames(type).Select(static name => name.ToLowerInvariant()))}", value => Enum.TryParse(type, value, ignoreCase: true, out _)),
             _ => null,

@@ -178,5 +178,11 @@ internal static class SchemasCommand
             await Console.Error.WriteLineAsync($"auditgen: could not reach WorkOS at {baseUrl}: {exception.Message.ReplaceLineEndings(" ")}");
             return null;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own time limit: a firewall that drops packets looks like this.
+            await Console.Error.WriteLineAsync($"auditgen: could not reach WorkOS at {baseUrl}: no answer within {http.Timeout.TotalSeconds:0} seconds");
+            return null;
+        }
     }
 }

@@ -118,7 +118,7 @@ internal sealed partial class AuditRequestRecorder(
             // The handler wrote the response itself: it is already on its way, so it cannot be held or refused.
             metrics.StrictUnprotected();
             LogStrictUnprotected(site.Action, "the handler had already started the response");
-            await writer.WriteAsync(auditEvent, httpContext.RequestAborted);
+            await writer.WriteAsync(auditEvent, CancellationToken.None);
             return true;
         }
 

@@ -30,7 +30,7 @@ public sealed class AuditGenOptions
 
     /// <summary>
     /// With <c>QueueFullMode: Wait</c>, how long an after-response write waits for room before it spills the event to
-    /// <see cref="SpillPath"/> instead (default 2 s; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it takes).
+    /// <see cref="SpillPath"/> instead (0 to 1 hour, default 2 s; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it takes).
     /// Strict-mode writes never spill: they wait up to <see cref="StrictCommitTimeout"/>.
     /// </summary>
     public TimeSpan QueueFullWait { get; set; } = TimeSpan.FromSeconds(2);

@@ -30,9 +30,9 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{failures.Key(nameof(options.QueueFullMode))} must be Wait or Spill (was {(int)options.QueueFullMode}).");
         }
 
-        if (options.QueueFullWait < TimeSpan.Zero && options.QueueFullWait != Timeout.InfiniteTimeSpan)
+        if (options.QueueFullWait != Timeout.InfiniteTimeSpan && (options.QueueFullWait < TimeSpan.Zero || options.QueueFullWait > TimeSpan.FromHours(1)))
         {
-            failures.Add($"{failures.Key(nameof(options.QueueFullWait))} must be zero or more, or -00:00:00.001 to wait as long as it takes (was {options.QueueFullWait}).");
+            failures.Add($"{failures.Key(nameof(options.QueueFullWait))} must be between 00:00:00 and 01:00:00, or -00:00:00.001 to wait as long as it takes (was {options.QueueFullWait}).");
         }
 
         var spills = options.QueueFullMode == Pipeline.AuditQueueFullMode.Spill || options.QueueFullWait != Timeout.InfiniteTimeSpan;

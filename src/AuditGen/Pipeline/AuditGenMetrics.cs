@@ -12,6 +12,12 @@ public sealed class AuditGenMetrics
     /// <summary>The name of AuditGen's <see cref="Meter"/>; listen to it with dotnet-counters or OpenTelemetry.</summary>
     public const string MeterName = "AuditGen";
 
+    // Exporters' default buckets suit milliseconds; these durations are in seconds, from a millisecond up.
+    private static readonly InstrumentAdvice<double> s_seconds = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
     private readonly Counter<long> _created;
     private readonly Counter<long> _queueFull;
     private readonly Counter<long> _spilled;
@@ -47,9 +53,9 @@ public sealed class AuditGenMetrics
         _deliveryRetries = meter.CreateCounter<long>("auditgen.delivery.retries", "{attempt}", "Delivery attempts a sink asked to retry.");
         _deadLettered = meter.CreateCounter<long>("auditgen.events.dead_lettered", "{event}", "Events a sink refused for good.");
         _paused = meter.CreateCounter<long>("auditgen.delivery.paused", "{attempt}", "Delivery attempts a sink refused until its configuration is fixed (e.g. WorkOS answered 401 or 403).");
-        _commitDuration = meter.CreateHistogram<double>("auditgen.store.commit.duration", "s", "How long the store took to commit a batch of events.");
-        _strictWait = meter.CreateHistogram<double>("auditgen.strict.wait.duration", "s", "How long strict requests waited for their event's commit, committed or refused.");
-        _deliveryDuration = meter.CreateHistogram<double>("auditgen.delivery.duration", "s", "How long a sink took to answer one delivery attempt, by sink and outcome.");
+        _commitDuration = meter.CreateHistogram("auditgen.store.commit.duration", "s", "How long the store took to commit a batch of events.", advice: s_seconds);
+        _strictWait = meter.CreateHistogram("auditgen.strict.wait.duration", "s", "How long strict requests waited for their event's commit, committed or refused.", advice: s_seconds);
+        _deliveryDuration = meter.CreateHistogram("auditgen.delivery.duration", "s", "How long a sink took to answer one delivery attempt, by sink and outcome.", advice: s_seconds);
         meter.CreateObservableGauge("auditgen.queue.depth", () => queue.Count, "{event}", "Events waiting in memory to be stored.");
     }
 

@@ -62,26 +62,36 @@ internal sealed class AuditSpillFile(string path)
         lock (_lock)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            var torn = !_tailChecked && EndsTorn();
             using var file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            if (!_tailChecked)
+            var start = file.Length;
+            try
             {
-                _tailChecked = true;
-                if (EndsTorn())
+                if (torn)
                 {
                     file.WriteByte((byte)'\n');
                 }
+
+                file.Write(buffer.WrittenSpan);
+                file.WriteByte((byte)'\n');
+                file.Flush(flushToDisk: true);
+                _tailChecked = true;
+            }
+            catch
+            {
+                // Half a line (the disk filled up, say) would swallow the next append: cut it off, or check again next time.
+                _tailChecked = false;
+                file.SetLength(start);
+                throw;
             }
 
-            file.Write(buffer.WrittenSpan);
-            file.WriteByte((byte)'\n');
-            file.Flush(flushToDisk: true);
             _hasEntries = true;
         }
     }
 
     /// <summary>
-    /// Every spilled entry, oldest first, and how many lines were read; empty when nothing is spilled. Lines that
-    /// cannot be read are appended to <see cref="DamagedPath"/> and counted.
+    /// Every spilled entry, oldest first; empty when nothing is spilled. Lines that cannot be read are moved to
+    /// <see cref="DamagedPath"/> (once: they leave the spill file) and counted.
     /// </summary>
     public SpilledEntries ReadAll()
     {
@@ -90,17 +100,19 @@ internal sealed class AuditSpillFile(string path)
             _hasEntries ??= File.Exists(Path);
             if (!_hasEntries.Value)
             {
-                return new([], 0, 0);
+                return new([], 0);
             }
 
             var lines = File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).ToArray();
             var entries = new List<AuditEntry>(lines.Length);
+            var readable = new List<string>(lines.Length);
             var damaged = new List<string>();
             foreach (var line in lines)
             {
                 if (TryRead(line) is { } entry)
                 {
                     entries.Add(entry);
+                    readable.Add(line);
                 }
                 else
                 {
@@ -110,12 +122,16 @@ internal sealed class AuditSpillFile(string path)
 
             if (damaged.Count > 0)
             {
-                using var file = new FileStream(DamagedPath, FileMode.Append, FileAccess.Write, FileShare.Read);
-                file.Write(Encoding.UTF8.GetBytes(string.Concat(damaged.Select(line => line + "\n"))));
-                file.Flush(flushToDisk: true);
+                using (var file = new FileStream(DamagedPath, FileMode.Append, FileAccess.Write, FileShare.Read))
+                {
+                    file.Write(Lines(damaged));
+                    file.Flush(flushToDisk: true);
+                }
+
+                Replace(readable);
             }
 
-            return new(entries, lines.Length, damaged.Count);
+            return new(entries, damaged.Count);
         }
     }
 
@@ -124,21 +140,43 @@ internal sealed class AuditSpillFile(string path)
     {
         lock (_lock)
         {
-            var remaining = File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).Skip(count).ToArray();
-            if (remaining.Length == 0)
-            {
-                File.Delete(Path);
-                _hasEntries = false;
-            }
-            else
-            {
-                File.WriteAllLines(Path, remaining);
-            }
+            Replace(File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).Skip(count).ToArray());
         }
     }
 
+    /// <summary>
+    /// Replaces the file's lines all at once: written and flushed beside it, then moved over it, so a crash or a full
+    /// disk midway leaves the old file whole rather than a half-written one.
+    /// </summary>
+    private void Replace(IReadOnlyCollection<string> lines)
+    {
+        if (lines.Count == 0)
+        {
+            File.Delete(Path);
+            _hasEntries = false;
+            return;
+        }
+
+        var replacement = Path + ".new";
+        using (var file = new FileStream(replacement, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(Lines(lines));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(replacement, Path, overwrite: true);
+        _tailChecked = true;
+    }
+
+    private static byte[] Lines(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Concat(lines.Select(static line => line + "\n")));
+
     private bool EndsTorn()
     {
+        if (!File.Exists(Path))
+        {
+            return false;
+        }
+
         using var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         if (file.Length == 0)
         {
@@ -155,7 +193,7 @@ internal sealed class AuditSpillFile(string path)
         {
             return Read(line);
         }
-        catch (Exception exception) when (exception is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception exception) when (exception is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             return null;
         }
@@ -186,7 +224,6 @@ internal sealed class AuditSpillFile(string path)
     }
 }
 
-/// <param name="Entries">The entries read, oldest first.</param>
-/// <param name="Lines">How many lines were read, damaged ones included: what to remove once the entries are stored.</param>
+/// <param name="Entries">The entries read, oldest first: the file's first lines, to remove once they are stored.</param>
 /// <param name="Damaged">How many lines could not be read and were moved to the damaged file.</param>
-internal readonly record struct SpilledEntries(List<AuditEntry> Entries, int Lines, int Damaged);
+internal readonly record struct SpilledEntries(List<AuditEntry> Entries, int Damaged);

@@ -127,11 +127,11 @@ internal sealed partial class AuditStoreWriter(
             await AppendUntilCommittedAsync(spilled.Entries.GetRange(start, Math.Min(batchSize, spilled.Entries.Count - start)), [], abort);
         }
 
-        if (spilled.Lines > 0)
+        if (spilled.Entries.Count > 0)
         {
             try
             {
-                spill.RemoveFirst(spilled.Lines);
+                spill.RemoveFirst(spilled.Entries.Count);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {

@@ -73,27 +73,41 @@ internal sealed partial class QueuedAuditEventWriter(
         metrics.QueueFull();
         WarnQueueFull();
 
-        if (spillAfter != Timeout.InfiniteTimeSpan)
+        try
         {
-            using var waited = new CancellationTokenSource(spillAfter, timeProvider);
-            using var waitOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waited.Token);
-            try
+            if (spillAfter != Timeout.InfiniteTimeSpan)
             {
-                await EnqueueAsync(item, waitOrCancel.Token);
-                return;
-            }
-            catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                // A cancelled channel write never enqueued the item, so spilling it cannot store it twice.
-                if (TrySpill(auditEvent))
+                using var waited = new CancellationTokenSource(spillAfter, timeProvider);
+                using var waitOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waited.Token);
+                try
                 {
+                    await EnqueueAsync(item, waitOrCancel.Token);
                     return;
                 }
+                catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // A cancelled channel write never enqueued the item, so spilling it cannot store it twice.
+                    if (TrySpill(auditEvent))
+                    {
+                        return;
+                    }
+                }
             }
-        }
 
-        // No limit, or the spill file could not take it: wait for room as long as it takes rather than lose it.
-        await EnqueueAsync(item, cancellationToken);
+            // No limit, or the spill file could not take it: wait for room as long as it takes rather than lose it.
+            await EnqueueAsync(item, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped waiting (a strict request's time limit, say), but its action happened: keep the event.
+            if (!TrySpill(auditEvent))
+            {
+                metrics.EventLost();
+                LogLostWaiting(auditEvent.Id, auditEvent.Action);
+            }
+
+            throw;
+        }
     }
 
     private async ValueTask EnqueueAsync(QueuedAuditEvent item, CancellationToken cancellationToken)
@@ -145,6 +159,9 @@ internal sealed partial class QueuedAuditEventWriter(
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The audit queue is full ({Count} events waiting for the store); with QueueFullMode {Mode} and QueueFullWait {Wait}, writers wait for room or spill to disk, and never drop. See the auditgen.queue.full and auditgen.queue.spilled counters.")]
     private partial void LogQueueFull(int count, AuditQueueFullMode mode, TimeSpan wait);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) was lost: its writer stopped waiting for room in the full queue, and the spill file could not take it.")]
+    private partial void LogLostWaiting(AuditEventId eventId, string action);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Audit event {EventId} ({Action}) could not be spilled to {Path}; it waits for room in the queue instead.")]
     private partial void LogSpillFailed(Exception exception, AuditEventId eventId, string action, string path);

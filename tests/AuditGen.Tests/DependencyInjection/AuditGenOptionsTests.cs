@@ -49,7 +49,7 @@ public class AuditGenOptionsTests
                 "AuditGen:QueueCapacity must be between 1 and 1,000,000 (was 0).",
                 "AuditGen:StoreBatchSize must be between 1 and 10,000 (was 20,000).",
                 "AuditGen:DeliveryPollInterval must be a positive time span such as 00:00:05 (was -00:00:01).",
-                "AuditGen:QueueFullWait must be zero or more, or -00:00:00.001 to wait as long as it takes (was -00:00:05).",
+                "AuditGen:QueueFullWait must be between 00:00:00 and 01:00:00, or -00:00:00.001 to wait as long as it takes (was -00:00:05).",
                 "AuditGen:SpillPath must name the spill file when QueueFullMode is Spill or QueueFullWait is limited.",
             ],
             exception.Failures);

@@ -133,6 +133,44 @@ public sealed class StoreBackPressureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_strict_write_that_gives_up_waiting_for_room_spills_its_event_instead_of_losing_it()
+    {
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 2, spillPath, queueFullMode: AuditQueueFullMode.Wait, queueFullWait: Timeout.InfiniteTimeSpan);
+        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await host.StartAsync();
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+        var strict = TestEvents.MinimalSignIn();
+
+        Task waiting;
+        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        {
+            locker.Open();
+            using (var begin = locker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                begin.ExecuteNonQuery();
+            }
+
+            // The writer's stuck batch (10 at most) and the queue (2) fill up; the rest wait for room, as configured.
+            waiting = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(TestEvents.MinimalSignIn()).AsTask()));
+            await Eventually.Get(() => metrics.Total("auditgen.queue.full"), n => n > 0, "writers to wait for room");
+
+            // A strict request's time limit ends its wait: the request is refused, but the action happened.
+            using var timeLimit = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await writer.WriteCommittedAsync(strict, timeLimit.Token));
+        }
+
+        await waiting;
+        Assert.Equal(1, metrics.Total("auditgen.queue.spilled"));
+        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 100, CancellationToken.None), e => e.Count == 21, "all 21 events stored");
+        Assert.Contains(stored, e => e.EventId == strict.Id);
+        Assert.Equal(0, metrics.Total("auditgen.events.lost"));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_spill_file_left_by_a_crash_is_stored_at_start_up()
     {
         var spillPath = Path.Combine(_database.Directory, "spill.jsonl");

@@ -57,11 +57,12 @@ public static class AuditLogViewerEndpointRouteBuilderExtensions
         });
         viewer.MapGet("/assets/{name}", static context => AuditLogViewerAssets.WriteAsync(context, (string)context.GetRouteValue("name")!));
 
-        // The page redirects a signed-out browser to sign in; the API answers 401 or 403, as scripts expect.
+        // The page and the export (a download link) send a signed-out browser to sign in; the JSON the page
+        // fetches answers 401 or 403 instead, as scripts expect.
+        viewer.MapGet("/api/export", AuditLogViewerApi.ExportAsync);
         var api = viewer.MapGroup("/api").DisableCookieRedirect();
         api.MapGet("/events", AuditLogViewerApi.ListAsync);
         api.MapGet("/events/{id}", AuditLogViewerApi.DetailAsync);
-        api.MapGet("/export", AuditLogViewerApi.ExportAsync);
         api.MapGet("/verify", AuditLogViewerApi.VerifyAsync);
         return viewer;
     }

@@ -421,12 +421,14 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
     /// <summary>Runs work on a new connection, with SQLite's errors explained (a corrupt page can surface in any read).</summary>
     private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var connection = await OpenAsync(cancellationToken);
         return Explained(() => work(connection));
     }
 
     private async Task WithConnectionAsync(Action<SqliteConnection> work, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
