@@ -25,16 +25,10 @@ public sealed class StoreBackPressureTests : IDisposable
         await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
 
         Task writing;
-        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
-        {
-            // Another process holds the write lock: the store cannot commit, the queue fills up.
-            locker.Open();
-            using (var begin = locker.CreateCommand())
-            {
-                begin.CommandText = "BEGIN EXCLUSIVE";
-                begin.ExecuteNonQuery();
-            }
 
+        // The store cannot commit, so the queue fills up.
+        using (LockTheDatabase())
+        {
             writing = Task.Run(async () =>
             {
                 for (var i = 0; i < 50; i++)
@@ -65,15 +59,8 @@ public sealed class StoreBackPressureTests : IDisposable
         await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
         var ids = new List<AuditGen.Events.AuditEventId>();
 
-        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        using (LockTheDatabase())
         {
-            locker.Open();
-            using (var begin = locker.CreateCommand())
-            {
-                begin.CommandText = "BEGIN EXCLUSIVE";
-                begin.ExecuteNonQuery();
-            }
-
             // Every write completes while the store is locked: nothing waits for room.
             for (var i = 0; i < 50; i++)
             {
@@ -106,16 +93,8 @@ public sealed class StoreBackPressureTests : IDisposable
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
         var log = host.Services.GetRequiredService<IAuditLog>();
 
-        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
+        using (LockTheDatabase())
         {
-            // The store cannot commit while another process holds the write lock, for as long as this block lasts.
-            locker.Open();
-            using (var begin = locker.CreateCommand())
-            {
-                begin.CommandText = "BEGIN EXCLUSIVE";
-                begin.ExecuteNonQuery();
-            }
-
             // Every write returns although the lock is never released meanwhile. The writer's stuck batch (10 at most)
             // and the queue (2) hold 12 events at most; the others waited 100 ms for room and spilled.
             for (var i = 0; i < 30; i++)
@@ -144,15 +123,9 @@ public sealed class StoreBackPressureTests : IDisposable
         var strict = TestEvents.MinimalSignIn();
 
         Task waiting;
-        using (var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False"))
-        {
-            locker.Open();
-            using (var begin = locker.CreateCommand())
-            {
-                begin.CommandText = "BEGIN EXCLUSIVE";
-                begin.ExecuteNonQuery();
-            }
 
+        using (LockTheDatabase())
+        {
             // The writer's stuck batch (10 at most) and the queue (2) fill up; the rest wait for room, as configured.
             waiting = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(TestEvents.MinimalSignIn()).AsTask()));
             await Eventually.Get(() => metrics.Total("auditgen.queue.full"), n => n > 0, "writers to wait for room");
@@ -261,6 +234,17 @@ public sealed class StoreBackPressureTests : IDisposable
         await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
 
         Assert.Single(await store.ReadAfterAsync(0, 10, CancellationToken.None));
+    }
+
+    /// <summary>Another process's write lock on the database, held until disposed: the store cannot commit meanwhile.</summary>
+    private SqliteConnection LockTheDatabase()
+    {
+        var locker = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        locker.Open();
+        using var begin = locker.CreateCommand();
+        begin.CommandText = "BEGIN EXCLUSIVE";
+        begin.ExecuteNonQuery();
+        return locker;
     }
 
     public void Dispose() => _database.Dispose();
