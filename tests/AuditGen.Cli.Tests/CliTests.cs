@@ -119,6 +119,7 @@ public sealed class CliTests : IDisposable
         var corrupt = await RunAsync("stats", "--db", Database);
         var help = await RunAsync("export", "--help");
         var twoMistakes = await RunAsync("export", "--db", Database, "--format", "xml", "--limit", "many");
+        var badDate = await RunAsync("export", "--db", Database, "--range-start", "yesterday");
         var unknownCommand = await RunAsync("frob");
         var noCommand = await RunAsync();
 
@@ -133,6 +134,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Examples:", help.Output, StringComparison.Ordinal);
         Assert.Equal(2, twoMistakes.ExitCode);
         Assert.Equal("auditgen: --format takes one of csv, json, jsonlines (was 'xml'). --limit takes a whole number (was 'many'). (see auditgen --help)", twoMistakes.Errors.Trim());
+        Assert.Equal((2, "auditgen: --range-start takes a date and time, such as 2026-11-22T09:30:00Z (was 'yesterday'). (see auditgen --help)"), (badDate.ExitCode, badDate.Errors.Trim()));
         Assert.Equal((2, "auditgen: Unrecognized command or argument 'frob'. (see auditgen --help)"), (unknownCommand.ExitCode, unknownCommand.Errors.Trim()));
         Assert.Equal((2, "auditgen: Name a command: export, verify, tail, stats, purge, dead-letters or schemas. (see auditgen --help)"), (noCommand.ExitCode, noCommand.Errors.Trim()));
     }
