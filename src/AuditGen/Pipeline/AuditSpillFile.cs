@@ -7,9 +7,10 @@ namespace AuditGen.Pipeline;
 /// <summary>
 /// Events that found the queue full, kept on local disk as JSON lines until the store takes them.
 /// Each line holds the prepared event (its exact WorkOS JSON) and the fields the store indexes.
-/// Lines are appended and flushed under a lock; the store writer reads them all, commits them, and
-/// only then empties the file, so a crash in between replays them (appends are idempotent on the id).
-/// A line that cannot be read (torn by a crash mid-append) is moved to <see cref="DamagedPath"/>, never dropped.
+/// Lines are appended and flushed under a lock. To store them, the store writer renames the whole file to
+/// <see cref="DrainingPath"/> (new spills start a new file), streams it in batches, and deletes it once every batch is
+/// committed: memory stays bounded however large it grew, and a crash midway replays it (appends are idempotent on
+/// the id). A line that cannot be read (torn by a crash mid-append) is moved to <see cref="DamagedPath"/>, never dropped.
 /// </summary>
 internal sealed class AuditSpillFile(string path)
 {
@@ -23,6 +24,9 @@ internal sealed class AuditSpillFile(string path)
     private bool? _hasEntries;
 
     public string Path { get; } = path;
+
+    /// <summary>The spilled events being moved into the store; left behind by a crash, it is drained first.</summary>
+    public string DrainingPath => Path + ".draining";
 
     /// <summary>Where lines that cannot be read are kept, for inspection.</summary>
     public string DamagedPath => Path + ".damaged";
@@ -90,85 +94,80 @@ internal sealed class AuditSpillFile(string path)
     }
 
     /// <summary>
-    /// Every spilled entry, oldest first; empty when nothing is spilled. Lines that cannot be read are moved to
-    /// <see cref="DamagedPath"/> (once: they leave the spill file) and counted.
+    /// Whether there is a file to drain: one a crash left behind, or else the spill file, renamed to
+    /// <see cref="DrainingPath"/> so that spills from now on go to a new file.
     /// </summary>
-    public SpilledEntries ReadAll()
+    public bool TryStartDraining()
     {
         lock (_lock)
         {
+            if (File.Exists(DrainingPath))
+            {
+                return true;
+            }
+
             _hasEntries ??= File.Exists(Path);
             if (!_hasEntries.Value)
             {
-                return new([], 0);
+                return false;
             }
 
-            var lines = File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).ToArray();
-            var entries = new List<AuditEntry>(lines.Length);
-            var readable = new List<string>(lines.Length);
-            var damaged = new List<string>();
-            foreach (var line in lines)
-            {
-                if (TryRead(line) is { } entry)
-                {
-                    entries.Add(entry);
-                    readable.Add(line);
-                }
-                else
-                {
-                    damaged.Add(line);
-                }
-            }
-
-            if (damaged.Count > 0)
-            {
-                using (var file = new FileStream(DamagedPath, FileMode.Append, FileAccess.Write, FileShare.Read))
-                {
-                    file.Write(Lines(damaged));
-                    file.Flush(flushToDisk: true);
-                }
-
-                Replace(readable);
-            }
-
-            return new(entries, damaged.Count);
-        }
-    }
-
-    /// <summary>Forgets the first <paramref name="count"/> lines, once the store has committed them; appends made since reading are kept.</summary>
-    public void RemoveFirst(int count)
-    {
-        lock (_lock)
-        {
-            Replace(File.ReadAllLines(Path, Encoding.UTF8).Where(line => line.Length > 0).Skip(count).ToArray());
+            File.Move(Path, DrainingPath);
+            _hasEntries = false;
+            _tailChecked = false;
+            return true;
         }
     }
 
     /// <summary>
-    /// Replaces the file's lines all at once: written and flushed beside it, then moved over it, so a crash or a full
-    /// disk midway leaves the old file whole rather than a half-written one.
+    /// The draining file's entries in batches, oldest first. Lines that cannot be read are appended to
+    /// <see cref="DamagedPath"/> as they are met, and counted in their batch.
     /// </summary>
-    private void Replace(IReadOnlyCollection<string> lines)
+    public IEnumerable<SpilledBatch> ReadDraining(int batchSize)
     {
-        if (lines.Count == 0)
+        using var reader = new StreamReader(DrainingPath, Encoding.UTF8);
+        var entries = new List<AuditEntry>(batchSize);
+        var damaged = 0;
+        while (reader.ReadLine() is { } line)
         {
-            File.Delete(Path);
-            _hasEntries = false;
-            return;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (TryRead(line) is { } entry)
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                KeepDamaged(line);
+                damaged++;
+            }
+
+            if (entries.Count == batchSize)
+            {
+                yield return new SpilledBatch(entries, damaged);
+                entries = new List<AuditEntry>(batchSize);
+                damaged = 0;
+            }
         }
 
-        var replacement = Path + ".new";
-        using (var file = new FileStream(replacement, FileMode.Create, FileAccess.Write, FileShare.None))
+        if (entries.Count > 0 || damaged > 0)
         {
-            file.Write(Lines(lines));
-            file.Flush(flushToDisk: true);
+            yield return new SpilledBatch(entries, damaged);
         }
-
-        File.Move(replacement, Path, overwrite: true);
-        _tailChecked = true;
     }
 
-    private static byte[] Lines(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Concat(lines.Select(static line => line + "\n")));
+    /// <summary>Deletes the draining file, once every batch read from it is committed.</summary>
+    public void FinishDraining() => File.Delete(DrainingPath);
+
+    private void KeepDamaged(string line)
+    {
+        using var file = new FileStream(DamagedPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+        file.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        file.Flush(flushToDisk: true);
+    }
 
     private bool EndsTorn()
     {
@@ -224,6 +223,6 @@ internal sealed class AuditSpillFile(string path)
     }
 }
 
-/// <param name="Entries">The entries read, oldest first: the file's first lines, to remove once they are stored.</param>
-/// <param name="Damaged">How many lines could not be read and were moved to the damaged file.</param>
-internal readonly record struct SpilledEntries(List<AuditEntry> Entries, int Damaged);
+/// <param name="Entries">Spilled entries, oldest first.</param>
+/// <param name="Damaged">How many lines among them could not be read and were moved to the damaged file.</param>
+internal readonly record struct SpilledBatch(List<AuditEntry> Entries, int Damaged);

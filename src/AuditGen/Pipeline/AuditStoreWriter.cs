@@ -103,41 +103,34 @@ internal sealed partial class AuditStoreWriter(
     /// <summary>Moves spilled events into the store once the queue has room to spare; also at start-up, after a crash.</summary>
     private async Task DrainSpillAsync(CancellationToken abort)
     {
-        SpilledEntries spilled;
         try
         {
-            spilled = spill.ReadAll();
+            // At most two files: one a crash left half drained, then the spill file itself. Spills made meanwhile wait
+            // for the next drain, so the queue is not kept waiting behind a stream of them.
+            for (var file = 0; file < 2 && spill.TryStartDraining(); file++)
+            {
+                foreach (var batch in spill.ReadDraining(options.Value.StoreBatchSize))
+                {
+                    if (batch.Damaged > 0)
+                    {
+                        metrics.EventLost(batch.Damaged);
+                        LogSpillDamaged(batch.Damaged, spill.Path, spill.DamagedPath);
+                    }
+
+                    if (batch.Entries.Count > 0)
+                    {
+                        await AppendUntilCommittedAsync(batch.Entries, [], abort);
+                    }
+                }
+
+                spill.FinishDraining();
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // The events stay in the file: the next drain (after the next batch, or at shutdown) tries again.
+            // What was not drained stays on disk; the next drain (after the next batch, or at shutdown) starts it
+            // again from its first line, and appends skip the events already stored by their id.
             LogSpillUnreadable(exception, spill.Path);
-            return;
-        }
-
-        if (spilled.Damaged > 0)
-        {
-            metrics.EventLost(spilled.Damaged);
-            LogSpillDamaged(spilled.Damaged, spill.Path, spill.DamagedPath);
-        }
-
-        var batchSize = options.Value.StoreBatchSize;
-        for (var start = 0; start < spilled.Entries.Count; start += batchSize)
-        {
-            await AppendUntilCommittedAsync(spilled.Entries.GetRange(start, Math.Min(batchSize, spilled.Entries.Count - start)), [], abort);
-        }
-
-        if (spilled.Entries.Count > 0)
-        {
-            try
-            {
-                spill.RemoveFirst(spilled.Entries.Count);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // Stored but still in the file: the next drain stores them again, which appends skip by event id.
-                LogSpillUnreadable(exception, spill.Path);
-            }
         }
     }
 
@@ -211,7 +204,7 @@ internal sealed partial class AuditStoreWriter(
     [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Audit event {EventId} ({Action}) could not be serialized and was lost. This is a defect in AuditGen; please report it.")]
     private partial void LogPrepareFailed(Exception exception, AuditEventId eventId, string action);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The audit spill file {Path} could not be read or emptied; its events stay there and are tried again after the next batch.")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "The audit spill file {Path} could not be drained; its events stay on disk and are tried again after the next batch.")]
     private partial void LogSpillUnreadable(Exception exception, string path);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "{Count} lines of the audit spill file {Path} could not be read (torn by a crash while being written?); they are not in the audit log, and are kept in {DamagedPath} for inspection.")]

@@ -164,6 +164,44 @@ public sealed class StoreBackPressureTests : IDisposable
         Assert.Equal(spilled.Select(e => e.Event.Id), stored.Select(e => e.EventId));
         Assert.Equal(spilled.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)), stored.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)));
         Assert.False(File.Exists(spillPath));
+        Assert.False(File.Exists(spillPath + ".draining"));
+    }
+
+    [Fact]
+    public async Task A_drain_cut_short_by_a_crash_is_finished_at_start_up_before_newer_spills_and_stores_each_event_once()
+    {
+        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var draining = StoreEntries.Entries(25);
+        var newer = StoreEntries.Entries(3);
+        var file = new AuditSpillFile(spillPath);
+        foreach (var entry in draining)
+        {
+            file.Append(entry);
+        }
+
+        // The crash came after the first batch of the draining file was committed, before the file was deleted.
+        File.Move(spillPath, spillPath + ".draining");
+        using (var store = new AuditGen.Stores.Sqlite.SqliteAuditStore(_database.Path, null, TimeProvider.System))
+        {
+            await store.AppendAsync(draining.Take(10).ToArray(), CancellationToken.None);
+        }
+
+        foreach (var entry in newer)
+        {
+            new AuditSpillFile(spillPath).Append(entry);
+        }
+
+        using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 10, spillPath);
+        await host.StartAsync();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+
+        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 100, CancellationToken.None), e => e.Count == 28, "every spilled event to be stored");
+        await host.StopAsync();
+
+        Assert.Equal(draining.Concat(newer).Select(e => e.Event.Id), stored.Select(e => e.EventId));
+        Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
+        Assert.False(File.Exists(spillPath));
+        Assert.False(File.Exists(spillPath + ".draining"));
     }
 
     [Fact]
@@ -196,6 +234,7 @@ public sealed class StoreBackPressureTests : IDisposable
 
         Assert.Equal(before.Concat(after).Select(e => e.Event.Id), stored.Select(e => e.EventId));
         Assert.False(File.Exists(spillPath));
+        Assert.False(File.Exists(spillPath + ".draining"));
         Assert.Equal([torn], await File.ReadAllLinesAsync(spillPath + ".damaged"));
         Assert.Equal(1, metrics.Total("auditgen.events.lost"));
         Assert.Contains(logs.Logs, l => l.Level == LogLevel.Critical && l.Message.Contains("1 lines of the audit spill file", StringComparison.Ordinal) && l.Message.Contains(spillPath + ".damaged", StringComparison.Ordinal));
