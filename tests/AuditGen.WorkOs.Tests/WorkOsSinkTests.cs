@@ -17,20 +17,17 @@ public sealed class WorkOsSinkTests
     [InlineData("408", 3, 60, null)] // sent without Retry-After: the delivery loop applies its own delay
     public async Task A_transient_answer_left_after_the_quick_retries_goes_back_to_the_loop_with_its_Retry_After(string status, int retryAfter, int cap, int? expected)
     {
-        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?>
-        {
-            [$"Emulator:Faults:StatusRates:{status}"] = "1",
-            ["Emulator:Faults:RetryAfterSeconds"] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        using var database = new TempDatabase();
-        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
-        {
-            ["AuditGen:WorkOs:MaxRetryAttempts"] = "0",
-            ["AuditGen:WorkOs:MaxRetryAfter"] = TimeSpan.FromSeconds(cap).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-        });
-        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
-
-        var result = await sink.DeliverAsync(Entry(), default);
+        var (result, _) = await DeliverOnceAsync(
+            new()
+            {
+                [$"Emulator:Faults:StatusRates:{status}"] = "1",
+                ["Emulator:Faults:RetryAfterSeconds"] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            new()
+            {
+                ["AuditGen:WorkOs:MaxRetryAttempts"] = "0",
+                ["AuditGen:WorkOs:MaxRetryAfter"] = TimeSpan.FromSeconds(cap).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            });
 
         Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
         Assert.Equal(expected is null ? null : TimeSpan.FromSeconds(expected.Value), result.RetryAfter);
@@ -42,36 +39,22 @@ public sealed class WorkOsSinkTests
     [InlineData("422", AuditDeliveryOutcome.DeadLettered)]
     public async Task A_refusal_that_retrying_cannot_fix_pauses_the_sink_or_dead_letters_the_event_at_once(string status, AuditDeliveryOutcome expected)
     {
-        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { [$"Emulator:Faults:StatusRates:{status}"] = "1" });
-        using var database = new TempDatabase();
-        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
-        {
-            ["AuditGen:WorkOs:MaxRetryAttempts"] = "3",
-            ["AuditGen:WorkOs:PausedRetryInterval"] = "00:00:45",
-        });
-        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
-
-        var result = await sink.DeliverAsync(Entry(), default);
+        var (result, stats) = await DeliverOnceAsync(
+            new() { [$"Emulator:Faults:StatusRates:{status}"] = "1" },
+            new() { ["AuditGen:WorkOs:MaxRetryAttempts"] = "3", ["AuditGen:WorkOs:PausedRetryInterval"] = "00:00:45" });
 
         Assert.Equal(expected, result.Outcome);
         Assert.Contains(status + " ", result.Reason, StringComparison.Ordinal);
         Assert.Equal(expected == AuditDeliveryOutcome.Paused ? TimeSpan.FromSeconds(45) : null, result.RetryAfter);
-        Assert.Equal(1, (int)(await emulator.StatsAsync())["injected"]![status]!);
+        Assert.Equal(1, (int)stats["injected"]![status]!);
     }
 
     [Fact]
     public async Task An_answer_slower_than_RequestTimeout_is_given_up_and_retried_later()
     {
-        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { ["Emulator:Faults:LatencyMilliseconds"] = "5000" });
-        using var database = new TempDatabase();
-        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?>
-        {
-            ["AuditGen:WorkOs:MaxRetryAttempts"] = "0",
-            ["AuditGen:WorkOs:RequestTimeout"] = "00:00:00.200",
-        });
-        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
-
-        var result = await sink.DeliverAsync(Entry(), default);
+        var (result, _) = await DeliverOnceAsync(
+            new() { ["Emulator:Faults:LatencyMilliseconds"] = "5000" },
+            new() { ["AuditGen:WorkOs:MaxRetryAttempts"] = "0", ["AuditGen:WorkOs:RequestTimeout"] = "00:00:00.200" });
 
         Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
         Assert.Equal("no answer from WorkOS within 00:00:00.2000000", result.Reason);
@@ -80,17 +63,14 @@ public sealed class WorkOsSinkTests
     [Fact]
     public async Task A_dropped_connection_is_retried_and_reported_without_the_key()
     {
-        await using var emulator = await Emulator.StartAsync(new Dictionary<string, string?> { ["Emulator:Faults:DropConnectionRate"] = "1" });
-        using var database = new TempDatabase();
-        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, new Dictionary<string, string?> { ["AuditGen:WorkOs:MaxRetryAttempts"] = "2" });
-        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
-
-        var result = await sink.DeliverAsync(Entry(), default);
+        var (result, stats) = await DeliverOnceAsync(
+            new() { ["Emulator:Faults:DropConnectionRate"] = "1" },
+            new() { ["AuditGen:WorkOs:MaxRetryAttempts"] = "2" });
 
         Assert.Equal(AuditDeliveryOutcome.RetryLater, result.Outcome);
         Assert.StartsWith("cannot reach WorkOS: ", result.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(Emulator.ApiKey, result.Reason, StringComparison.Ordinal);
-        Assert.Equal(3, (int)(await emulator.StatsAsync())["injected"]!["drop"]!);
+        Assert.Equal(3, (int)stats["injected"]!["drop"]!);
     }
 
     [Fact]
@@ -139,5 +119,17 @@ public sealed class WorkOsSinkTests
             Context = new() { Location = "127.0.0.1" },
         };
         return new StoredAuditEntry(1, auditEvent.Id, auditEvent.OrganizationId, auditEvent.Action, auditEvent.OccurredAt, WorkOsJson.SerializeEvent(auditEvent), [], null);
+    }
+
+    /// <summary>One delivery by the WorkOS sink (its quick retries included) to an emulator with these faults, and what the emulator counted.</summary>
+    private static async Task<(AuditDeliveryResult Result, System.Text.Json.Nodes.JsonObject Stats)> DeliverOnceAsync(Dictionary<string, string?> faults, Dictionary<string, string?> settings)
+    {
+        await using var emulator = await Emulator.StartAsync(faults);
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl, settings);
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+        return (result, await emulator.StatsAsync());
     }
 }

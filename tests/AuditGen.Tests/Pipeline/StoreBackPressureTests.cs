@@ -50,7 +50,7 @@ public sealed class StoreBackPressureTests : IDisposable
     public async Task In_spill_mode_a_full_queue_never_makes_a_writer_wait_and_spilled_events_reach_the_store()
     {
         var logs = new CapturingLoggerProvider();
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         using var host = BuildHost(logs, _database.Path, queueCapacity: 2, spillPath);
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
@@ -85,7 +85,7 @@ public sealed class StoreBackPressureTests : IDisposable
     [Fact]
     public async Task In_wait_mode_a_writer_waits_only_QueueFullWait_and_then_spills_and_nothing_is_lost()
     {
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         var logs = new CapturingLoggerProvider();
         using var host = BuildHost(logs, _database.Path, queueCapacity: 2, spillPath, queueFullMode: AuditQueueFullMode.Wait, queueFullWait: TimeSpan.FromMilliseconds(100));
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
@@ -114,7 +114,7 @@ public sealed class StoreBackPressureTests : IDisposable
     [Fact]
     public async Task A_strict_write_that_gives_up_waiting_for_room_spills_its_event_instead_of_losing_it()
     {
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 2, spillPath, queueFullMode: AuditQueueFullMode.Wait, queueFullWait: Timeout.InfiniteTimeSpan);
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
@@ -146,38 +146,23 @@ public sealed class StoreBackPressureTests : IDisposable
     [Fact]
     public async Task A_spill_file_left_by_a_crash_is_stored_at_start_up()
     {
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         var spilled = StoreEntries.Entries(3);
-        var file = new AuditSpillFile(spillPath);
-        foreach (var entry in spilled)
-        {
-            file.Append(entry);
-        }
+        Spill(spillPath, spilled);
 
-        using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 10, spillPath);
-        await host.StartAsync();
-        var log = host.Services.GetRequiredService<IAuditLog>();
-
-        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 10, CancellationToken.None), e => e.Count == 3, "the spilled events to be stored");
-        await host.StopAsync();
+        var stored = await RestartOverTheSpillAsync(3, new CapturingLoggerProvider());
 
         Assert.Equal(spilled.Select(e => e.Event.Id), stored.Select(e => e.EventId));
         Assert.Equal(spilled.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)), stored.Select(e => System.Text.Encoding.UTF8.GetString(e.EventJson.Span)));
-        Assert.False(File.Exists(spillPath));
-        Assert.False(File.Exists(spillPath + ".draining"));
     }
 
     [Fact]
     public async Task A_drain_cut_short_by_a_crash_is_finished_at_start_up_before_newer_spills_and_stores_each_event_once()
     {
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         var draining = StoreEntries.Entries(25);
         var newer = StoreEntries.Entries(3);
-        var file = new AuditSpillFile(spillPath);
-        foreach (var entry in draining)
-        {
-            file.Append(entry);
-        }
+        Spill(spillPath, draining);
 
         // The crash came after the first batch of the draining file was committed, before the file was deleted.
         File.Move(spillPath, spillPath + ".draining");
@@ -186,57 +171,40 @@ public sealed class StoreBackPressureTests : IDisposable
             await store.AppendAsync(draining.Take(10).ToArray(), CancellationToken.None);
         }
 
-        foreach (var entry in newer)
-        {
-            new AuditSpillFile(spillPath).Append(entry);
-        }
+        Spill(spillPath, newer);
 
-        using var host = BuildHost(new CapturingLoggerProvider(), _database.Path, queueCapacity: 10, spillPath);
-        await host.StartAsync();
-        var log = host.Services.GetRequiredService<IAuditLog>();
-
-        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 100, CancellationToken.None), e => e.Count == 28, "every spilled event to be stored");
-        await host.StopAsync();
+        var stored = await RestartOverTheSpillAsync(28, new CapturingLoggerProvider());
 
         Assert.Equal(draining.Concat(newer).Select(e => e.Event.Id), stored.Select(e => e.EventId));
-        Assert.True((await log.VerifyAsync(CancellationToken.None)).IsIntact);
-        Assert.False(File.Exists(spillPath));
-        Assert.False(File.Exists(spillPath + ".draining"));
     }
 
     [Fact]
     public async Task A_line_torn_by_a_crash_is_kept_aside_and_logged_and_the_events_around_it_are_stored()
     {
-        var spillPath = Path.Combine(_database.Directory, "spill.jsonl");
+        var spillPath = SpillPath;
         var before = StoreEntries.Entries(2);
         var after = StoreEntries.Entries(1);
-        var crashed = new AuditSpillFile(spillPath);
-        foreach (var entry in before)
-        {
-            crashed.Append(entry);
-        }
+        Spill(spillPath, before);
 
         // The process died halfway through writing a third line: no newline, half a JSON object.
         var torn = (await File.ReadAllLinesAsync(spillPath))[0][..40];
         await File.AppendAllTextAsync(spillPath, torn);
 
         // After the restart the next spill starts on a line of its own instead of completing the torn one.
-        new AuditSpillFile(spillPath).Append(after[0]);
+        Spill(spillPath, after);
 
         var logs = new CapturingLoggerProvider();
-        using var host = BuildHost(logs, _database.Path, queueCapacity: 10, spillPath);
-        using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        await host.StartAsync();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        MetricCollector? metrics = null;
 
-        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 10, CancellationToken.None), e => e.Count == 3, "the readable spilled events to be stored");
-        await host.StopAsync();
+        var stored = await RestartOverTheSpillAsync(3, logs, services => metrics = new MetricCollector(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+
+        using (metrics)
+        {
+            Assert.Equal(1, metrics!.Total("auditgen.events.lost"));
+        }
 
         Assert.Equal(before.Concat(after).Select(e => e.Event.Id), stored.Select(e => e.EventId));
-        Assert.False(File.Exists(spillPath));
-        Assert.False(File.Exists(spillPath + ".draining"));
         Assert.Equal([torn], await File.ReadAllLinesAsync(spillPath + ".damaged"));
-        Assert.Equal(1, metrics.Total("auditgen.events.lost"));
         Assert.Contains(logs.Logs, l => l.Level == LogLevel.Critical && l.Message.Contains("1 lines of the audit spill file", StringComparison.Ordinal) && l.Message.Contains(spillPath + ".damaged", StringComparison.Ordinal));
     }
 
@@ -273,6 +241,38 @@ public sealed class StoreBackPressureTests : IDisposable
         await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
 
         Assert.Single(await store.ReadAfterAsync(0, 10, CancellationToken.None));
+    }
+
+    private string SpillPath => Path.Combine(_database.Directory, "spill.jsonl");
+
+    /// <summary>
+    /// Starts the application over what the spill file holds, as after a crash, waits until the store holds
+    /// <paramref name="count"/> events, and stops it: the chain verifies and no spill file is left.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredAuditEntry>> RestartOverTheSpillAsync(int count, CapturingLoggerProvider logs, Action<IServiceProvider>? beforeStart = null)
+    {
+        using var host = BuildHost(logs, _database.Path, queueCapacity: 10, SpillPath);
+        beforeStart?.Invoke(host.Services);
+        await host.StartAsync();
+        var log = host.Services.GetRequiredService<IAuditLog>();
+
+        var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 100, CancellationToken.None), e => e.Count == count, $"the {count} spilled events to be stored");
+        var verification = await log.VerifyAsync(CancellationToken.None);
+        await host.StopAsync();
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.False(File.Exists(SpillPath));
+        Assert.False(File.Exists(SpillPath + ".draining"));
+        return stored;
+    }
+
+    /// <summary>Spills the entries as the pipeline would, each by a new spill file as after a restart.</summary>
+    private static void Spill(string spillPath, IEnumerable<AuditEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            new AuditSpillFile(spillPath).Append(entry);
+        }
     }
 
     /// <summary>Another process's write lock on the database, held until disposed: the store cannot commit meanwhile.</summary>
