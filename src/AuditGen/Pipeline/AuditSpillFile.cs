@@ -112,9 +112,10 @@ internal sealed class AuditSpillFile(string path)
                 return false;
             }
 
+            // Spills from now on start a new file, which has no torn tail to check.
             File.Move(Path, DrainingPath);
             _hasEntries = false;
-            _tailChecked = false;
+            _tailChecked = true;
             return true;
         }
     }

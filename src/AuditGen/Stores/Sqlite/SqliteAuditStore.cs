@@ -426,19 +426,14 @@ public sealed class SqliteAuditStore : IAuditLog, IDisposable
         return Explained(() => work(connection));
     }
 
-    private async Task WithConnectionAsync(Action<SqliteConnection> work, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await using var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            work(connection);
-        }
-        catch (SqliteException exception)
-        {
-            throw Explain(exception);
-        }
-    }
+    private async Task WithConnectionAsync(Action<SqliteConnection> work, CancellationToken cancellationToken) =>
+        await WithConnectionAsync(
+            connection =>
+            {
+                work(connection);
+                return true;
+            },
+            cancellationToken);
 
     private T Explained<T>(Func<T> step)
     {
