@@ -1,4 +1,3 @@
-using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AuditGen.BenchmarkApp;

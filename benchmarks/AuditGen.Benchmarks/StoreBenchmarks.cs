@@ -18,7 +18,7 @@ namespace AuditGen.Benchmarks;
 public class StoreBenchmarks : IDisposable
 {
     private string _directory = "";
-    private IAuditLog? _store;
+    private IReadableAuditStore? _store;
     private string? _schema;
     private AuditEntry[] _batch = [];
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AuditGen.Pipeline;
-using AuditGen.Stores;
 using AuditGen.Stores.PostgreSql;
 using AuditGen.Stores.Sqlite;
 
@@ -100,9 +99,9 @@ internal static class AuditLogOptions
 }
 
 /// <summary>An audit log opened by a command, and whether its chain's signatures can be checked.</summary>
-internal sealed class OpenedAuditLog(IAuditLog log, bool checksSignatures) : IDisposable
+internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatures) : IDisposable
 {
-    public IAuditLog Log { get; } = log;
+    public IReadableAuditStore Log { get; } = log;
 
     public bool ChecksSignatures { get; } = checksSignatures;
 

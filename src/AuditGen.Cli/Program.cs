@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AuditGen.Cli;
 using AuditGen.Cli.Commands;
-using AuditGen.Stores;
+using AuditGen.Pipeline;
 using Spectre.Console;
 
 var root = new RootCommand("""

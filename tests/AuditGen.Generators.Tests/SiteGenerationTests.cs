@@ -95,7 +95,7 @@ public class SiteGenerationTests
         {
             Assert.Equal(action, site.Action);
             Assert.Equal(attribute.SourceLineNumber, site.SourceLineNumber);
-            var draft = new AuditGen.AspNetCore.AuditEventDraft();
+            var draft = new AuditGen.Events.AuditEventDraft();
             site.CaptureFromArguments(["id_1"], draft);
             var target = Assert.Single(draft.Targets);
             Assert.Equal((action.StartsWith("team", StringComparison.Ordinal) ? "team" : "invoice", "id_1"), (target.Type, target.Id));

@@ -1,10 +1,12 @@
 using System.IO.Compression;
+using AuditGen.Tests.Processes;
 
 namespace AuditGen.Packaging.Tests;
 
 /// <summary>
-/// The user-facing promise: one package reference brings the runtime, the generator and the analyzers.
-/// Packs the real package, then builds and runs a fresh project that references only the .nupkg.
+/// The user-facing promise: one package reference brings the runtime, the generator and the analyzers, and the
+/// PostgreSQL store is one more package. Packs the real packages, then builds and runs fresh projects that reference
+/// only the .nupkg files.
 /// </summary>
 [Collection(PackedAuditGenDefinition.Name)]
 public sealed class PackageConsumptionTests(PackedAuditGen package)
@@ -23,7 +25,17 @@ public sealed class PackageConsumptionTests(PackedAuditGen package)
             Assert.Contains("build/AuditGen.Build.dll", entries);
             Assert.Contains("buildTransitive/AuditGen.targets", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("AuditGen.Generators.dll", StringComparison.Ordinal));
+            Assert.Contains("lib/net10.0/AuditGen.xml", entries);
+            Assert.Contains("README.md", entries);
+            using var nuspec = new StreamReader(archive.GetEntry("AuditGen.nuspec")!.Open());
+            var manifest = await nuspec.ReadToEndAsync();
+            Assert.Contains("<readme>README.md</readme>", manifest, StringComparison.Ordinal);
+            Assert.Contains("<releaseNotes># Changelog", manifest, StringComparison.Ordinal);
+            Assert.Contains("<dependency id=\"Microsoft.Data.Sqlite\"", manifest, StringComparison.Ordinal);
+            Assert.DoesNotContain("<dependency id=\"Npgsql\"", manifest, StringComparison.Ordinal);
         }
+
+        Assert.True(File.Exists(Path.Combine(package.Feed, $"AuditGen.{package.Version}.snupkg")));
 
         var consumer = package.NewProject("consumer");
         WriteConsumer(consumer);
@@ -42,6 +54,71 @@ public sealed class PackageConsumptionTests(PackedAuditGen package)
             """{"invoice.voided":{"targets":[{"type":"invoice"}],"metadata":{"type":"object","properties":{"exception":{"type":"string"},"outcome":{"type":"string"},"reason":{"type":"string"},"status_code":{"type":"number"}}}}}""",
             schemas);
         Assert.Contains($"runtime schemas: {schemas}", run.Output, StringComparison.Ordinal);
+
+        // The embedded default brings no PostgreSQL client.
+        var assets = await File.ReadAllTextAsync(Path.Combine(consumer, "obj", "project.assets.json"));
+        Assert.Contains("\"Microsoft.Data.Sqlite/", assets, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", assets, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consumer_of_AuditGen_PostgreSql_stores_verifies_and_reads_back_events_in_a_real_server()
+    {
+        var server = new PostgresServer();
+        await server.InitializeAsync();
+        try
+        {
+            await RunPostgreSqlConsumerAsync(server.ConnectionString);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    private async Task RunPostgreSqlConsumerAsync(string connectionString)
+    {
+        var consumer = package.NewProject("postgresql-consumer", package: "AuditGen.PostgreSql");
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using AuditGen;
+            using AuditGen.Events;
+            using AuditGen.Pipeline;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddAuditGen().UsePostgreSql();
+            using var host = builder.Build();
+            await host.StartAsync();
+
+            var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.WriteAsync(new AuditEvent
+                {
+                    Action = "invoice.voided",
+                    OrganizationId = "org_acme",
+                    OccurredAt = DateTimeOffset.UtcNow,
+                    Actor = new AuditActor { Type = "user", Id = "user_1" },
+                    Targets = [new AuditTarget { Type = "invoice", Id = $"inv_{i}" }],
+                    Context = new AuditContext { Location = "127.0.0.1" },
+                });
+            }
+
+            await host.StopAsync();
+            var log = host.Services.GetRequiredService<IAuditLog>();
+            Console.WriteLine($"stored: {await log.CountAsync(new AuditQuery { OrganizationId = "org_acme" }, CancellationToken.None)}");
+            Console.WriteLine($"intact: {(await log.VerifyAsync(CancellationToken.None)).IsIntact}");
+            """);
+
+        var run = await DotnetCli.RunAsync(consumer, "run", "-c", "Release", "--",
+            $"--AuditGen:PostgreSql:ConnectionString={connectionString}", "--AuditGen:PostgreSql:Schema=consumer");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("stored: 3", run.Output, StringComparison.Ordinal);
+        Assert.Contains("intact: True", run.Output, StringComparison.Ordinal);
+        var assets = await File.ReadAllTextAsync(Path.Combine(consumer, "obj", "project.assets.json"));
+        Assert.Contains("\"Npgsql/", assets, StringComparison.Ordinal);
     }
 
     private static void WriteConsumer(string directory)

@@ -1,6 +1,6 @@
 namespace AuditGen.Packaging.Tests;
 
-/// <summary>Packs the real AuditGen package once, into a local feed that fresh projects restore from.</summary>
+/// <summary>Packs the real AuditGen and AuditGen.PostgreSql packages once, into a local feed that fresh projects restore from.</summary>
 public sealed class PackedAuditGen : IAsyncLifetime
 {
     private readonly string _workspace = Directory.CreateTempSubdirectory("auditgen-pack-").FullName;
@@ -12,12 +12,15 @@ public sealed class PackedAuditGen : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
-        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/AuditGen/AuditGen.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}");
-        Assert.True(pack.ExitCode == 0, pack.Output);
+        foreach (var project in (string[])["src/AuditGen/AuditGen.csproj", "src/AuditGen.PostgreSql/AuditGen.PostgreSql.csproj"])
+        {
+            var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+        }
     }
 
-    /// <summary>A new project folder with a nuget.config (only the local feed) and a project file referencing the package.</summary>
-    public string NewProject(string name, string extraProperties = "")
+    /// <summary>A new project folder with a nuget.config (only the local feed) and a project file referencing <paramref name="package"/>.</summary>
+    public string NewProject(string name, string extraProperties = "", string package = "AuditGen")
     {
         var directory = Directory.CreateDirectory(Path.Combine(_workspace, name)).FullName;
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
@@ -42,7 +45,7 @@ public sealed class PackedAuditGen : IAsyncLifetime
                 {extraProperties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="AuditGen" Version="{Version}" />
+                <PackageReference Include="{package}" Version="{Version}" />
               </ItemGroup>
             </Project>
             """);

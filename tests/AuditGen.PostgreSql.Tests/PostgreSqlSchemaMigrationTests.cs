@@ -1,7 +1,7 @@
 using AuditGen.Events;
 using AuditGen.Events.Json;
 using AuditGen.Pipeline;
-using AuditGen.PostgreSql.Tests.TestSupport;
+using AuditGen.Tests.Processes;
 using AuditGen.Stores.PostgreSql;
 
 namespace AuditGen.PostgreSql.Tests;

@@ -1,4 +1,4 @@
-using AuditGen.PostgreSql.Tests.TestSupport;
+using AuditGen.Tests.Processes;
 using AuditGen.Pipeline;
 using AuditGen.Stores.PostgreSql;
 using AuditGen.Tests.Contracts;
@@ -11,7 +11,7 @@ public sealed class PostgreSqlStoreContractTests(PostgresServer server) : AuditS
 {
     private readonly string _schema = PostgresServer.NewSchema();
 
-    protected override IAuditLog OpenStore(byte[]? chainKey = null) => new PostgreSqlAuditStore(server.ConnectionString, _schema, chainKey, TimeProvider.System);
+    private protected override IReadableAuditStore OpenStore(byte[]? chainKey = null) => new PostgreSqlAuditStore(server.ConnectionString, _schema, chainKey, TimeProvider.System);
 
     protected override Task TamperAsync(string sql) => server.ExecuteAsync(_schema, sql);
 }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using AuditGen.AspNetCore.Tests;
 using AuditGen.Events;
 using AuditGen.Pipeline;
-using AuditGen.PostgreSql.Tests.TestSupport;
+using AuditGen.Tests.Processes;
 using AuditGen.Stores.PostgreSql;
 using AuditGen.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -162,7 +162,7 @@ public sealed class SharedLogTests(PostgresServer server)
             ["AuditGen:DeliveryRetryDelay"] = "00:00:00.100",
         });
         builder.Logging.ClearProviders().AddProvider(new CapturingLoggerProvider());
-        builder.Services.AddAuditGen();
+        builder.Services.AddAuditGen().UsePostgreSql();
         builder.Services.AddHealthChecks().AddAuditGen();
         if (deliveries is not null)
         {

@@ -12,7 +12,7 @@ namespace AuditGen.Tests.Contracts;
 public abstract class AuditStoreContract
 {
     /// <summary>Opens the store under test; each call opens the same log again, as a restart would.</summary>
-    protected abstract IAuditLog OpenStore(byte[]? chainKey = null);
+    private protected abstract IReadableAuditStore OpenStore(byte[]? chainKey = null);
 
     /// <summary>Runs SQL against the store's tables directly, as someone with database access could.</summary>
     protected abstract Task TamperAsync(string sql);
@@ -165,7 +165,7 @@ public abstract class AuditStoreContract
         Dispose(store);
 
         var withoutKey = OpenStore();
-        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(() => withoutKey.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        await Assert.ThrowsAsync<AuditStoreException>(() => withoutKey.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
         Dispose(withoutKey);
     }
 
@@ -194,7 +194,7 @@ public abstract class AuditStoreContract
 
         Assert.False(verification.IsIntact);
         Assert.Contains("signature", verification.Problem, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(() => store.AppendAsync(Entries(1), CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<AuditStoreException>(() => store.AppendAsync(Entries(1), CancellationToken.None).AsTask());
         Dispose(store);
     }
 
@@ -223,7 +223,7 @@ public abstract class AuditStoreContract
         }
     }
 
-    protected static AuditEntry Entry(string organization = "org_1", string action = "team.renamed", string actorId = "user_1", string? actorName = "Ada", string targetType = "team", DateTimeOffset? occurredAt = null)
+    private protected static AuditEntry Entry(string organization = "org_1", string action = "team.renamed", string actorId = "user_1", string? actorName = "Ada", string targetType = "team", DateTimeOffset? occurredAt = null)
     {
         var auditEvent = new AuditEvent
         {
@@ -237,7 +237,7 @@ public abstract class AuditStoreContract
         return new AuditEntry(auditEvent, WorkOsJson.SerializeEvent(auditEvent), [], null);
     }
 
-    protected static AuditEntry[] Entries(int count) => Enumerable.Range(0, count).Select(_ => Entry()).ToArray();
+    private protected static AuditEntry[] Entries(int count) => Enumerable.Range(0, count).Select(_ => Entry()).ToArray();
 
     private static void Dispose(IAuditLog store) => (store as IDisposable)?.Dispose();
 }

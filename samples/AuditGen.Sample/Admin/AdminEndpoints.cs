@@ -1,4 +1,3 @@
-using AuditGen.Pipeline;
 using AuditGen.Sample.Identity;
 
 namespace AuditGen.Sample.Admin;

@@ -13,7 +13,7 @@ internal sealed class AuditSymbols
         Organization = compilation.GetTypeByMetadataName("AuditGen.AuditOrganizationAttribute");
         Metadata = compilation.GetTypeByMetadataName("AuditGen.AuditMetadataAttribute");
         MetadataObject = compilation.GetTypeByMetadataName("AuditGen.Events.AuditMetadata");
-        Draft = compilation.GetTypeByMetadataName("AuditGen.AspNetCore.AuditEventDraft");
+        Draft = compilation.GetTypeByMetadataName("AuditGen.Events.AuditEventDraft");
         MaxLength = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.MaxLengthAttribute");
         StringLength = compilation.GetTypeByMetadataName("System.ComponentModel.DataAnnotations.StringLengthAttribute");
     }

@@ -20,7 +20,7 @@ internal static class AuditEventBuildersEmitter
 {
     public const string HintName = "AuditGen.EventBuilders.g.cs";
 
-    private const string Draft = "global::AuditGen.AspNetCore.AuditEventDraft";
+    private const string Draft = "global::AuditGen.Events.AuditEventDraft";
 
     public static string Emit(ImmutableArray<AuditSiteSpec> sites)
     {
@@ -61,7 +61,7 @@ internal static class AuditEventBuildersEmitter
         writer.Line($"/// event; in background work, <see cref=\"Create\"/> starts a new one.");
         writer.Line($"/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorInfo.Name}\", \"{GeneratorInfo.Version}\")]");
-        writer.Open($"internal sealed class {name} : global::AuditGen.AspNetCore.AuditEventBuilder<{name}>");
+        writer.Open($"internal sealed class {name} : global::AuditGen.Pipeline.AuditEventBuilder<{name}>");
         writer.Line($"/// <summary>The WorkOS action: <c>{Xml(action)}</c>.</summary>");
         writer.Line($"public const string Action = {Literal(action)};").Line();
         writer.Line($"private {name}({Draft} draft) : base(draft, Action) {{ }}").Line();

@@ -13,8 +13,8 @@ internal static class AuditSitesEmitter
 {
     public const string HintName = "AuditGen.Sites.g.cs";
 
-    private const string Draft = "global::AuditGen.AspNetCore.AuditEventDraft";
-    private const string Values = "global::AuditGen.AspNetCore.AuditValues";
+    private const string Draft = "global::AuditGen.Events.AuditEventDraft";
+    private const string Values = "global::AuditGen.Internal.AuditValues";
 
     public static string Emit(ImmutableArray<AuditSiteSpec> sites)
     {
@@ -56,10 +56,10 @@ internal static class AuditSitesEmitter
         {
             var site = ordered[i];
             var line = site.SourceLineNumber.ToString(CultureInfo.InvariantCulture);
-            writer.Line($"global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite{classOf[i].ToString(CultureInfo.InvariantCulture)}({Literal(site.Action)}, {Literal(site.SourceFilePath)}, {line}, {Literal(site.Handler)}));");
+            writer.Line($"global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite{classOf[i].ToString(CultureInfo.InvariantCulture)}({Literal(site.Action)}, {Literal(site.SourceFilePath)}, {line}, {Literal(site.Handler)}));");
         }
 
-        writer.Line("global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);");
+        writer.Line("global::AuditGen.Internal.AuditSiteRegistry.RegisterWorkOsSchemas(WorkOsSchemas);");
 
         writer.Close().Close();
         for (var index = 0; index < firstSites.Count; index++)

@@ -34,7 +34,7 @@ internal static class Types
     public static bool IsFrameworkProvided(ITypeSymbol type) =>
         type.ToDisplayString() is "Microsoft.AspNetCore.Http.HttpContext" or "Microsoft.AspNetCore.Http.HttpRequest"
             or "Microsoft.AspNetCore.Http.HttpResponse" or "System.Threading.CancellationToken" or "System.Security.Claims.ClaimsPrincipal"
-            or "System.IO.Stream" or "System.IO.Pipelines.PipeReader" or "AuditGen.AspNetCore.AuditEventDraft";
+            or "System.IO.Stream" or "System.IO.Pipelines.PipeReader" or "AuditGen.Events.AuditEventDraft";
 
     /// <summary>Whether generated code in <paramref name="within"/> can name the type (internals of friend assemblies included).</summary>
     public static bool IsAccessible(ITypeSymbol type, IAssemblySymbol within)

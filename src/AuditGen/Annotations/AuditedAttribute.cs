@@ -42,9 +42,9 @@ public sealed class AuditedAttribute : Attribute
     public int SourceLineNumber { get; }
 
     /// <summary>
-    /// When the event must be stored: <see cref="Pipeline.AuditDeliveryMode.BeforeResponse"/> holds the response
+    /// When the event must be stored: <see cref="AuditDeliveryMode.BeforeResponse"/> holds the response
     /// until the event is committed and answers 503 if it cannot be (for compliance-critical actions);
-    /// <see cref="Pipeline.AuditDeliveryMode.Default"/> (the default) follows <c>AuditGen:DeliveryMode</c>.
+    /// <see cref="AuditDeliveryMode.Default"/> (the default) follows <c>AuditGen:DeliveryMode</c>.
     /// </summary>
-    public Pipeline.AuditDeliveryMode Delivery { get; init; }
+    public AuditDeliveryMode Delivery { get; init; }
 }

@@ -1,23 +1,17 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditGen.AspNetCore;
 
 /// <summary>
-/// Notes on the request's audit draft when authorization challenged or forbade it, then lets
-/// ASP.NET Core's own handler answer. A challenge can answer with a 302 to a sign-in page, which
-/// the status code alone would record as a success.
+/// Notes on the request's audit draft when authorization challenged or forbade it, then lets the handler it
+/// decorates answer: the application's own, or ASP.NET Core's default. A challenge can answer with a 302 to a
+/// sign-in page, which the status code alone would record as a success.
 /// </summary>
-/// <remarks>
-/// Registered in place of the default <see cref="IAuthorizationMiddlewareResultHandler"/>. An
-/// application that registers its own handler replaces this one; refusals then still count as
-/// failures when they answer 401 or 403.
-/// </remarks>
-internal sealed class AuditAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+internal sealed class AuditAuthorizationResultHandler(IAuthorizationMiddlewareResultHandler inner) : IAuthorizationMiddlewareResultHandler
 {
-    private readonly AuthorizationMiddlewareResultHandler _inner = new();
-
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
@@ -25,6 +19,24 @@ internal sealed class AuditAuthorizationResultHandler : IAuthorizationMiddleware
             context.GetAuditEventDraft().AuthorizationFailure = authorizeResult.Challenged ? "challenged" : "forbidden";
         }
 
-        return _inner.HandleAsync(next, context, policy, authorizeResult);
+        return inner.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>A service factory that creates this handler around the one <paramref name="inner"/> registered, if any.</summary>
+    public static Func<IServiceProvider, object> Decorating(ServiceDescriptor? inner) => new Decoration(inner).Create;
+
+    /// <summary>Whether <paramref name="descriptor"/> is this handler's registration (AddAuditGen was called before).</summary>
+    public static bool IsDecoration(ServiceDescriptor descriptor) => descriptor.ImplementationFactory?.Target is Decoration;
+
+    private sealed class Decoration(ServiceDescriptor? inner)
+    {
+        public AuditAuthorizationResultHandler Create(IServiceProvider provider) => new(inner switch
+        {
+            null => new AuthorizationMiddlewareResultHandler(),
+            { ImplementationInstance: IAuthorizationMiddlewareResultHandler instance } => instance,
+            { ImplementationFactory: { } factory } => (IAuthorizationMiddlewareResultHandler)factory(provider),
+            { ImplementationType: { } type } => (IAuthorizationMiddlewareResultHandler)ActivatorUtilities.CreateInstance(provider, type),
+            _ => new AuthorizationMiddlewareResultHandler(),
+        });
     }
 }

@@ -13,7 +13,7 @@ internal sealed class AuditEndpointFilter(AuditSite site, AuditedAttribute attri
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var draft = context.HttpContext.GetAuditEventDraft();
-        draft.ApplyConstantsOnce(site);
+        site.ApplyConstantsOnce(draft);
 
         // With the Request Delegate Generator the filter chain runs even when binding failed (400
         // already set) and the arguments are defaults; the request's own values are read instead.

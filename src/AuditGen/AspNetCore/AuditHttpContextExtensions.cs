@@ -1,4 +1,4 @@
-using AuditGen.AspNetCore;
+using AuditGen.Events;
 
 // In ASP.NET Core's namespace, like GetEndpoint(): the extension is found wherever HttpContext is.
 namespace Microsoft.AspNetCore.Http;

@@ -3,6 +3,9 @@ namespace AuditGen.AspNetCore;
 /// <summary>How audited HTTP requests become events; bound from <c>AuditGen:Http</c>.</summary>
 public sealed class AuditHttpOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AuditGen:Http";
+
     /// <summary>Record requests that succeeded (status below 400). Default <see langword="true"/>.</summary>
     public bool RecordSuccesses { get; set; } = true;
 

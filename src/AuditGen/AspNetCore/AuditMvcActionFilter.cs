@@ -27,7 +27,7 @@ internal sealed class AuditMvcActionFilter(AuditRequestRecorder recorder) : IAsy
 
         var actionMethod = (context.ActionDescriptor as ControllerActionDescriptor)?.MethodInfo.Name ?? "";
         var draft = context.HttpContext.GetAuditEventDraft();
-        draft.ApplyConstantsOnce(site);
+        site.ApplyConstantsOnce(draft);
         AuditRequestRecorder.Capture(site, draft, (site, draft, arguments) => site.CaptureFromActionArguments(actionMethod, arguments, draft), context.ActionArguments);
         draft.ArgumentsCaptured = true;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AuditGen.Catalog;
-using AuditGen.DependencyInjection;
 using AuditGen.Events;
+using AuditGen.Internal;
 using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -21,6 +21,7 @@ internal sealed partial class AuditRequestRecorder(
     IAuditActorResolver actorResolver,
     IAuditOrganizationResolver organizationResolver,
     IOptions<AuditGenOptions> options,
+    IOptions<AuditHttpOptions> httpOptions,
     TimeProvider timeProvider,
     ILogger<AuditRequestRecorder> logger)
 {
@@ -65,7 +66,7 @@ internal sealed partial class AuditRequestRecorder(
 
             // A challenge or forbid can answer 302 (cookie sign-in redirects): the status alone would call it a success.
             var success = exception is null && statusCode < 400 && draft.ExceptionType is null && draft.AuthorizationFailure is null;
-            var http = options.Value.Http;
+            var http = httpOptions.Value;
             if ((success ? !http.RecordSuccesses : !http.RecordFailures) || http.IgnoredStatusCodes.Contains(statusCode))
             {
                 return;
@@ -144,7 +145,7 @@ internal sealed partial class AuditRequestRecorder(
 
     private AuditEvent BuildEvent(HttpContext httpContext, Endpoint? endpoint, AuditSite site, AuditEventDraft draft, int statusCode, bool success, Exception? exception)
     {
-        draft.ApplyConstantsOnce(site);
+        site.ApplyConstantsOnce(draft);
         if (!draft.ArgumentsCaptured)
         {
             var actionMethod = AuditSiteLookup.ActionMethod(endpoint);
@@ -199,7 +200,7 @@ internal sealed partial class AuditRequestRecorder(
         }
 
         var userAgent = AuditValues.First(httpContext.Request.Headers.UserAgent);
-        var maxLength = options.Value.Http.MaxUserAgentLength;
+        var maxLength = httpOptions.Value.MaxUserAgentLength;
         if (userAgent is { Length: > 0 } && userAgent.Length > maxLength)
         {
             userAgent = userAgent[..maxLength];

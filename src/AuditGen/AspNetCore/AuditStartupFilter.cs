@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AuditGen.AspNetCore;
@@ -11,15 +12,12 @@ namespace AuditGen.AspNetCore;
 /// </summary>
 internal sealed partial class AuditStartupFilter(ILogger<AuditStartupFilter> logger) : IStartupFilter
 {
-    // Where UseRouting keeps the endpoint route builder whose data sources the routing middleware reads.
-    private const string EndpointRouteBuilderKey = "__EndpointRouteBuilder";
-
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.UseMiddleware<AuditHttpMiddleware>();
         next(app);
 
-        if (app.Properties.TryGetValue(EndpointRouteBuilderKey, out var value) && value is IEndpointRouteBuilder routes)
+        if (EndpointRouteBuilderAccess.TryGet(app, out var routes))
         {
             var sources = routes.DataSources.ToArray();
             routes.DataSources.Clear();
@@ -32,8 +30,22 @@ internal sealed partial class AuditStartupFilter(ILogger<AuditStartupFilter> log
         {
             LogNoEndpointRouting();
         }
+
+        WarnIfAuthorizationResultHandlerReplaced(app.ApplicationServices);
     };
+
+    private void WarnIfAuthorizationResultHandlerReplaced(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        if (scope.ServiceProvider.GetService<IAuthorizationMiddlewareResultHandler>() is { } handler and not AuditAuthorizationResultHandler)
+        {
+            LogAuthorizationResultHandlerReplaced(handler.GetType().FullName);
+        }
+    }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "AuditGen found no endpoint routing in this application; audited endpoints are recorded from their metadata only (no parameters, bodies or results).")]
     private partial void LogNoEndpointRouting();
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "The authorization result handler {Handler} was registered after AddAuditGen(), so AuditGen does not see authorization refusals: a refusal answered with a redirect is recorded by its status code only. Register it before calling AddAuditGen() and AuditGen wraps it.")]
+    private partial void LogAuthorizationResultHandlerReplaced(string? handler);
 }

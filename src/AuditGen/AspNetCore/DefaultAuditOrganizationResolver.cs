@@ -1,3 +1,4 @@
+using AuditGen.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -7,11 +8,11 @@ namespace AuditGen.AspNetCore;
 /// The default organization: from the authenticated user's claim, else a route value, else (when
 /// configured) a header, else the configured default. See <see cref="AuditHttpOptions"/>.
 /// </summary>
-internal sealed class DefaultAuditOrganizationResolver(IOptions<DependencyInjection.AuditGenOptions> options) : IAuditOrganizationResolver
+internal sealed class DefaultAuditOrganizationResolver(IOptions<AuditHttpOptions> options) : IAuditOrganizationResolver
 {
     public string? Resolve(HttpContext httpContext)
     {
-        var http = options.Value.Http;
+        var http = options.Value;
         if (!string.IsNullOrEmpty(http.OrganizationClaimType)
             && httpContext.User.FindFirst(http.OrganizationClaimType)?.Value is { Length: > 0 } fromClaim)
         {

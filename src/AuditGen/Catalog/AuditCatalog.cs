@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
@@ -8,7 +7,7 @@ namespace AuditGen.Catalog;
 
 /// <summary>
 /// Every audited annotation site of the application. Generated code registers each assembly's sites
-/// from a module initializer. Module initializers run when a module is first used, so lookups run the
+/// from a module initializer, through <see cref="Internal.AuditSiteRegistry"/>. Module initializers run when a module is first used, so lookups run the
 /// handler's module initializer first: a site in a library is found even before anything in it has run.
 /// </summary>
 public static class AuditCatalog
@@ -59,15 +58,7 @@ public static class AuditCatalog
         }
     }
 
-    /// <summary>Called by generated code; not meant for application code.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void RegisterWorkOsSchemas(string json) => s_schemas.Enqueue(json);
+    internal static void AddWorkOsSchemas(string json) => s_schemas.Enqueue(json);
 
-    /// <summary>Called by generated code; not meant for application code.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void Register(AuditSite site)
-    {
-        ArgumentNullException.ThrowIfNull(site);
-        s_sites[(site.GetType().Module, site.SourceFilePath, site.SourceLineNumber)] = site;
-    }
+    internal static void Add(AuditSite site) => s_sites[(site.GetType().Module, site.SourceFilePath, site.SourceLineNumber)] = site;
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using AuditGen.AspNetCore;
+using AuditGen.Events;
 using Microsoft.AspNetCore.Http;
 
 namespace AuditGen.Catalog;
@@ -72,5 +72,15 @@ public abstract class AuditSite
     /// <summary>Applies the constant metadata declared on the handler.</summary>
     public virtual void ApplyConstants(AuditEventDraft draft)
     {
+    }
+
+    /// <summary>Applies the constant metadata unless an earlier hook of the same request did.</summary>
+    internal void ApplyConstantsOnce(AuditEventDraft draft)
+    {
+        if (!draft.ConstantsApplied)
+        {
+            draft.ConstantsApplied = true;
+            ApplyConstants(draft);
+        }
     }
 }

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-
-namespace AuditGen.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Returned by <c>AddAuditGen</c>; stores and sinks add themselves to it.</summary>
 public interface IAuditGenBuilder

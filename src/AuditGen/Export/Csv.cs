@@ -1,7 +1,7 @@
 namespace AuditGen.Export;
 
 /// <summary>RFC 4180 cells, with spreadsheet formula injection neutralised.</summary>
-public static class Csv
+internal static class Csv
 {
     private static readonly char[] s_quoteWhen = [',', '"', '\r', '\n'];
 

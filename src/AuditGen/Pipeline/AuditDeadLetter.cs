@@ -6,4 +6,4 @@ namespace AuditGen.Pipeline;
 /// <param name="Reason">The sink's reason, e.g. WorkOS's error message.</param>
 /// <param name="DeadLetteredAt">When it was refused.</param>
 /// <param name="RedriveRequestedAt">When someone asked for it to be delivered again (e.g. <c>auditgen dead-letters redrive</c>), or <see langword="null"/>.</param>
-public sealed record AuditDeadLetter(string SinkName, long Sequence, string Reason, DateTimeOffset DeadLetteredAt, DateTimeOffset? RedriveRequestedAt = null);
+internal sealed record AuditDeadLetter(string SinkName, long Sequence, string Reason, DateTimeOffset DeadLetteredAt, DateTimeOffset? RedriveRequestedAt = null);

@@ -1,4 +1,3 @@
-using AuditGen.DependencyInjection;
 using AuditGen.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

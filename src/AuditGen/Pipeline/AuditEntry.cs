@@ -7,4 +7,4 @@ namespace AuditGen.Pipeline;
 /// <param name="EventJson">The event's WorkOS JSON (the <c>event</c> member of a create-event request), UTF-8.</param>
 /// <param name="Adjustments">Changes made to fit WorkOS's limits, e.g. truncated values; empty when none.</param>
 /// <param name="Rejection">Why WorkOS would reject the event, or <see langword="null"/> when it is valid.</param>
-public sealed record AuditEntry(AuditEvent Event, ReadOnlyMemory<byte> EventJson, IReadOnlyList<string> Adjustments, string? Rejection);
+internal sealed record AuditEntry(AuditEvent Event, ReadOnlyMemory<byte> EventJson, IReadOnlyList<string> Adjustments, string? Rejection);

@@ -7,7 +7,7 @@ namespace AuditGen.Pipeline;
 /// waits, stored, rejected, adjusted, delivered, retried, paused and dead-lettered (per sink), the queue depth,
 /// and how long store commits, strict-mode waits and delivery attempts take.
 /// </summary>
-public sealed class AuditGenMetrics
+internal sealed class AuditGenMetrics
 {
     /// <summary>The name of AuditGen's <see cref="Meter"/>; listen to it with dotnet-counters or OpenTelemetry.</summary>
     public const string MeterName = "AuditGen";

@@ -1,4 +1,3 @@
-using AuditGen.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,6 +10,7 @@ namespace AuditGen.Pipeline;
 /// a checkpoint the rest of the chain verifies from. Does nothing when no period is set.
 /// </summary>
 internal sealed partial class AuditRetentionService(
+    IAuditStore store,
     IEnumerable<IAuditLog> logs,
     IEnumerable<IAuditSink> sinks,
     IOptions<AuditGenOptions> options,
@@ -33,7 +33,7 @@ internal sealed partial class AuditRetentionService(
                 // Every configured sink gets its cursor first, so a sink that has not started yet still holds back the purge.
                 foreach (var sink in sinks)
                 {
-                    await log.GetSinkCursorAsync(sink.Name, stoppingToken);
+                    await store.GetSinkCursorAsync(sink.Name, stoppingToken);
                 }
 
                 var purge = await log.PurgeAsync(timeProvider.GetUtcNow() - period, stoppingToken);

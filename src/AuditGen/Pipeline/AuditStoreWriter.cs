@@ -1,6 +1,4 @@
-using AuditGen.DependencyInjection;
 using AuditGen.Events;
-using AuditGen.Events.Validation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ namespace AuditGen.Pipeline;
 /// The right to deliver one sink's entries, held by one application instance at a time so that instances sharing
 /// a store do not deliver the same entries twice. Disposing releases it.
 /// </summary>
-public interface IAuditDeliveryLease : IAsyncDisposable
+internal interface IAuditDeliveryLease : IAsyncDisposable
 {
     /// <summary>Fires when the lease is lost (say, the database connection holding it broke); delivery stops and re-acquires.</summary>
     CancellationToken Lost { get; }

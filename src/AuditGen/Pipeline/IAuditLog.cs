@@ -1,9 +1,7 @@
-using AuditGen.Stores.Chain;
-
 namespace AuditGen.Pipeline;
 
 /// <summary>A store that can also be read, verified and trimmed: what export, the viewer and the CLI use.</summary>
-public interface IAuditLog : IAuditStore
+public interface IAuditLog
 {
     /// <summary>Streams the records <paramref name="query"/> selects, without holding them all in memory.</summary>
     IAsyncEnumerable<StoredAuditEntry> QueryAsync(AuditQuery query, CancellationToken cancellationToken);

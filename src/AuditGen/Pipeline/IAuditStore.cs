@@ -5,7 +5,7 @@ namespace AuditGen.Pipeline;
 /// batches and read back in <see cref="StoredAuditEntry.Sequence"/> order; each sink keeps a cursor
 /// (the last sequence it has finished with) so delivery is at-least-once and resumes after a restart.
 /// </summary>
-public interface IAuditStore
+internal interface IAuditStore
 {
     /// <summary>Stores <paramref name="entries"/> atomically, in order; when this completes they are committed.</summary>
     ValueTask AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using AuditGen.Events;
-using AuditGen.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ internal sealed partial class QueuedAuditEventWriter(
     AuditGenMetrics metrics,
     IOptions<AuditGenOptions> options,
     AuditSpillFile spill,
-    Events.Validation.AuditEventPreparer preparer,
+    AuditEventPreparer preparer,
     TimeProvider timeProvider,
     ILogger<QueuedAuditEventWriter> logger) : IAuditEventWriter
 {

@@ -8,18 +8,18 @@ namespace AuditGen.Generated
     /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class InvoiceCreatedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<InvoiceCreatedAuditEvent>
+    internal sealed class InvoiceCreatedAuditEvent : global::AuditGen.Pipeline.AuditEventBuilder<InvoiceCreatedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>invoice.created</c>.</summary>
         public const string Action = "invoice.created";
 
-        private InvoiceCreatedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
+        private InvoiceCreatedAuditEvent(global::AuditGen.Events.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static InvoiceCreatedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
-        public static InvoiceCreatedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
+        public static InvoiceCreatedAuditEvent Create() => new(new global::AuditGen.Events.AuditEventDraft());
 
         /// <summary>Adds a <c>invoice</c> target.</summary>
         public InvoiceCreatedAuditEvent AddInvoice(string id, string? name = null) { Draft.AddTarget("invoice", id, name); return this; }
@@ -30,18 +30,18 @@ namespace AuditGen.Generated
     /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class InvoiceViewedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<InvoiceViewedAuditEvent>
+    internal sealed class InvoiceViewedAuditEvent : global::AuditGen.Pipeline.AuditEventBuilder<InvoiceViewedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>invoice.viewed</c>.</summary>
         public const string Action = "invoice.viewed";
 
-        private InvoiceViewedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
+        private InvoiceViewedAuditEvent(global::AuditGen.Events.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static InvoiceViewedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
-        public static InvoiceViewedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
+        public static InvoiceViewedAuditEvent Create() => new(new global::AuditGen.Events.AuditEventDraft());
 
         /// <summary>Adds a <c>invoice</c> target.</summary>
         public InvoiceViewedAuditEvent AddInvoice(string id, string? name = null) { Draft.AddTarget("invoice", id, name); return this; }
@@ -52,18 +52,18 @@ namespace AuditGen.Generated
     /// event; in background work, <see cref="Create"/> starts a new one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
-    internal sealed class TeamMemberAddedAuditEvent : global::AuditGen.AspNetCore.AuditEventBuilder<TeamMemberAddedAuditEvent>
+    internal sealed class TeamMemberAddedAuditEvent : global::AuditGen.Pipeline.AuditEventBuilder<TeamMemberAddedAuditEvent>
     {
         /// <summary>The WorkOS action: <c>team.member_added</c>.</summary>
         public const string Action = "team.member_added";
 
-        private TeamMemberAddedAuditEvent(global::AuditGen.AspNetCore.AuditEventDraft draft) : base(draft, Action) { }
+        private TeamMemberAddedAuditEvent(global::AuditGen.Events.AuditEventDraft draft) : base(draft, Action) { }
 
         /// <summary>The event of the current request, to add to it from its handler.</summary>
         public static TeamMemberAddedAuditEvent For(global::Microsoft.AspNetCore.Http.HttpContext httpContext) => new(global::Microsoft.AspNetCore.Http.AuditHttpContextExtensions.GetAuditEventDraft(httpContext));
 
         /// <summary>A new event, for work outside an HTTP request.</summary>
-        public static TeamMemberAddedAuditEvent Create() => new(new global::AuditGen.AspNetCore.AuditEventDraft());
+        public static TeamMemberAddedAuditEvent Create() => new(new global::AuditGen.Events.AuditEventDraft());
 
         /// <summary>Adds a <c>team</c> target.</summary>
         public TeamMemberAddedAuditEvent AddTeam(string id, string? name = null) { Draft.AddTarget("team", id, name); return this; }

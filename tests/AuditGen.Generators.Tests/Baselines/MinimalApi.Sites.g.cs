@@ -15,10 +15,10 @@ namespace AuditGen.Generated
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.created", "/src/Endpoints.cs", 28, "lambda in Endpoints.Map"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("invoice.viewed", "/src/Endpoints.cs", 34, "lambda in Endpoints.Map"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite2("team.member_added", "/src/Endpoints.cs", 17, "lambda in Endpoints.Map"));
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("invoice.created", "/src/Endpoints.cs", 28, "lambda in Endpoints.Map"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite1("invoice.viewed", "/src/Endpoints.cs", 34, "lambda in Endpoints.Map"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite2("team.member_added", "/src/Endpoints.cs", 17, "lambda in Endpoints.Map"));
+            global::AuditGen.Internal.AuditSiteRegistry.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 
@@ -37,29 +37,29 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
-                if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "key") is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+                if (global::AuditGen.Internal.AuditValues.RouteOrQueryValue(httpContext, "key") is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
             }
         }
 
-        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
                 if (arguments.Count > 0 && arguments[0] is string argument0)
                 {
-                    if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
+                    if (global::AuditGen.Internal.AuditValues.ToId(argument0) is { Length: > 0 } actorId) { draft.ActorId = actorId; draft.ActorType = "api_key"; }
                 }
             }
         }
 
-        public override void CaptureFromResult(string actionMethod, object? value, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromResult(string actionMethod, object? value, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
                 if (value is global::Invoice result0)
                 {
-                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(result0.Id));
+                    draft.AddTarget("invoice", global::AuditGen.Internal.AuditValues.ToId(result0.Id));
                 }
             }
         }
@@ -80,19 +80,19 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
-                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+                draft.AddTarget("invoice", global::AuditGen.Internal.AuditValues.RouteOrQueryValue(httpContext, "id"));
             }
         }
 
-        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
                 if (arguments.Count > 0 && arguments[0] is long argument0)
                 {
-                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                    draft.AddTarget("invoice", global::AuditGen.Internal.AuditValues.ToId(argument0));
                 }
             }
         }
@@ -113,30 +113,30 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void ApplyConstants(global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void ApplyConstants(global::AuditGen.Events.AuditEventDraft draft)
         {
             draft.Metadata["source"] = "api";
             draft.ActorMetadata["priority"] = 2L;
         }
 
-        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
-                if (global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "org") is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
-                draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "teamId"));
+                if (global::AuditGen.Internal.AuditValues.RouteOrQueryValue(httpContext, "org") is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
+                draft.AddTarget("team", global::AuditGen.Internal.AuditValues.RouteOrQueryValue(httpContext, "teamId"));
             }
         }
 
-        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromArguments(global::System.Collections.Generic.IList<object?> arguments, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
                 if (arguments.Count > 0 && arguments[0] is string argument0)
                 {
-                    if (global::AuditGen.AspNetCore.AuditValues.ToId(argument0) is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
+                    if (global::AuditGen.Internal.AuditValues.ToId(argument0) is { Length: > 0 } organizationId) draft.OrganizationId = organizationId;
                 }
                 if (arguments.Count > 1 && arguments[1] is global::System.Guid argument1)
                 {
-                    draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument1));
+                    draft.AddTarget("team", global::AuditGen.Internal.AuditValues.ToId(argument1));
                 }
                 if (arguments.Count > 2 && arguments[2] is global::Plan argument2)
                 {
@@ -148,7 +148,7 @@ namespace AuditGen.Generated
                 }
                 if (arguments.Count > 4 && arguments[4] is global::AddMember argument4)
                 {
-                    draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument4.UserId));
+                    draft.AddTarget("user", global::AuditGen.Internal.AuditValues.ToId(argument4.UserId));
                     if (argument4.Role is { } argument4Value0) draft.Metadata["role"] = argument4Value0;
                     if (argument4.Seats is { } argument4Value1) draft.SetTargetMetadata("team", "seats", argument4Value1);
                 }

@@ -15,9 +15,9 @@ namespace AuditGen.Generated
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.voided", "/src/Controllers.cs", 26, "InvoicesController.Void"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("team.accessed", "/src/Controllers.cs", 9, "TeamsController"));
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("invoice.voided", "/src/Controllers.cs", 26, "InvoicesController.Void"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite1("team.accessed", "/src/Controllers.cs", 9, "TeamsController"));
+            global::AuditGen.Internal.AuditSiteRegistry.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 
@@ -36,19 +36,19 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
-                draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.RouteOrQueryValue(httpContext, "id"));
+                draft.AddTarget("invoice", global::AuditGen.Internal.AuditValues.RouteOrQueryValue(httpContext, "id"));
             }
         }
 
-        public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.Events.AuditEventDraft draft)
         {
             {
                 if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
                 {
-                    draft.AddTarget("invoice", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                    draft.AddTarget("invoice", global::AuditGen.Internal.AuditValues.ToId(argument0));
                 }
                 if (arguments.TryGetValue("reason", out var argument1Raw) && argument1Raw is string argument1)
                 {
@@ -73,33 +73,33 @@ namespace AuditGen.Generated
 
         public override global::AuditGen.Catalog.AuditSiteShape Shape => s_shape;
 
-        public override void ApplyConstants(global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void ApplyConstants(global::AuditGen.Events.AuditEventDraft draft)
         {
             draft.Metadata["surface"] = "mvc";
         }
 
-        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromRequest(string actionMethod, global::Microsoft.AspNetCore.Http.HttpContext httpContext, global::AuditGen.Events.AuditEventDraft draft)
         {
             switch (actionMethod)
             {
                 case "Get":
                 {
                     {
-                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteValue(httpContext, "teamId"));
+                        draft.AddTarget("team", global::AuditGen.Internal.AuditValues.RouteValue(httpContext, "teamId"));
                     }
                     break;
                 }
                 case "Grant":
                 {
                     {
-                        draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.RouteValue(httpContext, "teamId"));
+                        draft.AddTarget("team", global::AuditGen.Internal.AuditValues.RouteValue(httpContext, "teamId"));
                     }
                     break;
                 }
             }
         }
 
-        public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.AspNetCore.AuditEventDraft draft)
+        public override void CaptureFromActionArguments(string actionMethod, global::System.Collections.Generic.IDictionary<string, object?> arguments, global::AuditGen.Events.AuditEventDraft draft)
         {
             switch (actionMethod)
             {
@@ -108,7 +108,7 @@ namespace AuditGen.Generated
                     {
                         if (arguments.TryGetValue("teamId", out var argument0Raw) && argument0Raw is string argument0)
                         {
-                            draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                            draft.AddTarget("team", global::AuditGen.Internal.AuditValues.ToId(argument0));
                         }
                     }
                     break;
@@ -118,11 +118,11 @@ namespace AuditGen.Generated
                     {
                         if (arguments.TryGetValue("id", out var argument0Raw) && argument0Raw is string argument0)
                         {
-                            draft.AddTarget("team", global::AuditGen.AspNetCore.AuditValues.ToId(argument0));
+                            draft.AddTarget("team", global::AuditGen.Internal.AuditValues.ToId(argument0));
                         }
                         if (arguments.TryGetValue("body", out var argument1Raw) && argument1Raw is global::GrantRole argument1)
                         {
-                            draft.AddTarget("user", global::AuditGen.AspNetCore.AuditValues.ToId(argument1.UserId));
+                            draft.AddTarget("user", global::AuditGen.Internal.AuditValues.ToId(argument1.UserId));
                             if (argument1.Role is { } argument1Value0) draft.Metadata["role"] = argument1Value0;
                         }
                     }

@@ -15,12 +15,12 @@ namespace AuditGen.Generated
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("api_key.rotated", "/src/app/Handlers.cs", 15, "Handlers.Local.Inner"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("invoice.voided", "/src/app/Handlers.cs", 5, "Handlers.Void"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("report.exported", "/src/app/Handlers.cs", 23, "ReportsController.Export"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite1("report.viewed", "/src/app/Handlers.cs", 20, "ReportsController"));
-            global::AuditGen.Catalog.AuditCatalog.Register(new AuditSite0("team.renamed", "/src/app/Handlers.cs", 9, "lambda in Handlers.Lambda"));
-            global::AuditGen.Catalog.AuditCatalog.RegisterWorkOsSchemas(WorkOsSchemas);
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("api_key.rotated", "/src/app/Handlers.cs", 15, "Handlers.Local.Inner"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("invoice.voided", "/src/app/Handlers.cs", 5, "Handlers.Void"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("report.exported", "/src/app/Handlers.cs", 23, "ReportsController.Export"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite1("report.viewed", "/src/app/Handlers.cs", 20, "ReportsController"));
+            global::AuditGen.Internal.AuditSiteRegistry.Register(new AuditSite0("team.renamed", "/src/app/Handlers.cs", 9, "lambda in Handlers.Lambda"));
+            global::AuditGen.Internal.AuditSiteRegistry.RegisterWorkOsSchemas(WorkOsSchemas);
         }
     }
 

@@ -83,11 +83,13 @@ public sealed class UngeneratedSiteTests
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.Services.AddAuditGen(options =>
+            options.DeliveryMode = strict ? AuditDeliveryMode.BeforeResponse : AuditDeliveryMode.AfterResponse)
+            .UseInMemoryStore();
+        builder.Services.Configure<AuditGen.AspNetCore.AuditHttpOptions>(options =>
         {
-            options.Http.DefaultOrganizationId = "org_test";
-            options.DeliveryMode = strict ? AuditGen.Pipeline.AuditDeliveryMode.BeforeResponse : AuditGen.Pipeline.AuditDeliveryMode.AfterResponse;
-            http(options.Http);
-        }).UseInMemoryStore();
+            options.DefaultOrganizationId = "org_test";
+            http(options);
+        });
 
         var app = builder.Build();
         app.MapGet("/ok", [Audited("ok.viewed")] () => "fine");

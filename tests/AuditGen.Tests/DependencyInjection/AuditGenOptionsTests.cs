@@ -1,4 +1,4 @@
-using AuditGen.DependencyInjection;
+using AuditGen.Pipeline;
 using AuditGen.Events.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -151,7 +151,7 @@ public class AuditPipelineTests
         await host.StopAsync();
     }
 
-    private static IHost BuildHost(CapturingLoggerProvider logs, Action<AuditGen.DependencyInjection.IAuditGenBuilder> configure)
+    private static IHost BuildHost(CapturingLoggerProvider logs, Action<IAuditGenBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);

@@ -26,11 +26,8 @@ public sealed class RetentionTests : IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddAuditGen(options =>
-        {
-            options.Sqlite.Path = _database.Path;
-            options.RetentionPeriod = TimeSpan.FromDays(30);
-        });
+        builder.Services.AddAuditGen(options => options.RetentionPeriod = TimeSpan.FromDays(30))
+            .UseSqlite(sqlite => sqlite.Path = _database.Path);
         using var host = builder.Build();
         await host.StartAsync();
 

@@ -21,7 +21,7 @@ public sealed class StoreBackPressureTests : IDisposable
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        var log = (IReadableAuditStore)host.Services.GetRequiredService<IAuditStore>();
         await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
 
         Task writing;
@@ -55,7 +55,7 @@ public sealed class StoreBackPressureTests : IDisposable
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        var log = (IReadableAuditStore)host.Services.GetRequiredService<IAuditStore>();
         await writer.WriteCommittedAsync(TestEvents.MinimalSignIn());
         var ids = new List<AuditGen.Events.AuditEventId>();
 
@@ -91,7 +91,7 @@ public sealed class StoreBackPressureTests : IDisposable
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        var log = (IReadableAuditStore)host.Services.GetRequiredService<IAuditStore>();
 
         using (LockTheDatabase())
         {
@@ -119,7 +119,7 @@ public sealed class StoreBackPressureTests : IDisposable
         using var metrics = new MetricCollector(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await host.StartAsync();
         var writer = host.Services.GetRequiredService<IAuditEventWriter>();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        var log = (IReadableAuditStore)host.Services.GetRequiredService<IAuditStore>();
         var strict = TestEvents.MinimalSignIn();
 
         Task waiting;
@@ -220,7 +220,7 @@ public sealed class StoreBackPressureTests : IDisposable
 
         await host.Services.GetRequiredService<IAuditEventWriter>().WriteAsync(TestEvents.MinimalSignIn());
 
-        var failure = await Eventually.Get(() => logs.Logs.FirstOrDefault(l => l.Level == LogLevel.Error && l.Exception is AuditGen.Stores.AuditStoreException), l => l is not null, "the store failure to be logged");
+        var failure = await Eventually.Get(() => logs.Logs.FirstOrDefault(l => l.Level == LogLevel.Error && l.Exception is AuditStoreException), l => l is not null, "the store failure to be logged");
         Assert.Contains("Cannot create the directory of the audit database", failure.Exception!.Message, StringComparison.Ordinal);
         Assert.Contains("could not commit 1 events", failure.Message, StringComparison.Ordinal);
         Assert.True(metrics.Total("auditgen.store.failures") > 0);
@@ -235,7 +235,7 @@ public sealed class StoreBackPressureTests : IDisposable
         var blocker = Path.Combine(_database.Directory, "later-a-directory");
         await File.WriteAllTextAsync(blocker, "in the way");
         using var store = new AuditGen.Stores.Sqlite.SqliteAuditStore(Path.Combine(blocker, "audit.db"), null, TimeProvider.System);
-        await Assert.ThrowsAsync<AuditGen.Stores.AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+        await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
 
         File.Delete(blocker);
         await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
@@ -254,7 +254,7 @@ public sealed class StoreBackPressureTests : IDisposable
         using var host = BuildHost(logs, _database.Path, queueCapacity: 10, SpillPath);
         beforeStart?.Invoke(host.Services);
         await host.StartAsync();
-        var log = host.Services.GetRequiredService<IAuditLog>();
+        var log = (IReadableAuditStore)host.Services.GetRequiredService<IAuditStore>();
 
         var stored = await Eventually.GetAsync(async () => await log.ReadAfterAsync(0, 100, CancellationToken.None), e => e.Count == count, $"the {count} spilled events to be stored");
         var verification = await log.VerifyAsync(CancellationToken.None);
@@ -296,14 +296,13 @@ public sealed class StoreBackPressureTests : IDisposable
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddAuditGen(options =>
         {
-            options.Sqlite.Path = path;
             options.QueueCapacity = queueCapacity;
             options.StoreBatchSize = 10;
             options.StoreRetryDelay = TimeSpan.FromMilliseconds(100);
             options.QueueFullMode = queueFullMode ?? (spillPath is null ? AuditQueueFullMode.Wait : AuditQueueFullMode.Spill);
             options.QueueFullWait = queueFullWait ?? Timeout.InfiniteTimeSpan;
             options.SpillPath = spillPath ?? options.SpillPath;
-        });
+        }).UseSqlite(sqlite => sqlite.Path = path);
         return builder.Build();
     }
 }

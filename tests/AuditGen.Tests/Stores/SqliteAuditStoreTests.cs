@@ -1,6 +1,5 @@
 using System.Text;
 using AuditGen.Pipeline;
-using AuditGen.Stores;
 using AuditGen.Stores.Chain;
 using Microsoft.Data.Sqlite;
 

@@ -8,7 +8,7 @@ public sealed class SqliteStoreContractTests : AuditStoreContract, IDisposable
 {
     private readonly TempDatabase _database = new();
 
-    protected override IAuditLog OpenStore(byte[]? chainKey = null) => _database.Open(chainKey);
+    private protected override IReadableAuditStore OpenStore(byte[]? chainKey = null) => _database.Open(chainKey);
 
     protected override Task TamperAsync(string sql)
     {

@@ -29,7 +29,7 @@ internal sealed class AuditHost : IAsyncDisposable
 
     public IAuditEventWriter Writer => Services.GetRequiredService<IAuditEventWriter>();
 
-    public IAuditLog Log => Services.GetRequiredService<IAuditLog>();
+    public IReadableAuditStore Log => (IReadableAuditStore)Services.GetRequiredService<IAuditStore>();
 
     public IConfigurationRoot Configuration => (IConfigurationRoot)Services.GetRequiredService<IConfiguration>();
 

@@ -14,6 +14,10 @@ using Microsoft.AspNetCore.Mvc;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var auditGen = builder.Services.AddAuditGen();
+if (builder.Configuration["AuditGen:PostgreSql:ConnectionString"] is { Length: > 0 })
+{
+    auditGen.UsePostgreSql();
+}
 if (builder.Configuration["TestSink:Path"] is { Length: > 0 } deliveredPath)
 {
     auditGen.Services.AddSingleton<IAuditSink>(new FileRecordingSink(deliveredPath));

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using AuditGen.AspNetCore;
 using AuditGen.Events;
-using AuditGen.Events.Json;
 using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -78,8 +77,20 @@ public static class TestEvents
         typeof(TestEvents).Assembly.GetTypes().Any(t => t.Namespace == "Microsoft.AspNetCore.Http.Generated");
 
     /// <summary>The stored create-event request body, exactly as a sink would send it.</summary>
-    public static string ToJson(StoredAuditEntry entry) =>
-        Encoding.UTF8.GetString(WorkOsJson.ComposeCreateEventRequest(entry.OrganizationId, entry.EventJson.Span));
+    public static string ToJson(StoredAuditEntry entry)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("organization_id", entry.OrganizationId);
+            writer.WritePropertyName("event");
+            writer.WriteRawValue(entry.EventJson.Span, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
 
 /// <summary>Counts the measurements of each of AuditGen's instruments in this process, for tests that run the app as a process.</summary>
@@ -92,7 +103,7 @@ public sealed class AuditMeasurementCounter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == AuditGenMetrics.MeterName)
+            if (instrument.Meter.Name == "AuditGen")
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AuditGen.DependencyInjection;
 using AuditGen.Events;
 using AuditGen.Export;
 using AuditGen.Pipeline;
@@ -173,7 +172,7 @@ internal static class AuditLogViewerApi
     /// </summary>
     private static async Task<AuditQuery?> ScopeAsync(HttpContext context)
     {
-        var claimType = context.RequestServices.GetRequiredService<IOptions<AuditGenOptions>>().Value.Http.OrganizationClaimType;
+        var claimType = context.RequestServices.GetRequiredService<IOptions<AuditHttpOptions>>().Value.OrganizationClaimType;
         if (context.User.FindFirst(claimType)?.Value is not { Length: > 0 } organization)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -13,7 +13,7 @@ namespace AuditGen.Events.Json;
 /// a character outside the Basic Multilingual Plane (an emoji) is written as an escaped surrogate
 /// pair (<c>\uD83D\uDE00</c>), which every JSON reader, WorkOS included, reads as the same string.
 /// </remarks>
-public static class WorkOsJson
+internal static class WorkOsJson
 {
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -5,7 +5,7 @@ namespace AuditGen.Events.Validation;
 /// string lengths, finite numbers. The limits themselves live in <c>WorkOsRules</c>, which the
 /// build-time analyzer compiles too.
 /// </summary>
-public static class AuditEventValidator
+internal static class AuditEventValidator
 {
     /// <summary>Every rule <paramref name="auditEvent"/> breaks; empty when WorkOS would accept it.</summary>
     public static IReadOnlyList<AuditViolation> Validate(AuditEvent auditEvent)

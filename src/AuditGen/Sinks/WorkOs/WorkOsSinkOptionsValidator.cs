@@ -1,4 +1,4 @@
-using AuditGen.DependencyInjection;
+using AuditGen.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.WorkOs;

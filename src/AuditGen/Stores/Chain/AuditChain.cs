@@ -22,7 +22,7 @@ namespace AuditGen.Stores.Chain;
 /// The sequence is inside the hash, so a moved record breaks the chain as surely as an edited one,
 /// and a deleted or inserted record breaks it at the record after.
 /// </summary>
-public static class AuditChain
+internal static class AuditChain
 {
     /// <summary>The hash before the first record.</summary>
     public static ReadOnlyMemory<byte> Genesis { get; } = new byte[32];

@@ -6,7 +6,7 @@ namespace AuditGen.Stores.InMemory;
 /// A store that keeps everything in process memory: for tests and for trying AuditGen out.
 /// Nothing survives a restart, so it is not durable; use a durable store in production.
 /// </summary>
-public sealed class InMemoryAuditStore : IAuditStore
+internal sealed class InMemoryAuditStore : IAuditStore
 {
     private readonly Lock _lock = new();
     private readonly List<StoredAuditEntry> _entries = [];

@@ -12,7 +12,7 @@ namespace AuditGen.Stores.Sqlite;
 /// that reads the chain head inside the transaction, so writers in several processes still extend one
 /// chain. Records keep the exact WorkOS JSON beside the columns the export filters read.
 /// </summary>
-public sealed class SqliteAuditStore : IAuditLog, IDisposable
+internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 {
     private static readonly string[] s_eventColumns =
         ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$target_types", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash"];

@@ -3,6 +3,9 @@ namespace AuditGen.Stores.Sqlite;
 /// <summary>The embedded SQLite store's settings, bound from <c>AuditGen:Sqlite</c>.</summary>
 public sealed class SqliteAuditStoreOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AuditGen:Sqlite";
+
     /// <summary>The database file; a relative path is under the application's content root (default <c>auditgen.db</c>).</summary>
     public string Path { get; set; } = "auditgen.db";
 

@@ -1,3 +1,4 @@
+using AuditGen.Pipeline;
 using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Stores.Sqlite;

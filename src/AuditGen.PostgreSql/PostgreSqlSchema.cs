@@ -1,3 +1,4 @@
+using AuditGen.Pipeline;
 using Npgsql;
 
 namespace AuditGen.Stores.PostgreSql;

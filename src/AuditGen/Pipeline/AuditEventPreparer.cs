@@ -1,9 +1,11 @@
+using AuditGen.Events;
 using AuditGen.Events.Json;
+using AuditGen.Events.Validation;
 
-namespace AuditGen.Events.Validation;
+namespace AuditGen.Pipeline;
 
 /// <summary>
-/// Turns an event into the <see cref="Pipeline.AuditEntry"/> that is stored: applies the
+/// Turns an event into the <see cref="AuditEntry"/> that is stored: applies the
 /// oversized-value policy, validates, and serializes. It never throws for bad values known only
 /// at run time: an event that still breaks WorkOS's rules is kept, marked with the reasons.
 /// An event without a <c>version</c> gets the one configured for its action, if any.
@@ -11,7 +13,7 @@ namespace AuditGen.Events.Validation;
 internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues, IReadOnlyDictionary<string, int>? schemaVersions = null)
 {
     /// <summary>Prepares <paramref name="auditEvent"/>; may replace metadata values in place.</summary>
-    public Pipeline.AuditEntry Prepare(AuditEvent auditEvent)
+    public AuditEntry Prepare(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         auditEvent = WithConfiguredVersion(auditEvent);
@@ -30,7 +32,7 @@ internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedS
 
         var violations = AuditEventValidator.Validate(auditEvent);
         var reasons = (unserializable ?? []).Concat(violations).Select(static v => v.ToString()).Distinct().ToArray();
-        return new Pipeline.AuditEntry(
+        return new AuditEntry(
             auditEvent,
             WorkOsJson.SerializeEvent(auditEvent),
             adjustments ?? (IReadOnlyList<string>)[],

@@ -14,7 +14,7 @@ namespace AuditGen.Stores.PostgreSql;
 /// it leaves gaps on rollback and cannot hand over the previous hash. Batches are written with binary <c>COPY</c>.
 /// Each sink is delivered by one instance at a time, the holder of a session-level advisory lock.
 /// </summary>
-public sealed class PostgreSqlAuditStore : IAuditLog, IDisposable
+internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
 {
     private static readonly string[] s_eventColumns =
         ["sequence", "event_id", "organization_id", "action", "occurred_at", "actor_id", "actor_name", "target_types", "event_json", "adjustments", "rejection", "stored_at", "hash"];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace AuditGen.DependencyInjection;
+namespace AuditGen.Pipeline;
 
 /// <summary>Checks <see cref="AuditGenOptions"/> at start-up; each failure names the configuration key and the value it got.</summary>
 internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOptions>
@@ -20,11 +20,10 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         {
             failures.Positive(nameof(options.RetentionPeriod), retention);
         }
-        if (options.DeliveryMode is not (Pipeline.AuditDeliveryMode.AfterResponse or Pipeline.AuditDeliveryMode.BeforeResponse))
+        if (options.DeliveryMode is not (AuditDeliveryMode.AfterResponse or AuditDeliveryMode.BeforeResponse))
         {
             failures.Add($"{failures.Key(nameof(options.DeliveryMode))} must be AfterResponse or BeforeResponse (was {options.DeliveryMode}).");
         }
-        failures.InRange("Http:" + nameof(options.Http.MaxUserAgentLength), options.Http.MaxUserAgentLength, 16, 8_192);
         if (!Enum.IsDefined(options.QueueFullMode))
         {
             failures.Add($"{failures.Key(nameof(options.QueueFullMode))} must be Wait or Spill (was {(int)options.QueueFullMode}).");
@@ -35,29 +34,10 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
             failures.Add($"{failures.Key(nameof(options.QueueFullWait))} must be between 00:00:00 and 01:00:00, or -00:00:00.001 to wait as long as it takes (was {options.QueueFullWait}).");
         }
 
-        var spills = options.QueueFullMode == Pipeline.AuditQueueFullMode.Spill || options.QueueFullWait != Timeout.InfiniteTimeSpan;
+        var spills = options.QueueFullMode == AuditQueueFullMode.Spill || options.QueueFullWait != Timeout.InfiniteTimeSpan;
         if (spills && string.IsNullOrWhiteSpace(options.SpillPath))
         {
             failures.Add($"{failures.Key(nameof(options.SpillPath))} must name the spill file when QueueFullMode is Spill or QueueFullWait is limited.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.PostgreSql.ConnectionString))
-        {
-            if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
-            {
-                failures.Add($"{failures.Key("Sqlite:Path")} must name the audit database file.");
-            }
-
-            ChainKey("Sqlite:ChainKey", options.Sqlite.ChainKey, failures);
-        }
-        else
-        {
-            if (!Stores.PostgreSql.PostgreSqlAuditStore.IsIdentifier(options.PostgreSql.Schema))
-            {
-                failures.Add($"{failures.Key("PostgreSql:Schema")} must be a plain PostgreSQL identifier: lower-case letters, digits and _ (was '{options.PostgreSql.Schema}').");
-            }
-
-            ChainKey("PostgreSql:ChainKey", options.PostgreSql.ChainKey, failures);
         }
 
         foreach (var (action, version) in options.SchemaVersions)
@@ -75,19 +55,4 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
 
         return failures.Result;
     }
-
-    private static void ChainKey(string property, string? value, OptionsFailures failures)
-    {
-        if (value is not null && !IsKey(value))
-        {
-            failures.Add($"{failures.Key(property)} must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
-        }
-    }
-
-    private static bool IsKey(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
-    }
-
 }

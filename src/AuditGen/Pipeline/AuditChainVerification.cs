@@ -1,4 +1,4 @@
-namespace AuditGen.Stores.Chain;
+namespace AuditGen.Pipeline;
 
 /// <summary>What verifying the chain found.</summary>
 /// <param name="IsIntact">Whether every record from the last checkpoint on hashes to what is stored.</param>

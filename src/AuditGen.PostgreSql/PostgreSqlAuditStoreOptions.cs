@@ -1,11 +1,14 @@
 namespace AuditGen.Stores.PostgreSql;
 
 /// <summary>
-/// The PostgreSQL store's settings, bound from <c>AuditGen:PostgreSql</c>. Setting <see cref="ConnectionString"/>
-/// selects this store instead of the embedded SQLite one: use it when several application instances share one log.
+/// The PostgreSQL store's settings, bound from <c>AuditGen:PostgreSql</c>: for several application instances that
+/// share one audit log. <c>AddAuditGen().UsePostgreSql()</c> chooses this store.
 /// </summary>
 public sealed class PostgreSqlAuditStoreOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "AuditGen:PostgreSql";
+
     /// <summary>An Npgsql connection string, e.g. <c>Host=db;Database=app;Username=app;Password=...</c>.</summary>
     public string? ConnectionString { get; set; }
 

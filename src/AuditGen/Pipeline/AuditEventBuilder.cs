@@ -1,7 +1,6 @@
 using AuditGen.Events;
-using AuditGen.Pipeline;
 
-namespace AuditGen.AspNetCore;
+namespace AuditGen.Pipeline;
 
 /// <summary>
 /// The base of the generated event builders (<c>TeamMemberAddedAuditEvent</c> and the like): what every action's

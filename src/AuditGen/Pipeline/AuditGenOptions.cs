@@ -1,10 +1,11 @@
-using AuditGen.AspNetCore;
 using AuditGen.Events.Validation;
-using AuditGen.Pipeline;
 
-namespace AuditGen.DependencyInjection;
+namespace AuditGen.Pipeline;
 
-/// <summary>AuditGen's settings, bound from the <c>AuditGen</c> configuration section.</summary>
+/// <summary>
+/// The audit pipeline's settings, bound from the <c>AuditGen</c> configuration section. The store's and the HTTP
+/// hook's settings have options of their own, in sub-sections of it: <c>AuditGen:Sqlite</c>, <c>AuditGen:Http</c>.
+/// </summary>
 public sealed class AuditGenOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
@@ -61,13 +62,4 @@ public sealed class AuditGenOptions
 
     /// <summary>How often delivery looks for new entries written by other processes (default 1 s).</summary>
     public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The embedded SQLite store, the default (<c>AuditGen:Sqlite</c>).</summary>
-    public Stores.Sqlite.SqliteAuditStoreOptions Sqlite { get; set; } = new();
-
-    /// <summary>The PostgreSQL store (<c>AuditGen:PostgreSql</c>), used instead of SQLite when its connection string is set.</summary>
-    public Stores.PostgreSql.PostgreSqlAuditStoreOptions PostgreSql { get; set; } = new();
-
-    /// <summary>How audited HTTP requests become events (<c>AuditGen:Http</c>).</summary>
-    public AuditHttpOptions Http { get; set; } = new();
 }

@@ -1,4 +1,4 @@
-namespace AuditGen.Pipeline;
+namespace AuditGen;
 
 /// <summary>When an audited request's event must be safely stored, relative to the response.</summary>
 public enum AuditDeliveryMode

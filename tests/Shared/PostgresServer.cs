@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace AuditGen.PostgreSql.Tests.TestSupport;
+namespace AuditGen.Tests.Processes;
 
 /// <summary>
 /// A real PostgreSQL server for the test run: a fresh data directory (<c>initdb</c>), listening only on 127.0.0.1 on a

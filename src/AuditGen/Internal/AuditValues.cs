@@ -3,9 +3,12 @@ using System.Globalization;
 using AuditGen.Events;
 using Microsoft.AspNetCore.Http;
 
-namespace AuditGen.AspNetCore;
+namespace AuditGen.Internal;
 
-/// <summary>Conversions generated code uses to turn declared sources into ids and metadata values.</summary>
+/// <summary>
+/// Conversions generated code uses to turn declared sources into ids and metadata values. For generated code
+/// only; not a public contract, and it may change in any release.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class AuditValues
 {

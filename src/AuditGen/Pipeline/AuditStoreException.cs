@@ -1,4 +1,4 @@
-namespace AuditGen.Stores;
+namespace AuditGen.Pipeline;
 
 /// <summary>A store that cannot be used as it is: a corrupt or foreign file, a missing permission, a newer schema.</summary>
 public sealed class AuditStoreException : Exception

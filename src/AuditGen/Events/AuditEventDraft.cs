@@ -1,6 +1,4 @@
-using AuditGen.Events;
-
-namespace AuditGen.AspNetCore;
+namespace AuditGen.Events;
 
 /// <summary>
 /// The event of the current request while it is being put together. Generated code fills it from
@@ -14,7 +12,6 @@ public sealed class AuditEventDraft
     private Dictionary<string, AuditMetadata>? _targetMetadata;
     private AuditMetadata? _actorMetadata;
     private List<string>? _captureFailures;
-    private bool _constantsApplied;
 
     /// <summary>Metadata for the event itself.</summary>
     public AuditMetadata Metadata { get; } = new();
@@ -85,15 +82,8 @@ public sealed class AuditEventDraft
     /// <summary>The type of an exception the handler threw, seen by the filter even when an exception handler later turns it into a 500.</summary>
     internal string? ExceptionType { get; set; }
 
-    /// <summary>Applies the site's constant metadata once, first, so constants lead the metadata object.</summary>
-    internal void ApplyConstantsOnce(Catalog.AuditSite site)
-    {
-        if (!_constantsApplied)
-        {
-            _constantsApplied = true;
-            site.ApplyConstants(this);
-        }
-    }
+    /// <summary>Whether the site's constant metadata was applied, so it is applied once whichever hook comes first.</summary>
+    internal bool ConstantsApplied { get; set; }
 
     internal void NoteCaptureFailure(string failure) => (_captureFailures ??= []).Add(failure);
 
