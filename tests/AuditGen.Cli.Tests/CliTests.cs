@@ -265,7 +265,7 @@ public sealed class CliTests : IDisposable
     private async Task SeedAsync(int count, string action = "user.signed_in", string organization = "org_1")
     {
         using var store = Open();
-        var preparer = new AuditGen.Pipeline.AuditEventPreparer(AuditGen.Events.Validation.OversizedStringValueHandling.Truncate);
+        var preparer = new AuditGen.Pipeline.AuditEventPreparer(AuditGen.Pipeline.OversizedStringValueHandling.Truncate);
         var entries = Enumerable.Range(0, count).Select(_ => preparer.Prepare(new AuditEvent
         {
             OrganizationId = organization,

@@ -1,4 +1,3 @@
-using AuditGen.Events.Validation;
 
 namespace AuditGen.Pipeline;
 

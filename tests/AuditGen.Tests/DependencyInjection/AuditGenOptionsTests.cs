@@ -1,5 +1,4 @@
 using AuditGen.Pipeline;
-using AuditGen.Events.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AuditGen.Events;
-using AuditGen.Events.Validation;
 using AuditGen.Pipeline;
 using AuditGen.Tests.TestSupport;
 

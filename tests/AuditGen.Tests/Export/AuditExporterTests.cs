@@ -1,6 +1,5 @@
 using System.Text;
 using AuditGen.Events;
-using AuditGen.Events.Validation;
 using AuditGen.Export;
 using AuditGen.Pipeline;
 using AuditGen.Tests.Stores;

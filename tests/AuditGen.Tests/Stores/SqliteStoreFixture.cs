@@ -1,5 +1,4 @@
 using AuditGen.Events;
-using AuditGen.Events.Validation;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
 using Microsoft.Data.Sqlite;

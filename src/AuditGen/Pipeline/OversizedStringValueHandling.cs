@@ -1,4 +1,4 @@
-namespace AuditGen.Events.Validation;
+namespace AuditGen.Pipeline;
 
 /// <summary>What to do with a metadata string longer than WorkOS's 500-character limit.</summary>
 public enum OversizedStringValueHandling
