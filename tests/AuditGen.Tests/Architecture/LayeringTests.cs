@@ -34,16 +34,16 @@ public class LayeringTests
         [
             ("AuditGen.Pipeline.AuditStoreWriter", "AuditGen.Pipeline", "AuditGen.AspNetCore.AuditHttpOptions", "AuditGen.AspNetCore"),
             ("AuditGen.Sinks.Logging.LoggingAuditSink", "AuditGen.Sinks.Logging", "AuditGen.Stores.Chain.AuditChain", "AuditGen.Stores.Chain"),
-            ("AuditGen.Pipeline.AuditStoreWriter", "AuditGen.Pipeline", "AuditGen.Ledger.Tree", "AuditGen.Ledger"),
+            ("AuditGen.Pipeline.AuditStoreWriter", "AuditGen.Pipeline", "AuditGen.Witness.Cosigner", "AuditGen.Witness"),
             ("AuditGen.AspNetCore.AuditRequestRecorder", "AuditGen.AspNetCore", "AuditGen.Events.AuditEvent", "AuditGen.Events"),
             ("AuditGen.Events.AuditMetadata", "AuditGen.Events", "AuditGen.Events.Json.AuditMetadataJsonConverter", "AuditGen.Events.Json"),
         ]);
 
         Assert.Equal(
             [
-                "AuditGen.Ledger is in no layer: add it to RuntimeLayers",
                 "AuditGen.Pipeline -> AuditGen.AspNetCore (AuditGen.Pipeline.AuditStoreWriter uses AuditGen.AspNetCore.AuditHttpOptions): a layer may not use one above it",
                 "AuditGen.Sinks -> AuditGen.Stores (AuditGen.Sinks.Logging.LoggingAuditSink uses AuditGen.Stores.Chain.AuditChain): a layer's folders are independent",
+                "AuditGen.Witness is in no layer: add it to RuntimeLayers",
             ],
             violations);
     }

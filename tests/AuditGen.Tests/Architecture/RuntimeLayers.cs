@@ -12,6 +12,7 @@ internal static class RuntimeLayers
         ["AuditGen.Events"],                                     // the event model, its JSON and validation
         ["AuditGen.Catalog"],                                    // the audited sites of the application
         ["AuditGen.Internal"],                                   // what generated code calls
+        ["AuditGen.Ledger"],                                     // Merkle trees, proofs, signed checkpoints
         ["AuditGen.Pipeline"],                                   // writer, queue, store and sink contracts, workers
         ["AuditGen.Stores", "AuditGen.Sinks", "AuditGen.Export", "AuditGen.HealthChecks"],
         ["AuditGen.AspNetCore"],                                 // hooks, resolvers, the viewer

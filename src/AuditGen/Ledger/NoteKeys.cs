@@ -1,0 +1,61 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NSec.Cryptography;
+
+namespace AuditGen.Ledger;
+
+/// <summary>
+/// Ed25519 note keys as <c>c2sp.org/signed-note</c> defines them and Go's <c>golang.org/x/mod/sumdb/note</c> writes them:
+/// a verifier key is <c>name+hex(key id)+base64(0x01 || public key)</c>, a signer key is
+/// <c>PRIVATE+KEY+name+hex(key id)+base64(0x01 || seed)</c>, and the key id is the first 4 bytes of
+/// SHA-256(name || 0x0A || 0x01 || public key).
+/// </summary>
+internal static class NoteKeys
+{
+    public const byte Ed25519Type = 0x01;
+    public const string SignerKeyPrefix = "PRIVATE+KEY+";
+
+    public static SignatureAlgorithm Ed25519 => SignatureAlgorithm.Ed25519;
+
+    /// <summary>Whether <paramref name="name"/> can name a key: not empty, and no spaces or <c>+</c>.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length > 0 && !name.Any(static c => c == '+' || char.IsWhiteSpace(c) || char.IsControl(c));
+
+    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey)
+    {
+        var input = new byte[Encoding.UTF8.GetByteCount(name) + 2 + publicKey.Length];
+        var written = Encoding.UTF8.GetBytes(name, input);
+        input[written] = (byte)'\n';
+        input[written + 1] = Ed25519Type;
+        publicKey.CopyTo(input.AsSpan(written + 2));
+        return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
+    }
+
+    public static string Hex(uint keyId) => keyId.ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads <c>name+hex(key id)+base64(type || key)</c>, checking the name, the type, the length and the key id.</summary>
+    internal static bool TryParse(string text, int keyLength, out string name, out uint keyId, out byte[] key, out string? problem)
+    {
+        (name, keyId, key) = ("", 0, []);
+        var parts = text.Split('+', 3);
+        if (parts.Length != 3 || !IsValidName(parts[0]) || parts[1].Length != 8
+            || !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId))
+        {
+            problem = "a key is written name+hex key id+base64 key";
+            return false;
+        }
+
+        var buffer = new byte[parts[2].Length];
+        if (!Convert.TryFromBase64String(parts[2], buffer, out var length) || length != keyLength + 1 || buffer[0] != Ed25519Type)
+        {
+            problem = "the key is not a base64 Ed25519 key (type 0x01 and 32 bytes)";
+            return false;
+        }
+
+        (name, key) = (parts[0], buffer[1..length]);
+        problem = null;
+        return true;
+    }
+}
