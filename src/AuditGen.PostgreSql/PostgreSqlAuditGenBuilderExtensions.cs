@@ -1,6 +1,6 @@
 using AuditGen.Pipeline;
+using AuditGen.Stores.Chain;
 using AuditGen.Stores.PostgreSql;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -17,18 +17,22 @@ public static class PostgreSqlAuditGenBuilderExtensions
     public static IAuditGenBuilder UsePostgreSql(this IAuditGenBuilder builder, Action<PostgreSqlAuditStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<PostgreSqlAuditStoreOptions>().BindConfiguration(PostgreSqlAuditStoreOptions.SectionName).ValidateOnStart();
+        var options = builder.Services.AddOptions<PostgreSqlAuditStoreOptions>();
+        if (!builder.Services.Any(static d => d.ImplementationType == typeof(PostgreSqlAuditStoreOptionsValidator)))
+        {
+            options.BindConfiguration(PostgreSqlAuditStoreOptions.SectionName).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<PostgreSqlAuditStoreOptions>, PostgreSqlAuditStoreOptionsValidator>();
+        }
+
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlAuditStoreOptions>, PostgreSqlAuditStoreOptionsValidator>());
-        AuditGenBuilderExtensions.UseStore(builder, new AuditStoreSelection("PostgreSQL"), static provider =>
+        AuditGenBuilderExtensions.UseStore(builder, new AuditStoreSelection(AuditStoreSelection.PostgreSql, ChosenExplicitly: true), static provider =>
         {
             var options = provider.GetRequiredService<IOptions<PostgreSqlAuditStoreOptions>>().Value;
-            var chainKey = options.ChainKey is null ? null : Convert.FromBase64String(options.ChainKey);
-            return new PostgreSqlAuditStore(options.ConnectionString!, options.Schema, chainKey, provider.GetRequiredService<TimeProvider>());
+            return new PostgreSqlAuditStore(options.ConnectionString!, options.Schema, AuditChainSigner.DecodeKey(options.ChainKey), provider.GetRequiredService<TimeProvider>());
         });
         return builder;
     }

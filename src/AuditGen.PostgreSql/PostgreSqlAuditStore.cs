@@ -23,8 +23,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     private readonly string _schema;
     private readonly AuditChainSigner _signer;
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _initializationLock = new();
-    private Task? _initialization;
+    private readonly RetriedInitialization _initialization;
 
     /// <summary>Connects to the database of <paramref name="connectionString"/>; the schema is created or migrated on first use.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
@@ -43,6 +42,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         _schema = schema;
         _signer = new AuditChainSigner(chainKey);
         _timeProvider = timeProvider;
+        _initialization = new RetriedInitialization(InitializeAsync);
     }
 
     /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
@@ -130,16 +130,8 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadAfterAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
-    {
-        var entries = new List<StoredAuditEntry>(Math.Min(maxCount, 1024));
-        await foreach (var entry in QueryAsync(new AuditQuery { AfterSequence = afterSequence, Limit = maxCount }, cancellationToken))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+    public ValueTask<IReadOnlyList<StoredAuditEntry>> ReadAfterAsync(long afterSequence, int maxCount, CancellationToken cancellationToken) =>
+        IReadableAuditStore.ReadAfterAsync(this, afterSequence, maxCount, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken)
@@ -235,7 +227,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     public async ValueTask<IAuditDeliveryLease?> TryAcquireDeliveryLeaseAsync(string sinkName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sinkName);
-        await EnsureInitializedAsync().WaitAsync(cancellationToken);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
         return await PostgreSqlDeliveryLease.TryAcquireAsync(_dataSource, $"{_schema}/{sinkName}", cancellationToken);
     }
 
@@ -332,18 +324,10 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             throw new AuditStoreException($"The chain in schema '{_schema}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
         }
 
-        // Only a prefix of the chain goes, and never a record some sink has not finished with, nor a dead letter:
-        // neither has reached its destination yet.
-        var through = await ScalarAsync(connection, $"SELECT max(sequence) FROM {_schema}.audit_events WHERE stored_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds())) as long? ?? 0;
-        if (await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_sink_cursors", cancellationToken) is long slowestSink)
-        {
-            through = Math.Min(through, slowestSink);
-        }
-
-        if (await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_dead_letters", cancellationToken) is long firstDeadLetter)
-        {
-            through = Math.Min(through, firstDeadLetter - 1);
-        }
+        var through = RetentionCut.Through(
+            await ScalarAsync(connection, $"SELECT max(sequence) FROM {_schema}.audit_events WHERE stored_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds())) as long?,
+            await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_sink_cursors", cancellationToken) as long?,
+            await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_dead_letters", cancellationToken) as long?);
 
         var purged = (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {_schema}.audit_events WHERE sequence <= @through", cancellationToken, ("through", through)))!;
         if (purged == 0)
@@ -440,7 +424,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync().WaitAsync(cancellationToken);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
         try
         {
             return await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -448,20 +432,6 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         catch (NpgsqlException exception)
         {
             throw new AuditStoreException($"Cannot reach the PostgreSQL audit log: {exception.Message}", exception);
-        }
-    }
-
-    /// <summary>Migrates once per process (and once across processes, under the advisory lock); a failed attempt is tried again next time.</summary>
-    private Task EnsureInitializedAsync()
-    {
-        lock (_initializationLock)
-        {
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = Task.Run(InitializeAsync);
-            }
-
-            return _initialization;
         }
     }
 

@@ -3,11 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace AuditGen.Stores.PostgreSql;
 
-/// <summary>Checks <see cref="PostgreSqlAuditStoreOptions"/> at start-up.</summary>
-internal sealed class PostgreSqlAuditStoreOptionsValidator : IValidateOptions<PostgreSqlAuditStoreOptions>
+/// <summary>Checks <see cref="PostgreSqlAuditStoreOptions"/> at start-up, when PostgreSQL is the store in use.</summary>
+internal sealed class PostgreSqlAuditStoreOptionsValidator(AuditStoreSelection selection) : IValidateOptions<PostgreSqlAuditStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, PostgreSqlAuditStoreOptions options)
     {
+        if (selection.Store != AuditStoreSelection.PostgreSql)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
         var failures = new OptionsFailures(PostgreSqlAuditStoreOptions.SectionName);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {

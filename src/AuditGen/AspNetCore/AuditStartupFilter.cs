@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,21 +32,26 @@ internal sealed partial class AuditStartupFilter(ILogger<AuditStartupFilter> log
             LogNoEndpointRouting();
         }
 
-        WarnIfAuthorizationResultHandlerReplaced(app.ApplicationServices);
+        WarnIfPolicyEvaluatorReplaced(app.ApplicationServices);
     };
 
-    private void WarnIfAuthorizationResultHandlerReplaced(IServiceProvider services)
+    private void WarnIfPolicyEvaluatorReplaced(IServiceProvider services)
     {
-        using var scope = services.CreateScope();
-        if (scope.ServiceProvider.GetService<IAuthorizationMiddlewareResultHandler>() is { } handler and not AuditAuthorizationResultHandler)
+        if (services.GetService<IServiceProviderIsService>()?.IsService(typeof(IAuthorizationService)) != true)
         {
-            LogAuthorizationResultHandlerReplaced(handler.GetType().FullName);
+            return;
+        }
+
+        using var scope = services.CreateScope();
+        if (scope.ServiceProvider.GetService<IPolicyEvaluator>() is { } evaluator and not AuditPolicyEvaluator)
+        {
+            LogPolicyEvaluatorReplaced(evaluator.GetType().FullName);
         }
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "AuditGen found no endpoint routing in this application; audited endpoints are recorded from their metadata only (no parameters, bodies or results).")]
     private partial void LogNoEndpointRouting();
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "The authorization result handler {Handler} was registered after AddAuditGen(), so AuditGen does not see authorization refusals: a refusal answered with a redirect is recorded by its status code only. Register it before calling AddAuditGen() and AuditGen wraps it.")]
-    private partial void LogAuthorizationResultHandlerReplaced(string? handler);
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "The policy evaluator {Evaluator} was registered after AddAuditGen(), so AuditGen does not see authorization refusals: a refusal answered with a redirect is recorded by its status code only. Register it before calling AddAuditGen() and AuditGen wraps it.")]
+    private partial void LogPolicyEvaluatorReplaced(string? evaluator);
 }

@@ -1,6 +1,7 @@
 using AuditGen.Pipeline;
 using AuditGen.Sinks.Logging;
 using AuditGen.Sinks.WorkOs;
+using AuditGen.Stores.Chain;
 using AuditGen.Stores.InMemory;
 using AuditGen.Stores.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,7 +39,7 @@ public static class AuditGenBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         RemoveStore(services);
-        services.AddSingleton(new AuditStoreSelection("in-memory"));
+        services.AddSingleton(new AuditStoreSelection(AuditStoreSelection.InMemory, ChosenExplicitly: true));
         services.AddSingleton<IAuditStore, InMemoryAuditStore>();
         return builder;
     }
@@ -82,15 +83,28 @@ public static class AuditGenBuilderExtensions
         return builder;
     }
 
-    /// <summary>The SQLite store, as <see cref="UseSqlite"/> chooses it, or as <c>AddAuditGen</c> registers it unless another store is registered.</summary>
+    /// <summary>
+    /// The SQLite store, as <see cref="UseSqlite"/> chooses it, or as <c>AddAuditGen</c> registers it when no store
+    /// (nor an <see cref="IAuditLog"/> of the application's) is registered yet.
+    /// </summary>
     internal static void AddSqliteStore(IAuditGenBuilder builder, bool replace)
     {
         var services = builder.Services;
-        services.AddOptions<SqliteAuditStoreOptions>().BindConfiguration(SqliteAuditStoreOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteAuditStoreOptions>, SqliteAuditStoreOptionsValidator>());
-        if (replace || !services.Any(static d => d.ServiceType == typeof(AuditStoreSelection)))
+        if (!services.Any(static d => d.ImplementationType == typeof(SqliteAuditStoreOptionsValidator)))
         {
-            UseStore(builder, new AuditStoreSelection(AuditStoreSelection.Sqlite), CreateSqliteStore);
+            services.AddOptions<SqliteAuditStoreOptions>().BindConfiguration(SqliteAuditStoreOptions.SectionName).ValidateOnStart();
+            services.AddSingleton<IValidateOptions<SqliteAuditStoreOptions>, SqliteAuditStoreOptionsValidator>();
+        }
+
+        if (replace)
+        {
+            UseStore(builder, new AuditStoreSelection(AuditStoreSelection.Sqlite, ChosenExplicitly: true), CreateSqliteStore);
+        }
+        else if (!services.Any(static d => d.ServiceType == typeof(AuditStoreSelection) || d.ServiceType == typeof(IAuditLog)))
+        {
+            services.AddSingleton(AuditStoreSelection.SqliteByDefault);
+            services.AddSingleton<IAuditStore>(CreateSqliteStore);
+            services.AddSingleton(static provider => (IAuditLog)provider.GetRequiredService<IAuditStore>());
         }
     }
 
@@ -115,7 +129,7 @@ public static class AuditGenBuilderExtensions
     private static SqliteAuditStore CreateSqliteStore(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<SqliteAuditStoreOptions>>().Value;
-        var key = options.ChainKey is null ? null : Convert.FromBase64String(options.ChainKey);
-        return new SqliteAuditStore(AuditGenServiceCollectionExtensions.ContentRootPath(provider, options.Path), key, provider.GetRequiredService<TimeProvider>());
+        return new SqliteAuditStore(
+            AuditGenServiceCollectionExtensions.ContentRootPath(provider, options.Path), AuditChainSigner.DecodeKey(options.ChainKey), provider.GetRequiredService<TimeProvider>());
     }
 }

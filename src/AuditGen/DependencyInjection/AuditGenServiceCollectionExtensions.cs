@@ -3,7 +3,7 @@ using AuditGen.AspNetCore;
 using AuditGen.AspNetCore.Viewer;
 using AuditGen.HealthChecks;
 using AuditGen.Pipeline;
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,18 +28,24 @@ public static class AuditGenServiceCollectionExtensions
     public static IAuditGenBuilder AddAuditGen(this IServiceCollection services, Action<AuditGenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var builder = new AuditGenBuilder(services);
+        var options = services.AddOptions<AuditGenOptions>();
+        if (!services.Any(static d => d.ImplementationType == typeof(AuditGenOptionsValidator)))
+        {
+            // Bound once: a second AddAuditGen() (say, from a library) must not re-apply configuration over code.
+            options.BindConfiguration(AuditGenOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditGenOptionsValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditStoreConfigurationValidator>());
+            AddPipeline(services);
+            AuditGenBuilderExtensions.AddSqliteStore(builder, replace: false);
+            AddAspNetCoreHooks(services);
+        }
 
-        var options = services.AddOptions<AuditGenOptions>().BindConfiguration(AuditGenOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditGenOptionsValidator>());
-        AddPipeline(services);
-        var builder = new AuditGenBuilder(services);
-        AuditGenBuilderExtensions.AddSqliteStore(builder, replace: false);
-        AddAspNetCoreHooks(services);
         return builder;
     }
 
@@ -90,7 +96,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddSingleton<IAuditOrganizationResolver, DefaultAuditOrganizationResolver>();
         services.TryAddSingleton<AuditRequestRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, AuditStartupFilter>());
-        DecorateAuthorizationResultHandler(services);
+        DecoratePolicyEvaluator(services);
         services.TryAddSingleton<AuditMvcActionFilter>();
         services.TryAddSingleton<AuditLogViewerVerification>();
         services.Configure<MvcOptions>(static mvc =>
@@ -103,28 +109,19 @@ public static class AuditGenServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Wraps the authorization result handler registered so far (the application's own, or ASP.NET Core's default) so
-    /// that refusals are noted on the request's event and the wrapped handler still answers. A handler the application
-    /// registers later replaces this one; <see cref="AuditStartupFilter"/> then logs a warning.
+    /// Wraps the policy evaluator registered so far (ASP.NET Core's, or the application's own) so that the authorization
+    /// middleware's and MVC's refusals are noted on the request's event. The authorization result handler is left alone:
+    /// the application's own answers refusals whether it was registered before or after <c>AddAuditGen()</c>.
     /// </summary>
-    private static void DecorateAuthorizationResultHandler(IServiceCollection services)
+    private static void DecoratePolicyEvaluator(IServiceCollection services)
     {
-        if (services.Any(static d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !d.IsKeyedService
-                && AuditAuthorizationResultHandler.IsDecoration(d)))
-        {
-            return;
-        }
-
-        var inner = services.LastOrDefault(static d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !d.IsKeyedService);
+        var inner = services.LastOrDefault(static d => d.ServiceType == typeof(IPolicyEvaluator) && !d.IsKeyedService);
         if (inner is not null)
         {
             services.Remove(inner);
         }
 
-        services.Add(new ServiceDescriptor(
-            typeof(IAuthorizationMiddlewareResultHandler),
-            AuditAuthorizationResultHandler.Decorating(inner),
-            inner?.Lifetime ?? ServiceLifetime.Singleton));
+        services.Add(new ServiceDescriptor(typeof(IPolicyEvaluator), AuditPolicyEvaluator.Decorating(inner), inner?.Lifetime ?? ServiceLifetime.Transient));
     }
 
     internal static string ContentRootPath(IServiceProvider provider, string path)

@@ -31,7 +31,7 @@ public sealed class AuditEvent
 
     /// <summary>When it happened. Written in UTC with millisecond precision and a <c>Z</c>.</summary>
     [JsonPropertyOrder(2)]
-    [JsonConverter(typeof(Json.WorkOsTimestampJsonConverter))]
+    [JsonConverter(typeof(WorkOsTimestampJsonConverter))]
     public DateTimeOffset OccurredAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>Who did it.</summary>

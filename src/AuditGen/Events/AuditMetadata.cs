@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using AuditGen.Events.Json;
 using System.Text.Json.Serialization;
 
 namespace AuditGen.Events;

@@ -11,7 +11,6 @@ namespace AuditGen.Pipeline;
 /// </summary>
 internal sealed partial class AuditRetentionService(
     IAuditStore store,
-    IEnumerable<IAuditLog> logs,
     IEnumerable<IAuditSink> sinks,
     IOptions<AuditGenOptions> options,
     TimeProvider timeProvider,
@@ -21,7 +20,7 @@ internal sealed partial class AuditRetentionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.RetentionPeriod is not { } period || logs.FirstOrDefault() is not { } log)
+        if (options.Value.RetentionPeriod is not { } period || store is not IAuditLog log)
         {
             return;
         }

@@ -27,10 +27,22 @@ internal static class RuntimeLayers
         ["Microsoft.AspNetCore.Builder"] = "AuditGen.AspNetCore",
     };
 
-    /// <summary>The folder a namespace belongs to (<c>AuditGen.Stores.Sqlite</c> is in <c>AuditGen.Stores</c>); null for generated code outside the layers.</summary>
+    // Namespaces that compilers and source generators put into the runtime's assemblies: not AuditGen's own code.
+    private static readonly HashSet<string> s_generatedNamespaces = new(StringComparer.Ordinal)
+    {
+        "Microsoft.CodeAnalysis",
+        "Microsoft.Extensions.Configuration.Binder.SourceGeneration",
+        "System.Runtime.CompilerServices",
+        "System.Text.RegularExpressions.Generated",
+    };
+
+    /// <summary>Whether a namespace holds only generated code (or is the global namespace of compiler-made types).</summary>
+    public static bool IsGenerated(string? ns) => string.IsNullOrEmpty(ns) || s_generatedNamespaces.Contains(ns);
+
+    /// <summary>The folder a namespace belongs to (<c>AuditGen.Stores.Sqlite</c> is in <c>AuditGen.Stores</c>); null for generated code.</summary>
     public static string? FolderOf(string? ns)
     {
-        if (string.IsNullOrEmpty(ns))
+        if (ns is null || IsGenerated(ns))
         {
             return null;
         }
@@ -46,7 +58,7 @@ internal static class RuntimeLayers
             return folder;
         }
 
-        return ns == "AuditGen" || s_layers.Any(layer => layer.Contains(ns)) ? ns : null;
+        return ns;
     }
 
     /// <summary>The rank of a folder, or -1 for one that is in no layer (every new folder must be placed).</summary>
@@ -75,5 +87,88 @@ internal static class RuntimeLayers
         }
 
         return [.. violations];
+    }
+
+    /// <summary>
+    /// Every cycle between namespaces, sub-namespaces included (<c>AuditGen.Events</c> and <c>AuditGen.Events.Json</c> are
+    /// two), as "A -> B -> A" lines: the strongly connected components of the namespace graph that hold more than one.
+    /// </summary>
+    public static IReadOnlyList<string> Cycles(IEnumerable<(string From, string To)> namespaceDependencies)
+    {
+        var graph = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var (from, to) in namespaceDependencies.Where(static d => d.From != d.To && !IsGenerated(d.From) && !IsGenerated(d.To)))
+        {
+            (graph.TryGetValue(from, out var targets) ? targets : graph[from] = new(StringComparer.Ordinal)).Add(to);
+            graph.TryAdd(to, new(StringComparer.Ordinal));
+        }
+
+        var cycles = new List<string>();
+        foreach (var component in StronglyConnected(graph).Where(static c => c.Count > 1))
+        {
+            var members = component.Order(StringComparer.Ordinal).ToList();
+            var path = new List<string> { members[0] };
+            while (path.Count <= members.Count)
+            {
+                var next = graph[path[^1]].First(members.Contains);
+                path.Add(next);
+                if (next == members[0])
+                {
+                    break;
+                }
+            }
+
+            cycles.Add(string.Join(" -> ", path));
+        }
+
+        return cycles;
+    }
+
+    // Tarjan's algorithm.
+    private static List<List<string>> StronglyConnected(Dictionary<string, SortedSet<string>> graph)
+    {
+        var (index, lowLink, onStack, stack, components) = (new Dictionary<string, int>(), new Dictionary<string, int>(), new HashSet<string>(), new Stack<string>(), new List<List<string>>());
+
+        void Visit(string node)
+        {
+            index[node] = lowLink[node] = index.Count;
+            stack.Push(node);
+            onStack.Add(node);
+            foreach (var next in graph[node])
+            {
+                if (!index.TryGetValue(next, out var nextIndex))
+                {
+                    Visit(next);
+                    lowLink[node] = Math.Min(lowLink[node], lowLink[next]);
+                }
+                else if (onStack.Contains(next))
+                {
+                    lowLink[node] = Math.Min(lowLink[node], nextIndex);
+                }
+            }
+
+            if (lowLink[node] == index[node])
+            {
+                var component = new List<string>();
+                string member;
+                do
+                {
+                    member = stack.Pop();
+                    onStack.Remove(member);
+                    component.Add(member);
+                }
+                while (member != node);
+                components.Add(component);
+            }
+        }
+
+        foreach (var node in graph.Keys.Order(StringComparer.Ordinal))
+        {
+            if (!index.ContainsKey(node))
+            {
+                Visit(node);
+            }
+        }
+
+        return components;
     }
 }

@@ -28,13 +28,16 @@ public sealed class ServiceRegistrationTests
         var resolver = new FixedOrganizationResolver();
         services.AddSingleton<IAuditOrganizationResolver>(resolver);
         services.AddAuditGen();
+        var bindings = services.Count(d => d.ServiceType == typeof(IConfigureOptions<AuditGenOptions>));
         services.AddAuditGen();
 
         Assert.Single(services, d => d.ServiceType == typeof(IAuditOrganizationResolver));
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(AuditStoreWriter));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<AuditGenOptions>));
+        Assert.Single(services, d => d.ImplementationType == typeof(AuditGenOptionsValidator));
         Assert.Single(services, d => d.ServiceType == typeof(IAuditStore));
-        Assert.Single(services, d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        Assert.Single(services, d => d.ServiceType == typeof(IPolicyEvaluator));
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        Assert.Equal(bindings, services.Count(d => d.ServiceType == typeof(IConfigureOptions<AuditGenOptions>)));
         using var provider = services.BuildServiceProvider();
         Assert.Same(resolver, provider.GetRequiredService<IAuditOrganizationResolver>());
         Assert.Single(provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Mvc.MvcOptions>>().Value.Filters);
@@ -74,23 +77,12 @@ public sealed class ServiceRegistrationTests
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(1, handler.Calls);
+        // The refusal is on the event although the redirect's status code looks like a success, in both orders.
         var stored = Assert.Single(((InMemoryAuditStore)app.Services.GetRequiredService<IAuditStore>()).Entries);
         var json = Encoding.UTF8.GetString(stored.EventJson.Span);
-        var warned = logs.Logs.Any(l => l.Level == LogLevel.Warning && l.Message.Contains(typeof(CountingResultHandler).FullName!, StringComparison.Ordinal)
-            && l.Message.Contains("registered after AddAuditGen()", StringComparison.Ordinal));
-        if (registeredFirst)
-        {
-            // Decorated: the refusal is on the event although the redirect's status code looks like a success.
-            Assert.Contains("\"authorization\":\"challenged\"", json, StringComparison.Ordinal);
-            Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
-            Assert.False(warned);
-        }
-        else
-        {
-            // Replaced by the application: its handler answers, and AuditGen says what it cannot see.
-            Assert.DoesNotContain("\"authorization\"", json, StringComparison.Ordinal);
-            Assert.True(warned);
-        }
+        Assert.Contains("\"authorization\":\"challenged\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Logs, l => l.Category == typeof(AuditStartupFilter).FullName);
     }
 
     [Fact]
@@ -130,6 +122,64 @@ public sealed class ServiceRegistrationTests
                 "AuditGen:PostgreSql:ChainKey must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).",
             ],
             exception.Failures);
+    }
+
+    [Fact]
+    public async Task The_last_store_chosen_is_used_and_only_its_settings_are_checked()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"auditgen-choice-{Guid.NewGuid():N}.db");
+        try
+        {
+            // PostgreSQL chosen, then SQLite: starts although a connection string is configured, and writes to SQLite.
+            using (var host = BuildHost(new() { ["AuditGen:PostgreSql:ConnectionString"] = "Host=db;Database=app", ["AuditGen:Sqlite:Path"] = database }, auditGen => auditGen.UsePostgreSql().UseSqlite()))
+            {
+                await host.StartAsync();
+                Assert.IsType<AuditGen.Stores.Sqlite.SqliteAuditStore>(host.Services.GetRequiredService<IAuditStore>());
+                Assert.Same(host.Services.GetRequiredService<IAuditStore>(), host.Services.GetRequiredService<IAuditLog>());
+                await host.StopAsync();
+            }
+
+            // PostgreSQL chosen, then the in-memory store: PostgreSQL's missing connection string does not matter.
+            using (var host = BuildHost([], auditGen => auditGen.UsePostgreSql().UseInMemoryStore()))
+            {
+                await host.StartAsync();
+                Assert.IsType<InMemoryAuditStore>(host.Services.GetRequiredService<IAuditStore>());
+                await host.StopAsync();
+            }
+
+            using (var host = BuildHost(new() { ["AuditGen:PostgreSql:ConnectionString"] = "Host=db;Database=app" }, auditGen => auditGen.UsePostgreSql()))
+            {
+                Assert.IsType<AuditGen.Stores.PostgreSql.PostgreSqlAuditStore>(host.Services.GetRequiredService<IAuditStore>());
+                Assert.Same(host.Services.GetRequiredService<IAuditStore>(), host.Services.GetRequiredService<IAuditLog>());
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(database) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_store_chosen_before_AddAuditGen_is_called_again_stays_chosen()
+    {
+        var services = new ServiceCollection();
+        services.AddAuditGen().UseInMemoryStore();
+        services.AddAuditGen();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<InMemoryAuditStore>(provider.GetRequiredService<IAuditStore>());
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings, Action<IAuditGenBuilder> choose)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        choose(builder.Services.AddAuditGen());
+        return builder.Build();
     }
 
     [Fact]

@@ -15,6 +15,9 @@ internal sealed class AuditChainSigner(byte[]? key)
 
     public bool ChecksSignatures => key is not null;
 
+    /// <summary>A chain key as configured (base64, checked at start-up), or <see langword="null"/> for none.</summary>
+    public static byte[]? DecodeKey(string? base64) => base64 is null ? null : Convert.FromBase64String(base64);
+
     public byte[]? SignHead(long sequence, byte[] hash) => Sign(Signed(HeadTag, sequence, hash, ""));
 
     public byte[]? SignCheckpoint(long sequence, byte[] hash, string extra) => Sign(Signed(CheckpointTag, sequence, hash, extra));

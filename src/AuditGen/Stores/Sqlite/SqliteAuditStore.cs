@@ -23,8 +23,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly bool _readOnly;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _initializationLock = new();
-    private Task? _initialization;
+    private readonly RetriedInitialization _initialization;
 
     /// <summary>Opens (and creates, or migrates) the store at <paramref name="path"/> on first use.</summary>
     /// <param name="path">The database file.</param>
@@ -45,6 +44,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _initialization = new RetriedInitialization(() =>
+        {
+            Initialize();
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>The database file.</summary>
@@ -134,16 +138,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadAfterAsync(long afterSequence, int maxCount, CancellationToken cancellationToken)
-    {
-        var entries = new List<StoredAuditEntry>(Math.Min(maxCount, 1024));
-        await foreach (var entry in QueryAsync(new AuditQuery { AfterSequence = afterSequence, Limit = maxCount }, cancellationToken))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+    public ValueTask<IReadOnlyList<StoredAuditEntry>> ReadAfterAsync(long afterSequence, int maxCount, CancellationToken cancellationToken) =>
+        IReadableAuditStore.ReadAfterAsync(this, afterSequence, maxCount, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long> GetSinkCursorAsync(string sinkName, CancellationToken cancellationToken) =>
@@ -335,18 +331,10 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 throw new AuditStoreException($"The chain of '{_path}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
             }
 
-            // Only a prefix of the chain goes, and never a record some sink has not finished with, nor a dead letter:
-            // neither has reached its destination yet.
-            var through = Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE stored_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds())) as long? ?? 0;
-            if (Scalar(connection, transaction, "SELECT min(sequence) FROM audit_sink_cursors") is long slowestSink)
-            {
-                through = Math.Min(through, slowestSink);
-            }
-
-            if (Scalar(connection, transaction, "SELECT min(sequence) FROM audit_dead_letters") is long firstDeadLetter)
-            {
-                through = Math.Min(through, firstDeadLetter - 1);
-            }
+            var through = RetentionCut.Through(
+                Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE stored_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds())) as long?,
+                Scalar(connection, transaction, "SELECT min(sequence) FROM audit_sink_cursors") as long?,
+                Scalar(connection, transaction, "SELECT min(sequence) FROM audit_dead_letters") as long?);
 
             var purged = (long)Scalar(connection, transaction, "SELECT count(*) FROM audit_events WHERE sequence <= $through", ("$through", through))!;
             if (purged == 0)
@@ -461,22 +449,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync().WaitAsync(cancellationToken);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
         return OpenConnection();
-    }
-
-    /// <summary>Creates or migrates the database once; a failed attempt (say, a missing permission) is tried again next time.</summary>
-    private Task EnsureInitializedAsync()
-    {
-        lock (_initializationLock)
-        {
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = Task.Run(Initialize);
-            }
-
-            return _initialization;
-        }
     }
 
     private SqliteConnection OpenConnection()

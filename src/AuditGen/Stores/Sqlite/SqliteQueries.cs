@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using AuditGen.Events;
 using AuditGen.Pipeline;
 using Microsoft.Data.Sqlite;
@@ -32,59 +32,7 @@ internal static class SqliteQueries
     private static SqliteCommand Build(SqliteConnection connection, AuditQuery query, string select, bool ordered)
     {
         var command = connection.CreateCommand();
-        var sql = new StringBuilder(select);
-        if (query.OrganizationId is not null)
-        {
-            sql.Append(" AND organization_id = $organization");
-            command.Parameters.AddWithValue("$organization", query.OrganizationId);
-        }
-
-        if (query.RangeStart is { } start)
-        {
-            sql.Append(" AND occurred_at >= $start");
-            command.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
-        }
-
-        if (query.RangeEnd is { } end)
-        {
-            sql.Append(" AND occurred_at < $end");
-            command.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
-        }
-
-        if (query.EventId is { } eventId)
-        {
-            sql.Append(" AND event_id = $event_id");
-            command.Parameters.AddWithValue("$event_id", eventId.ToString());
-        }
-
-        AnyOf(command, sql, "action", "$action", query.Actions);
-        AnyOf(command, sql, "actor_name", "$actor_name", query.ActorNames);
-        AnyOf(command, sql, "actor_id", "$actor_id", query.ActorIds);
-        if (query.TargetTypes.Count > 0)
-        {
-            sql.Append(" AND EXISTS (SELECT 1 FROM json_each(target_types) WHERE ");
-            AnyOf(command, sql, "value", "$target", query.TargetTypes, leading: "");
-            sql.Append(')');
-        }
-
-        if (query.AfterSequence is { } after)
-        {
-            sql.Append(query.NewestFirst ? " AND sequence < $after" : " AND sequence > $after");
-            command.Parameters.AddWithValue("$after", after);
-        }
-
-        if (ordered)
-        {
-            sql.Append(query.NewestFirst ? " ORDER BY sequence DESC" : " ORDER BY sequence");
-        }
-
-        if (query.Limit is { } limit)
-        {
-            sql.Append(" LIMIT $limit");
-            command.Parameters.AddWithValue("$limit", limit);
-        }
-
-        command.CommandText = sql.ToString();
+        command.CommandText = new Dialect(command).Write(select, query, ordered);
         return command;
     }
 
@@ -105,21 +53,20 @@ internal static class SqliteQueries
     public static StoredAuditEntry ReadRedrive(SqliteDataReader reader) =>
         Read(reader).ForRedrive(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
 
-    private static void AnyOf(SqliteCommand command, StringBuilder sql, string column, string prefix, IReadOnlyList<string> values, string leading = " AND ")
+    private sealed class Dialect(SqliteCommand command) : AuditQuerySql
     {
-        if (values.Count == 0)
+        protected override string Parameter(string name, object value)
         {
-            return;
+            command.Parameters.AddWithValue("$" + name, value);
+            return "$" + name;
         }
 
-        sql.Append(leading).Append(column).Append(" IN (");
-        for (var i = 0; i < values.Count; i++)
-        {
-            var name = $"{prefix}{i}";
-            sql.Append(i == 0 ? "" : ", ").Append(name);
-            command.Parameters.AddWithValue(name, values[i]);
-        }
+        protected override string AnyOf(string column, string name, IReadOnlyList<string> values) =>
+            $"{column} IN ({string.Join(", ", values.Select((value, i) => Parameter(name + i.ToString(CultureInfo.InvariantCulture), value)))})";
 
-        sql.Append(')');
+        protected override string AnyTargetType(IReadOnlyList<string> types) =>
+            $"EXISTS (SELECT 1 FROM json_each(target_types) WHERE {AnyOf("value", "target", types)})";
+
+        protected override object EventIdValue(AuditEventId eventId) => eventId.ToString();
     }
 }

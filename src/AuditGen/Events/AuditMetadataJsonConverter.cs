@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AuditGen.Events.Json;
+namespace AuditGen.Events;
 
 /// <summary>Reads and writes a flat metadata object whose values are strings, numbers or booleans.</summary>
 internal sealed class AuditMetadataJsonConverter : JsonConverter<AuditMetadata>

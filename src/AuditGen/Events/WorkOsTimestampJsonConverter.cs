@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AuditGen.Events.Json;
+namespace AuditGen.Events;
 
 /// <summary>
 /// Writes <c>occurred_at</c> as JavaScript's <c>Date.toISOString()</c> does, which is what the official
