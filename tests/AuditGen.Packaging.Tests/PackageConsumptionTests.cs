@@ -30,7 +30,8 @@ public sealed class PackageConsumptionTests(PackedAuditGen package)
             using var nuspec = new StreamReader(archive.GetEntry("AuditGen.nuspec")!.Open());
             var manifest = await nuspec.ReadToEndAsync();
             Assert.Contains("<readme>README.md</readme>", manifest, StringComparison.Ordinal);
-            Assert.Contains("<releaseNotes># Changelog", manifest, StringComparison.Ordinal);
+            Assert.Contains("<releaseNotes>## Unreleased", manifest, StringComparison.Ordinal);
+            Assert.DoesNotContain("## 0.1.0", manifest, StringComparison.Ordinal);
             Assert.Contains("<dependency id=\"Microsoft.Data.Sqlite\"", manifest, StringComparison.Ordinal);
             Assert.DoesNotContain("<dependency id=\"Npgsql\"", manifest, StringComparison.Ordinal);
         }
@@ -119,6 +120,14 @@ public sealed class PackageConsumptionTests(PackedAuditGen package)
         Assert.Contains("intact: True", run.Output, StringComparison.Ordinal);
         var assets = await File.ReadAllTextAsync(Path.Combine(consumer, "obj", "project.assets.json"));
         Assert.Contains("\"Npgsql/", assets, StringComparison.Ordinal);
+
+        using var archive = ZipFile.OpenRead(Path.Combine(package.Feed, $"AuditGen.PostgreSql.{package.Version}.nupkg"));
+        Assert.Contains("README.md", archive.Entries.Select(static e => e.FullName));
+        Assert.Contains("lib/net10.0/AuditGen.PostgreSql.xml", archive.Entries.Select(static e => e.FullName));
+        using var nuspec = new StreamReader(archive.GetEntry("AuditGen.PostgreSql.nuspec")!.Open());
+        var manifest = await nuspec.ReadToEndAsync();
+        Assert.Contains($"<dependency id=\"AuditGen\" version=\"[{package.Version}]\"", manifest, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(package.Feed, $"AuditGen.PostgreSql.{package.Version}.snupkg")));
     }
 
     private static void WriteConsumer(string directory)

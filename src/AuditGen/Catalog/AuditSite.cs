@@ -9,7 +9,7 @@ namespace AuditGen.Catalog;
 /// site audits and how to read its declared sources (parameters, bound types, the result) into an
 /// <see cref="AuditEventDraft"/> without reflection.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
+/// <remarks>Applications read a site's identity and shape; the capture members are for the generated code only.</remarks>
 public abstract class AuditSite
 {
     /// <summary>A site with its identity: what it audits, and where the attribute is.</summary>
@@ -17,6 +17,7 @@ public abstract class AuditSite
     /// <param name="sourceFilePath">The file of the attribute, as <see cref="AuditedAttribute.SourceFilePath"/> reports it.</param>
     /// <param name="sourceLineNumber">The line of the attribute.</param>
     /// <param name="handler">A readable name of what the attribute is on.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected AuditSite(string action, string sourceFilePath, int sourceLineNumber, string handler)
     {
         Action = action;
@@ -47,11 +48,13 @@ public abstract class AuditSite
     /// <param name="actionMethod">The action method's name, for a site on a controller; empty otherwise.</param>
     /// <param name="httpContext">The request.</param>
     /// <param name="draft">The event being built.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public virtual void CaptureFromRequest(string actionMethod, HttpContext httpContext, AuditEventDraft draft)
     {
     }
 
     /// <summary>Reads the declared sources from a minimal-API handler's bound arguments, by position.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public virtual void CaptureFromArguments(IList<object?> arguments, AuditEventDraft draft)
     {
     }
@@ -60,16 +63,19 @@ public abstract class AuditSite
     /// <param name="actionMethod">The action method's name, for a site on a controller.</param>
     /// <param name="arguments">The action's arguments.</param>
     /// <param name="draft">The event being built.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public virtual void CaptureFromActionArguments(string actionMethod, IDictionary<string, object?> arguments, AuditEventDraft draft)
     {
     }
 
     /// <summary>Reads the declared sources from the handler's result, unwrapped from <c>Ok&lt;T&gt;</c> and friends.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public virtual void CaptureFromResult(string actionMethod, object? value, AuditEventDraft draft)
     {
     }
 
     /// <summary>Applies the constant metadata declared on the handler.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public virtual void ApplyConstants(AuditEventDraft draft)
     {
     }

@@ -1,7 +1,9 @@
 using AuditGen.AspNetCore;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AuditGen.Tests.AspNetCore;
 
@@ -24,5 +26,25 @@ public sealed class EndpointRouteBuilderAccessTests
         Assert.True(EndpointRouteBuilderAccess.TryGet(app, out var routes), $"ASP.NET Core no longer keeps the endpoint route builder under '{EndpointRouteBuilderAccess.Key}'.");
         var endpoint = Assert.IsType<RouteEndpoint>(Assert.Single(routes.DataSources.SelectMany(static source => source.Endpoints)));
         Assert.Equal("/mapped", endpoint.RoutePattern.RawText);
+    }
+
+    [Fact]
+    public async Task A_minimal_API_app_that_never_calls_UseRouting_is_hooked_up_too()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuditGen().UseInMemoryStore();
+        await using var app = builder.Build();
+        app.MapGet("/ping", [Audited("ping.sent")] () => "pong");
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        Assert.Equal("pong", await client.GetStringAsync("/ping"));
+
+        // The startup filter found the route builder WebApplication's implicit UseRouting() kept, and wrapped its sources.
+        var routes = (IEndpointRouteBuilder)app;
+        Assert.NotEmpty(routes.DataSources);
+        Assert.All(routes.DataSources, static source => Assert.IsType<AuditingEndpointDataSource>(source));
     }
 }
