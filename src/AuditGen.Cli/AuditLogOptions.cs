@@ -74,6 +74,11 @@ internal static class AuditLogOptions
             throw new UsageException($"Name the audit log: --db FILE (SQLite), or --postgres CONNECTION or ${PostgresEnvironmentVariable} (PostgreSQL).");
         }
 
+        if (Directory.Exists(database.FullName))
+        {
+            throw new AuditStoreException($"'{database.FullName}' is a directory; --db names the audit database file in it (AuditGen:Sqlite:Path, e.g. {Path.Combine(database.FullName, "auditgen.db")}).");
+        }
+
         if (!database.Exists)
         {
             throw new AuditStoreException($"'{database.FullName}' does not exist.");

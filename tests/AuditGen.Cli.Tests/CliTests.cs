@@ -120,6 +120,8 @@ public sealed class CliTests : IDisposable
         var help = await RunAsync("export", "--help");
         var twoMistakes = await RunAsync("export", "--db", Database, "--format", "xml", "--limit", "many");
         var badDate = await RunAsync("export", "--db", Database, "--range-start", "yesterday");
+        var directory = await RunAsync("stats", "--db", _directory);
+        var corruptToStdout = await RunAsync("export", "--db", Database, "--format", "csv");
         var unknownCommand = await RunAsync("frob");
         var noCommand = await RunAsync();
 
@@ -127,6 +129,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal($"auditgen: '{Path.Combine(_directory, "nope.db")}' does not exist.", missing.Errors.Trim());
         Assert.Equal(2, usage.ExitCode);
         Assert.Equal("auditgen: Name the audit log: --db FILE (SQLite), or --postgres CONNECTION or $AUDITGEN_POSTGRES (PostgreSQL). (see auditgen --help)", usage.Errors.Trim());
+        Assert.Equal(3, directory.ExitCode);
+        Assert.Equal($"auditgen: '{_directory}' is a directory; --db names the audit database file in it (AuditGen:Sqlite:Path, e.g. {Path.Combine(_directory, "auditgen.db")}).", directory.Errors.Trim());
+        Assert.Equal(3, corruptToStdout.ExitCode);
+        Assert.Equal("", corruptToStdout.Output);
+        Assert.Contains("is corrupt or is not a SQLite database", corruptToStdout.Errors, StringComparison.Ordinal);
         Assert.Equal(3, corrupt.ExitCode);
         Assert.Single(corrupt.Errors.Trim().Split('\n'));
         Assert.Contains("is corrupt or is not a SQLite database", corrupt.Errors, StringComparison.Ordinal);

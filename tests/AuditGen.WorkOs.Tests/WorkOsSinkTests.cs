@@ -3,6 +3,9 @@ using AuditGen.Events.Json;
 using AuditGen.Pipeline;
 using AuditGen.Sinks.WorkOs;
 using AuditGen.WorkOs.Tests.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -71,6 +74,30 @@ public sealed class WorkOsSinkTests
         Assert.StartsWith("cannot reach WorkOS: ", result.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(Emulator.ApiKey, result.Reason, StringComparison.Ordinal);
         Assert.Equal(3, (int)stats["injected"]!["drop"]!);
+    }
+
+    [Fact]
+    public async Task An_answer_that_echoes_the_API_key_is_kept_as_a_reason_without_it()
+    {
+        // A receiver that quotes the request's Authorization header back, in WorkOS's error shape and again in the body.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var echo = builder.Build();
+        echo.MapPost("/audit_logs/events", (HttpRequest request) =>
+            Results.Json(
+                new { message = $"Invalid credentials: {request.Headers.Authorization}", sent = new { authorization = request.Headers.Authorization.ToString() } },
+                statusCode: 422));
+        await echo.StartAsync();
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, new Uri(echo.Urls.Single()), new Dictionary<string, string?> { ["AuditGen:WorkOs:MaxRetryAttempts"] = "0" });
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var result = await sink.DeliverAsync(Entry(), default);
+
+        Assert.Equal(AuditDeliveryOutcome.DeadLettered, result.Outcome);
+        Assert.Contains("Invalid credentials: Bearer [redacted]", result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Emulator.ApiKey, result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Emulator.ApiKey[..12], result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

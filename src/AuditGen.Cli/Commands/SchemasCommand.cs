@@ -115,7 +115,7 @@ internal static class SchemasCommand
                 if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
                 {
                     // Every other action would be refused the same way.
-                    await Console.Error.WriteLineAsync($"auditgen: WorkOS refused the API key: {(await WorkOsApi.DescribeAsync(response, cancellationToken)).ReplaceLineEndings(" ")}");
+                    await Console.Error.WriteLineAsync($"auditgen: WorkOS refused the API key: {(await WorkOsApi.DescribeAsync(response, apiKey, cancellationToken)).ReplaceLineEndings(" ")}");
                     return ExitCodes.RemoteRefused;
                 }
 
@@ -128,7 +128,7 @@ internal static class SchemasCommand
                 else
                 {
                     failed = true;
-                    table.AddRow(Markup.Escape(action), "", Markup.Escape(await WorkOsApi.DescribeAsync(response, cancellationToken)));
+                    table.AddRow(Markup.Escape(action), "", Markup.Escape(await WorkOsApi.DescribeAsync(response, apiKey, cancellationToken)));
                 }
             }
 

@@ -29,7 +29,7 @@ public static class AuditExporter
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(output);
-        var entries = Report(log.QueryAsync(query, cancellationToken), progress, cancellationToken);
+        var entries = Report(await StartedAsync(log.QueryAsync(query, cancellationToken), cancellationToken), progress, cancellationToken);
         var count = format switch
         {
             AuditExportFormat.Csv => await WriteCsvAsync(entries, output, cancellationToken),
@@ -37,6 +37,35 @@ public static class AuditExporter
         };
         progress?.Report(count);
         return count;
+    }
+
+    /// <summary>
+    /// The records, with the first one already read: a log that cannot be read fails before anything is written, so the
+    /// output never starts with a CSV header or a bracket that no record follows.
+    /// </summary>
+    private static async Task<IAsyncEnumerable<StoredAuditEntry>> StartedAsync(IAsyncEnumerable<StoredAuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var enumerator = entries.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            return Continue(enumerator, await enumerator.MoveNextAsync());
+        }
+        catch
+        {
+            await enumerator.DisposeAsync();
+            throw;
+        }
+
+        static async IAsyncEnumerable<StoredAuditEntry> Continue(IAsyncEnumerator<StoredAuditEntry> enumerator, bool hasFirst)
+        {
+            await using (enumerator)
+            {
+                for (var more = hasFirst; more; more = await enumerator.MoveNextAsync())
+                {
+                    yield return enumerator.Current;
+                }
+            }
+        }
     }
 
     private static async IAsyncEnumerable<StoredAuditEntry> Report(IAsyncEnumerable<StoredAuditEntry> entries, IProgress<long>? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -61,10 +61,13 @@ internal static class WorkOsApi
         return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, Math.Min(floor.Ticks, cap.Ticks), cap.Ticks)) : null;
     }
 
-    /// <summary>"400 Bad Request: Invalid Audit Log event. {body}": the status and WorkOS's own words, kept beside a dead letter.</summary>
-    public static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// "400 Bad Request: Invalid Audit Log event. {body}": the status and WorkOS's own words, kept beside a dead letter, with
+    /// the API key cut out wherever WorkOS (or a proxy) echoed it.
+    /// </summary>
+    public static async Task<string> DescribeAsync(HttpResponseMessage response, string? apiKey, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var body = DestinationText.Scrub(await response.Content.ReadAsStringAsync(cancellationToken), int.MaxValue, apiKey);
         var description = new StringBuilder()
             .Append((int)response.StatusCode).Append(' ').Append(response.ReasonPhrase ?? response.StatusCode.ToString());
         if (Message(body) is { } message)
@@ -74,7 +77,7 @@ internal static class WorkOsApi
 
         if (body.Length > 0)
         {
-            description.Append(' ').Append(body.Length <= MaxKeptErrorBody ? body : body[..MaxKeptErrorBody] + "…");
+            description.Append(' ').Append(DestinationText.Scrub(body, MaxKeptErrorBody));
         }
 
         return description.ToString();

@@ -24,6 +24,8 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
 
     public const string HttpClientName = "AuditGen.WorkOs";
 
+    private const int MaxKeptExceptionMessage = 500;
+
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly IOptionsMonitor<WorkOsSinkOptions> _options;
     private readonly TimeProvider _timeProvider;
@@ -82,7 +84,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
         {
             return AuditDeliveryResult.Retry(exception is TimeoutRejectedException
                 ? $"no answer from WorkOS within {options.RequestTimeout}"
-                : $"cannot reach WorkOS: {exception.Message}");
+                : $"cannot reach WorkOS: {DestinationText.Scrub(exception.Message, MaxKeptExceptionMessage, options.ApiKey)}");
         }
 
         using (response)
@@ -92,7 +94,7 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
                 return AuditDeliveryResult.Delivered;
             }
 
-            var description = await WorkOsApi.DescribeAsync(response, cancellationToken);
+            var description = await WorkOsApi.DescribeAsync(response, options.ApiKey, cancellationToken);
             if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
             {
                 return AuditDeliveryResult.Pause($"WorkOS refused the API key: {description}", options.PausedRetryInterval);
