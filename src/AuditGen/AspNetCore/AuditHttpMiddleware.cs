@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AuditGen.AspNetCore;
 
@@ -11,6 +12,7 @@ internal sealed class AuditHttpMiddleware(RequestDelegate next, AuditRequestReco
 {
     public async Task InvokeAsync(HttpContext httpContext)
     {
+        httpContext.Features.Set<IEndpointFeature>(new AuditedEndpointFeature(httpContext.Features));
         try
         {
             await next(httpContext);

@@ -4,7 +4,9 @@ using AuditGen.Catalog;
 using AuditGen.Events;
 using AuditGen.Internal;
 using AuditGen.Pipeline;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +51,17 @@ internal sealed partial class AuditRequestRecorder(
     {
         try
         {
-            var endpoint = httpContext.GetEndpoint();
+            // The exception handler and status code pages clear the endpoint and route values, or re-execute the request
+            // elsewhere, before this runs: the audited endpoint it was routed to is remembered.
+            var routed = httpContext.Features.Get<IEndpointFeature>() as AuditedEndpointFeature;
+            var endpoint = routed?.AuditedEndpoint ?? httpContext.GetEndpoint();
+            if (routed?.AuditedRouteValues is { } routeValues)
+            {
+                httpContext.Request.RouteValues = routeValues;
+            }
+
+            var handled = httpContext.Features.Get<IExceptionHandlerFeature>();
+            exception ??= handled?.Error;
             var site = endpoint?.Metadata.GetMetadata<AuditSite>() ?? FindSite(endpoint);
             if (site is null)
             {
@@ -62,7 +74,8 @@ internal sealed partial class AuditRequestRecorder(
                 return;
             }
 
-            var statusCode = exception is null ? httpContext.Response.StatusCode : StatusCodes.Status500InternalServerError;
+            // An exception still on its way up answers 500; one the exception handler caught answers what it wrote.
+            var statusCode = exception is null || handled is not null ? httpContext.Response.StatusCode : StatusCodes.Status500InternalServerError;
 
             // A challenge or forbid can answer 302 (cookie sign-in redirects): the status alone would call it a success.
             var success = exception is null && statusCode < 400 && draft.ExceptionType is null && draft.AuthorizationFailure is null;

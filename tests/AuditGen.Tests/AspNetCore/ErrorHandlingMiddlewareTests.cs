@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using AuditGen.AspNetCore;
+using AuditGen.Pipeline;
+using AuditGen.Stores.InMemory;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AuditGen.Tests.AspNetCore;
+
+/// <summary>
+/// The error handling middleware of production apps clears the endpoint and route values (and re-execution runs another
+/// endpoint) before AuditGen's middleware sees the request: the event is recorded all the same. Real Kestrel on 127.0.0.1.
+/// </summary>
+public sealed class ErrorHandlingMiddlewareTests
+{
+    [Theory]
+    [InlineData("exception handler with problem details")]
+    [InlineData("exception handler re-executing /error")]
+    [InlineData("developer exception page")]
+    public async Task A_handler_that_throws_is_recorded_as_a_failure_with_its_exception(string errorHandling)
+    {
+        await using var app = await StartAsync(errorHandling);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        using var response = await client.GetAsync("/invoices/inv_1");
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var json = Assert.Single(StoredJson(app));
+        Assert.Contains("\"action\":\"invoice.viewed\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"status_code\":500", json, StringComparison.Ordinal);
+        Assert.Contains("\"exception\":\"System.InvalidOperationException\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_that_status_code_pages_re_execute_is_recorded_for_the_audited_endpoint()
+    {
+        await using var app = await StartAsync("status code pages re-executing /status/{0}");
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        using var response = await client.GetAsync("/teams/team_1/lock");
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("status page 409", await response.Content.ReadAsStringAsync());
+        var json = Assert.Single(StoredJson(app));
+        Assert.Contains("\"action\":\"team.locked\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"status_code\":409", json, StringComparison.Ordinal);
+    }
+
+    private static List<string> StoredJson(WebApplication app) =>
+        ((InMemoryAuditStore)app.Services.GetRequiredService<IAuditStore>()).Entries.Select(static e => Encoding.UTF8.GetString(e.EventJson.Span)).ToList();
+
+    private static async Task<WebApplication> StartAsync(string errorHandling)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAuditGen().UseInMemoryStore();
+        builder.Services.Configure<AuditHttpOptions>(static http => http.DefaultOrganizationId = "org_test");
+
+        var app = builder.Build();
+        switch (errorHandling)
+        {
+            case "exception handler with problem details":
+                app.UseExceptionHandler();
+                break;
+            case "exception handler re-executing /error":
+                app.UseExceptionHandler("/error");
+                break;
+            case "developer exception page":
+                app.UseDeveloperExceptionPage();
+                break;
+            default:
+                app.UseStatusCodePagesWithReExecute("/status/{0}");
+                break;
+        }
+
+        app.MapGet("/invoices/{invoiceId}", [Audited("invoice.viewed")] string (string invoiceId) => throw new InvalidOperationException($"{invoiceId} is gone"));
+        app.MapGet("/teams/{teamId}/lock", [Audited("team.locked")] (string teamId) => Results.StatusCode(StatusCodes.Status409Conflict));
+        app.MapGet("/error", static () => Results.Problem("something failed"));
+        app.MapGet("/status/{code}", static (int code) => $"status page {code}");
+        await app.StartAsync();
+        return app;
+    }
+}
