@@ -13,11 +13,13 @@ namespace AuditGen.Pipeline;
 internal sealed class AuditEventPreparer(OversizedStringValueHandling oversizedStringValues, IReadOnlyDictionary<string, int>? schemaVersions = null)
 {
     /// <summary>Prepares <paramref name="auditEvent"/>; may replace metadata values in place.</summary>
-    public AuditEntry Prepare(AuditEvent auditEvent)
+    /// <param name="auditEvent">The event.</param>
+    /// <param name="earlierAdjustments">What was already changed before the event was queued (<see cref="AuditEventBounds"/>).</param>
+    public AuditEntry Prepare(AuditEvent auditEvent, IReadOnlyList<string>? earlierAdjustments = null)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         auditEvent = WithConfiguredVersion(auditEvent);
-        List<string>? adjustments = null;
+        List<string>? adjustments = earlierAdjustments is { Count: > 0 } ? [.. earlierAdjustments] : null;
         List<AuditViolation>? unserializable = null;
 
         AdjustMetadata(auditEvent.Metadata, "/metadata", ref adjustments, ref unserializable);

@@ -4,7 +4,7 @@ using AuditGen.Events;
 namespace AuditGen.Pipeline;
 
 /// <summary>An event waiting to be stored, and for strict mode, whoever waits for its commit.</summary>
-internal readonly record struct QueuedAuditEvent(AuditEvent Event, TaskCompletionSource? Committed);
+internal readonly record struct QueuedAuditEvent(AuditEvent Event, TaskCompletionSource? Committed, IReadOnlyList<string>? Adjustments);
 
 /// <summary>The bounded in-memory queue between the request path and the store writer.</summary>
 internal sealed class AuditEventQueue(int capacity)

@@ -44,6 +44,12 @@ public sealed class AuditGenOptions
     /// <summary>Wait before retrying a batch the store could not commit (default 1 s).</summary>
     public TimeSpan StoreRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The longest any string of an event may be (ids, names, types, the organization, the location, metadata values):
+    /// longer ones are cut before the event is queued, and the cut is noted on the stored event (64 to 1,048,576; default 1,024).
+    /// </summary>
+    public int MaxFieldLength { get; set; } = 1_024;
+
     /// <summary>What to do with metadata strings over WorkOS's 500-character limit (default: truncate and note it).</summary>
     public OversizedStringValueHandling OversizedStringValues { get; set; } = OversizedStringValueHandling.Truncate;
 

@@ -12,6 +12,7 @@ internal sealed class AuditGenOptionsValidator : IValidateOptions<AuditGenOption
         failures.InRange(nameof(options.QueueCapacity), options.QueueCapacity, 1, 1_000_000);
         failures.InRange(nameof(options.StoreBatchSize), options.StoreBatchSize, 1, 10_000);
         failures.InRange(nameof(options.DeliveryBatchSize), options.DeliveryBatchSize, 1, 10_000);
+        failures.InRange(nameof(options.MaxFieldLength), options.MaxFieldLength, 64, 1_048_576);
         failures.Positive(nameof(options.StoreRetryDelay), options.StoreRetryDelay);
         failures.Positive(nameof(options.DeliveryRetryDelay), options.DeliveryRetryDelay);
         failures.Positive(nameof(options.DeliveryPollInterval), options.DeliveryPollInterval);

@@ -61,7 +61,7 @@ internal sealed partial class AuditStoreWriter(
             {
                 while (batch.Count < batchSize && queue.Reader.TryRead(out var item))
                 {
-                    if (TryPrepare(item.Event) is { } entry)
+                    if (TryPrepare(item.Event, item.Adjustments) is { } entry)
                     {
                         batch.Add(entry);
                         if (item.Committed is not null)
@@ -132,12 +132,12 @@ internal sealed partial class AuditStoreWriter(
         }
     }
 
-    private AuditEntry? TryPrepare(AuditEvent auditEvent)
+    private AuditEntry? TryPrepare(AuditEvent auditEvent, IReadOnlyList<string>? adjustments)
     {
         AuditEntry entry;
         try
         {
-            entry = preparer.Prepare(auditEvent);
+            entry = preparer.Prepare(auditEvent, adjustments);
         }
         catch (Exception exception)
         {

@@ -25,7 +25,9 @@ internal sealed partial class QueuedAuditEventWriter(
     public ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var item = new QueuedAuditEvent(auditEvent, null);
+        List<string>? adjustments = null;
+        auditEvent = AuditEventBounds.Apply(auditEvent, options.Value.MaxFieldLength, ref adjustments);
+        var item = new QueuedAuditEvent(auditEvent, null, adjustments);
         if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
@@ -33,7 +35,7 @@ internal sealed partial class QueuedAuditEventWriter(
         }
 
         // Spill: the caller does not wait, the prepared event goes to local disk and the store writer takes it later.
-        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed && TrySpill(auditEvent))
+        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed && TrySpill(auditEvent, adjustments))
         {
             return ValueTask.CompletedTask;
         }
@@ -44,8 +46,10 @@ internal sealed partial class QueuedAuditEventWriter(
     public async ValueTask WriteCommittedAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        List<string>? adjustments = null;
+        auditEvent = AuditEventBounds.Apply(auditEvent, options.Value.MaxFieldLength, ref adjustments);
         var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var item = new QueuedAuditEvent(auditEvent, committed);
+        var item = new QueuedAuditEvent(auditEvent, committed, adjustments);
         if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
@@ -86,7 +90,7 @@ internal sealed partial class QueuedAuditEventWriter(
                 catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     // A cancelled channel write never enqueued the item, so spilling it cannot store it twice.
-                    if (TrySpill(auditEvent))
+                    if (TrySpill(auditEvent, item.Adjustments))
                     {
                         return;
                     }
@@ -99,7 +103,7 @@ internal sealed partial class QueuedAuditEventWriter(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller stopped waiting (a strict request's time limit, say), but its action happened: keep the event.
-            if (!TrySpill(auditEvent))
+            if (!TrySpill(auditEvent, item.Adjustments))
             {
                 metrics.EventLost();
                 LogLostWaiting(auditEvent.Id, auditEvent.Action);
@@ -123,11 +127,11 @@ internal sealed partial class QueuedAuditEventWriter(
         metrics.EventCreated(item.Event.Action);
     }
 
-    private bool TrySpill(AuditEvent auditEvent)
+    private bool TrySpill(AuditEvent auditEvent, IReadOnlyList<string>? adjustments)
     {
         try
         {
-            spill.Append(preparer.Prepare(auditEvent));
+            spill.Append(preparer.Prepare(auditEvent, adjustments));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

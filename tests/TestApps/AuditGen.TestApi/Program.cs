@@ -114,6 +114,7 @@ app.MapPut("/strict/notes/{noteId}", [Audited("note.saved", Delivery = AuditDeli
 // Not audited: the test's window into the store and the build mode.
 app.MapGet("/_test/verify", async (IAuditLog log) => await log.VerifyAsync(CancellationToken.None));
 app.MapGet("/_test/events", (IAuditLog log) => log.QueryAsync(new AuditQuery(), CancellationToken.None).Select(TestEvents.ToJson));
+app.MapGet("/_test/heap", () => GC.GetTotalMemory(forceFullCollection: true));
 app.MapGet("/_test/mode", () => new BuildMode(TestEvents.Mode, TestEvents.RequestDelegateGeneratorRan));
 app.MapGet("/_test/measurements/{instrument}", (string instrument, AuditMeasurementCounter counter) => counter[instrument]);
 app.MapControllers();
