@@ -65,7 +65,7 @@ public class CodeFixTests
     }
 
     [Fact]
-    public async Task MaxLength_is_added_to_a_parameter_with_its_using()
+    public async Task StringLength_is_added_to_a_parameter_with_its_using()
     {
         const string Source = """
             using AuditGen;
@@ -77,7 +77,7 @@ public class CodeFixTests
             }
             """;
 
-        var fixedText = await CodeFixHarness.ApplyAsync(Source, "AG0006", new AddMaxLengthCodeFixProvider());
+        var fixedText = await CodeFixHarness.ApplyAsync(Source, "AG0006", new AddStringLengthCodeFixProvider());
 
         Assert.Equal("""
             using AuditGen;
@@ -86,13 +86,13 @@ public class CodeFixTests
             public static class Endpoints
             {
                 [Audited("note.added")]
-                public static void Handle([AuditMetadata("text")][MaxLength(500)] string text) { }
+                public static void Handle([AuditMetadata("text")][StringLength(500)] string text) { }
             }
             """, fixedText.ReplaceLineEndings("\n"));
     }
 
     [Fact]
-    public async Task MaxLength_goes_on_the_positional_record_parameter_where_MVC_validation_wants_it()
+    public async Task StringLength_goes_on_the_positional_record_parameter_where_MVC_validation_wants_it()
     {
         var source = Usings + """
             public sealed record Body([property: AuditMetadata("note")] string Note);
@@ -104,14 +104,14 @@ public class CodeFixTests
             }
             """;
 
-        var fixedText = await CodeFixHarness.ApplyAsync(source, "AG0006", new AddMaxLengthCodeFixProvider());
+        var fixedText = await CodeFixHarness.ApplyAsync(source, "AG0006", new AddStringLengthCodeFixProvider());
 
-        Assert.Contains("""public sealed record Body([property: AuditMetadata("note")][MaxLength(500)] string Note);""", fixedText, StringComparison.Ordinal);
+        Assert.Contains("""public sealed record Body([property: AuditMetadata("note")][StringLength(500)] string Note);""", fixedText, StringComparison.Ordinal);
         Assert.Equal(1, CountOf(fixedText, "using System.ComponentModel.DataAnnotations;"));
     }
 
     [Fact]
-    public async Task MaxLength_is_added_to_a_property()
+    public async Task StringLength_is_added_to_a_property()
     {
         var source = Usings + """
             public sealed class Body
@@ -127,9 +127,9 @@ public class CodeFixTests
             }
             """;
 
-        var fixedText = await CodeFixHarness.ApplyAsync(source, "AG0006", new AddMaxLengthCodeFixProvider());
+        var fixedText = await CodeFixHarness.ApplyAsync(source, "AG0006", new AddStringLengthCodeFixProvider());
 
-        Assert.Contains("[MaxLength(500)]", fixedText, StringComparison.Ordinal);
+        Assert.Contains("[StringLength(500)]", fixedText, StringComparison.Ordinal);
     }
 
     private const string Usings = AnalyzerHarness.Usings;

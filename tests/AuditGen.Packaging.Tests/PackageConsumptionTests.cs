@@ -52,7 +52,7 @@ public sealed class PackageConsumptionTests(PackedAuditGen package)
         Assert.True(File.Exists(schemasFile), run.Output);
         var schemas = await File.ReadAllTextAsync(schemasFile);
         Assert.Equal(
-            """{"invoice.voided":{"targets":[{"type":"invoice"}],"metadata":{"type":"object","properties":{"exception":{"type":"string"},"outcome":{"type":"string"},"reason":{"type":"string"},"status_code":{"type":"number"}}}}}""",
+            """{"invoice.voided":{"targets":[{"type":"invoice"}],"metadata":{"type":"object","properties":{"authorization":{"type":"string"},"exception":{"type":"string"},"outcome":{"type":"string"},"reason":{"type":"string"},"status_code":{"type":"number"}}}}}""",
             schemas);
         Assert.Contains($"runtime schemas: {schemas}", run.Output, StringComparison.Ordinal);
 

@@ -22,6 +22,6 @@ public static class ApiKeyEndpoints
     }
 }
 
-public sealed record CreateApiKey([property: AuditMetadata("key_name")][MaxLength(100)] string Name);
+public sealed record CreateApiKey([property: AuditMetadata("key_name")][StringLength(100)] string Name);
 
 public sealed record CreatedApiKey(string Id, string Name, string Secret);

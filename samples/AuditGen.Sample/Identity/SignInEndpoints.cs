@@ -12,11 +12,13 @@ public static class SignInEndpoints
 {
     public static void MapSignIn(this IEndpointRouteBuilder app)
     {
-        // For curl and API clients: a bearer token. Failure is a 401, recorded with outcome "failure".
+        // For curl and API clients: a bearer token. Failure is a 401, a request missing a field a 400: both recorded with outcome "failure".
         app.MapPost("/sign-in", [Audited("user.signed_in")][AuditMetadata("method", "password")] (SignInRequest body) =>
-            Check(body.Email, body.Password, body.Organization) is { } user
-                ? Results.SignIn(SampleIdentity.Principal(user, body.Email, BearerTokenDefaults.AuthenticationScheme), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
-                : Results.Unauthorized());
+            MissingFields(body.Email, body.Password, body.Organization) is { Count: > 0 } missing
+                ? Results.ValidationProblem(missing)
+                : Check(body.Email, body.Password, body.Organization) is { } user
+                    ? Results.SignIn(SampleIdentity.Principal(user, body.Email, BearerTokenDefaults.AuthenticationScheme), authenticationScheme: BearerTokenDefaults.AuthenticationScheme)
+                    : Results.Unauthorized());
 
         // For a browser: the same check behind a form, answered with a cookie and a trip to the audit log viewer.
         app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery) => Results.Content(LoginPage(antiforgery.GetAndStoreTokens(context), failed: false), "text/html"));
@@ -31,6 +33,21 @@ public static class SignInEndpoints
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SampleIdentity.Principal(user, form.Email, CookieAuthenticationDefaults.AuthenticationScheme));
             return Results.Redirect("/audit/");
         });
+    }
+
+    /// <summary>The fields a sign-in attempt left out (JSON can leave any of them out, or null).</summary>
+    private static Dictionary<string, string[]> MissingFields(string? email, string? password, string? organization)
+    {
+        var missing = new Dictionary<string, string[]>();
+        foreach (var (name, value) in new[] { ("email", email), ("password", password), ("organization", organization) })
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                missing[name] = [$"The {name} is required."];
+            }
+        }
+
+        return missing;
     }
 
     /// <summary>The user, when the password is right and they belong to the organization they are signing in to.</summary>

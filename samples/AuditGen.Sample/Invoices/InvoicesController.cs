@@ -29,7 +29,7 @@ public sealed class InvoicesController(SampleData data) : ControllerBase
 
     [HttpPost("{invoiceId}/void")]
     [Audited("invoice.voided")]
-    public IActionResult Void([FromRoute][AuditTarget("invoice")] string invoiceId, [FromQuery][AuditMetadata("reason")][MaxLength(200)] string? reason)
+    public IActionResult Void([FromRoute][AuditTarget("invoice")] string invoiceId, [FromQuery][AuditMetadata("reason")][StringLength(200)] string? reason)
     {
         if (!data.Invoices.TryGetValue((Organization, invoiceId), out var invoice))
         {
@@ -43,4 +43,4 @@ public sealed class InvoicesController(SampleData data) : ControllerBase
     private string Organization => User.FindFirstValue("org_id")!;
 }
 
-public sealed record CreateInvoice([AuditTarget("customer")][MaxLength(64)] string CustomerId, [AuditMetadata("amount")] decimal Amount);
+public sealed record CreateInvoice([AuditTarget("customer")][StringLength(64)] string CustomerId, [AuditMetadata("amount")] decimal Amount);

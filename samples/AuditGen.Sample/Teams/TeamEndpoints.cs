@@ -57,11 +57,11 @@ public static class TeamEndpoints
     private static string Organization(ClaimsPrincipal user) => user.FindFirstValue("org_id")!;
 }
 
-public sealed record CreateTeam([property: AuditMetadata("team_name")][MaxLength(100)] string Name);
+public sealed record CreateTeam([property: AuditMetadata("team_name")][StringLength(100)] string Name);
 
-public sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")][MaxLength(40)] string Role);
+public sealed record AddMember([property: AuditTarget("user")] string UserId, [property: AuditMetadata("role")][StringLength(40)] string Role);
 
-public sealed record ChangeRole([property: AuditMetadata("role", ForTarget = "user")][MaxLength(40)] string Role);
+public sealed record ChangeRole([property: AuditMetadata("role", ForTarget = "user")][StringLength(40)] string Role);
 
 public sealed record TeamView(string Id, string Name);
 

@@ -10,12 +10,13 @@ namespace AuditGen.Generators.Emitting;
 /// declare no target are left out: WorkOS schemas need at least one target type.
 /// </summary>
 /// <remarks>
-/// Every audited HTTP event also carries <c>outcome</c> (string), <c>status_code</c> (number) and, after an
-/// exception, <c>exception</c> (string) in its metadata, so each schema declares them.
+/// Every audited HTTP event also carries <c>outcome</c> (string), <c>status_code</c> (number), after an exception
+/// <c>exception</c> (string), and when authorization refused it <c>authorization</c> (string) in its metadata, so each
+/// schema declares them.
 /// </remarks>
 internal static class WorkOsSchemaEmitter
 {
-    private static readonly (string Key, string Type)[] s_requestKeys = [("exception", "string"), ("outcome", "string"), ("status_code", "number")];
+    private static readonly (string Key, string Type)[] s_requestKeys = [("authorization", "string"), ("exception", "string"), ("outcome", "string"), ("status_code", "number")];
 
     public static string Emit(ImmutableArray<AuditSiteSpec> sites)
     {

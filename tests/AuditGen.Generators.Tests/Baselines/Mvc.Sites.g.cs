@@ -10,7 +10,7 @@ namespace AuditGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("AuditGen.Generators", "0.1.0.0")]
     internal static class AuditSiteRegistration
     {
-        internal const string WorkOsSchemas = "{\"invoice.voided\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.accessed\":{\"targets\":[{\"type\":\"team\"},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"},\"surface\":{\"type\":\"string\"}}}}}";
+        internal const string WorkOsSchemas = "{\"invoice.voided\":{\"targets\":[{\"type\":\"invoice\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"authorization\":{\"type\":\"string\"},\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"}}}},\"team.accessed\":{\"targets\":[{\"type\":\"team\"},{\"type\":\"user\"}],\"metadata\":{\"type\":\"object\",\"properties\":{\"authorization\":{\"type\":\"string\"},\"exception\":{\"type\":\"string\"},\"outcome\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},\"status_code\":{\"type\":\"number\"},\"surface\":{\"type\":\"string\"}}}}}";
 
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()

@@ -9,12 +9,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AuditGen.CodeFixes;
 
 /// <summary>
-/// AG0006: adds <c>[MaxLength(500)]</c> to an unbounded string metadata source. On a positional record
-/// parameter it goes on the parameter, where MVC's validation of records requires it.
+/// AG0006: adds <c>[StringLength(500)]</c> to an unbounded string metadata source. <c>[StringLength]</c> rather than
+/// <c>[MaxLength]</c>: the latter's validation reflects over the value and warns under trimming and Native AOT (IL2026).
+/// On a positional record parameter it goes on the parameter, where MVC's validation of records requires it.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddMaxLengthCodeFixProvider))]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddStringLengthCodeFixProvider))]
 [Shared]
-public sealed class AddMaxLengthCodeFixProvider : CodeFixProvider
+public sealed class AddStringLengthCodeFixProvider : CodeFixProvider
 {
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations";
 
@@ -37,7 +38,7 @@ public sealed class AddMaxLengthCodeFixProvider : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create("Add [MaxLength(500)]", cancellationToken => AddAsync(context.Document, declaration, cancellationToken), equivalenceKey: diagnostic.Id),
+                CodeAction.Create("Add [StringLength(500)]", cancellationToken => AddAsync(context.Document, declaration, cancellationToken), equivalenceKey: diagnostic.Id),
                 diagnostic);
         }
     }
@@ -46,11 +47,11 @@ public sealed class AddMaxLengthCodeFixProvider : CodeFixProvider
     {
         var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var imported = model!.LookupNamespacesAndTypes(declaration.SpanStart, name: "MaxLengthAttribute").Any(s => s.ContainingNamespace?.ToDisplayString() == DataAnnotations);
+        var imported = model!.LookupNamespacesAndTypes(declaration.SpanStart, name: "StringLengthAttribute").Any(s => s.ContainingNamespace?.ToDisplayString() == DataAnnotations);
 
         var attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
             SyntaxFactory.Attribute(
-                SyntaxFactory.IdentifierName("MaxLength"),
+                SyntaxFactory.IdentifierName("StringLength"),
                 SyntaxFactory.ParseAttributeArgumentList("(500)"))));
 
         SyntaxNode updated = declaration switch
