@@ -24,6 +24,7 @@ internal sealed partial class AuditRequestRecorder(
     IAuditOrganizationResolver organizationResolver,
     IOptions<AuditGenOptions> options,
     IOptions<AuditHttpOptions> httpOptions,
+    UnsupportedMediaTypeMatcher unsupportedMediaType,
     TimeProvider timeProvider,
     ILogger<AuditRequestRecorder> logger)
 {
@@ -58,6 +59,14 @@ internal sealed partial class AuditRequestRecorder(
             if (routed?.AuditedRouteValues is { } routeValues)
             {
                 httpContext.Request.RouteValues = routeValues;
+            }
+
+            if (endpoint?.Metadata.GetMetadata<AuditedAttribute>() is null
+                && httpContext.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                && unsupportedMediaType.Find(httpContext, out var intendedRouteValues) is { } intended)
+            {
+                endpoint = intended;
+                httpContext.Request.RouteValues = intendedRouteValues;
             }
 
             var handled = httpContext.Features.Get<IExceptionHandlerFeature>();

@@ -94,6 +94,7 @@ public static class AuditGenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditHttpOptions>, AuditHttpOptionsValidator>());
         services.TryAddSingleton<IAuditActorResolver, ClaimsAuditActorResolver>();
         services.TryAddSingleton<IAuditOrganizationResolver, DefaultAuditOrganizationResolver>();
+        services.TryAddSingleton<UnsupportedMediaTypeMatcher>();
         services.TryAddSingleton<AuditRequestRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, AuditStartupFilter>());
         DecoratePolicyEvaluator(services);
