@@ -6,8 +6,8 @@ using System.Text;
 namespace AuditGen.Tests.Processes;
 
 /// <summary>
-/// A web app run as its own process (<c>dotnet app.dll</c>) on a free port of 127.0.0.1, its output kept for
-/// assertions and failure messages, and ready once a given path answers with success.
+/// A web app run as its own process (<c>dotnet app.dll</c>, or a native executable) on a free port of 127.0.0.1, its
+/// output kept for assertions and failure messages, and ready once a given path answers with success.
 /// </summary>
 internal sealed class WebAppProcess : IAsyncDisposable
 {
@@ -36,8 +36,13 @@ internal sealed class WebAppProcess : IAsyncDisposable
     public static async Task<WebAppProcess> StartAsync(string assemblyPath, IReadOnlyDictionary<string, string> environment, string readinessPath)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assemblyPath)! };
-        start.ArgumentList.Add(assemblyPath);
+        var native = !assemblyPath.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(native ? assemblyPath : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assemblyPath)! };
+        if (!native)
+        {
+            start.ArgumentList.Add(assemblyPath);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var (name, value) in environment)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using System.Runtime.CompilerServices;
 using AuditGen;
 using AuditGen.AspNetCore;
 using AuditGen.Generated;
@@ -29,7 +30,13 @@ builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null)
     .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options => options.LoginPath = "/sign-in-page");
 builder.Services.AddAuthorizationBuilder().AddPolicy("admin", policy => policy.RequireClaim("role", "admin"));
-builder.Services.AddControllers();
+// MVC cannot run under Native AOT: the AOT build of this app (the Native AOT test) serves its minimal APIs only.
+if (RuntimeFeature.IsDynamicCodeSupported)
+{
+    builder.Services.AddControllers();
+}
+
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, TestApiJsonContext.Default));
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
 {
     // Only 127.0.0.2 is a trusted proxy; X-Forwarded-For from anyone else is ignored.
@@ -117,6 +124,9 @@ app.MapGet("/_test/events", (IAuditLog log) => log.QueryAsync(new AuditQuery(), 
 app.MapGet("/_test/heap", () => GC.GetTotalMemory(forceFullCollection: true));
 app.MapGet("/_test/mode", () => new BuildMode(TestEvents.Mode, TestEvents.RequestDelegateGeneratorRan));
 app.MapGet("/_test/measurements/{instrument}", (string instrument, AuditMeasurementCounter counter) => counter[instrument]);
-app.MapControllers();
+if (RuntimeFeature.IsDynamicCodeSupported)
+{
+    app.MapControllers();
+}
 
 app.Run();

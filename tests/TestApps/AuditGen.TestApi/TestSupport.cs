@@ -119,3 +119,19 @@ public sealed class AuditMeasurementCounter : IDisposable
 
     private void Count(string instrument) => _counts.AddOrUpdate(instrument, 1, static (_, count) => count + 1);
 }
+
+/// <summary>The JSON the minimal APIs read and write, for the Native AOT build: reflection is off under AOT.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(BuildMode))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AddMember))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CreateInvoice))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CreateTeam))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Invoice))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Member))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(NoteSaved))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(RenameProject))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SignIn))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamCreated))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AuditChainVerification))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(IAsyncEnumerable<string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long))]
+internal sealed partial class TestApiJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
