@@ -7,8 +7,10 @@ namespace AuditGen.Packaging.Tests;
 
 /// <summary>
 /// The test app built with the Request Delegate Generator, published with Native AOT as a user's AOT app would be: no trim
-/// or AOT warning comes from AuditGen, and the native binary records audited requests in a log that verifies.
+/// or AOT warning comes from AuditGen, and the native binary records audited requests in a log that verifies. In the
+/// packing tests' collection, so that no two of them build the same projects in Release at once.
 /// </summary>
+[Collection(PackedAuditGenDefinition.Name)]
 public sealed class NativeAotTests : IDisposable
 {
     private static readonly string[] s_runtimeNamespaces =

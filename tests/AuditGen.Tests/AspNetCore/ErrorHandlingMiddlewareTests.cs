@@ -3,9 +3,11 @@ using System.Text;
 using AuditGen.AspNetCore;
 using AuditGen.Pipeline;
 using AuditGen.Stores.InMemory;
+using AuditGen.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -54,6 +56,39 @@ public sealed class ErrorHandlingMiddlewareTests
         Assert.Contains("\"status_code\":409", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_request_cut_off_by_the_request_timeout_is_recorded_as_a_failure()
+    {
+        await using var app = await StartAsync("request timeouts");
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        using var response = await client.GetAsync("/reports/slow");
+        await app.StopAsync();
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var json = Assert.Single(StoredJson(app));
+        Assert.Contains("\"action\":\"report.generated\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"status_code\":504", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_the_client_abandons_is_recorded_as_a_failure()
+    {
+        await using var app = await StartAsync("none");
+        using (var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromMilliseconds(300) })
+        {
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() => client.GetAsync("/reports/slow"));
+        }
+
+        await Eventually.Get(() => StoredJson(app).Count, static count => count == 1, "the abandoned request to be recorded");
+        await app.StopAsync();
+
+        var json = Assert.Single(StoredJson(app));
+        Assert.Contains("\"action\":\"report.generated\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+    }
+
     private static List<string> StoredJson(WebApplication app) =>
         ((InMemoryAuditStore)app.Services.GetRequiredService<IAuditStore>()).Entries.Select(static e => Encoding.UTF8.GetString(e.EventJson.Span)).ToList();
 
@@ -65,6 +100,7 @@ public sealed class ErrorHandlingMiddlewareTests
         builder.Services.AddProblemDetails();
         builder.Services.AddAuditGen().UseInMemoryStore();
         builder.Services.Configure<AuditHttpOptions>(static http => http.DefaultOrganizationId = "org_test");
+        builder.Services.AddRequestTimeouts(static timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromMilliseconds(200) });
 
         var app = builder.Build();
         switch (errorHandling)
@@ -78,6 +114,11 @@ public sealed class ErrorHandlingMiddlewareTests
             case "developer exception page":
                 app.UseDeveloperExceptionPage();
                 break;
+            case "request timeouts":
+                app.UseRequestTimeouts();
+                break;
+            case "none":
+                break;
             default:
                 app.UseStatusCodePagesWithReExecute("/status/{0}");
                 break;
@@ -85,6 +126,11 @@ public sealed class ErrorHandlingMiddlewareTests
 
         app.MapGet("/invoices/{invoiceId}", [Audited("invoice.viewed")] string (string invoiceId) => throw new InvalidOperationException($"{invoiceId} is gone"));
         app.MapGet("/teams/{teamId}/lock", [Audited("team.locked")] (string teamId) => Results.StatusCode(StatusCodes.Status409Conflict));
+        app.MapGet("/reports/slow", [Audited("report.generated")] async (CancellationToken cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            return "done";
+        });
         app.MapGet("/error", static () => Results.Problem("something failed"));
         app.MapGet("/status/{code}", static (int code) => $"status page {code}");
         await app.StartAsync();
