@@ -26,9 +26,9 @@ public class SiteRuleTests
     }
 
     [Theory]
-    [InlineData(47, false)]
-    [InlineData(48, true)]
-    public async Task Event_metadata_counts_the_three_keys_AuditGen_adds(int declared, bool tooMany)
+    [InlineData(46, false)]
+    [InlineData(47, true)]
+    public async Task Event_metadata_counts_the_four_keys_AuditGen_adds(int declared, bool tooMany)
     {
         var keys = string.Concat(Enumerable.Range(0, declared).Select(i => $"[AuditMetadata(\"k{i}\", true)]"));
         var audited = tooMany ? "{|AG0004:Audited(\"user.signed_in\")|}" : "Audited(\"user.signed_in\")";

@@ -14,7 +14,7 @@ namespace AuditGen.Generators.Analyzers;
 internal sealed class SiteRules(AuditSymbols symbols)
 {
     /// <summary>Keys the HTTP hook adds to every event's own metadata.</summary>
-    private static readonly string[] s_requestKeys = ["outcome", "status_code", "exception"];
+    private static readonly string[] s_requestKeys = ["outcome", "status_code", "exception", "authorization"];
 
     private readonly ConcurrentBag<(string Action, string Shape, Location Location)> _shapes = [];
 

@@ -84,8 +84,8 @@ public static class AuditGenBuilderExtensions
     }
 
     /// <summary>
-    /// The SQLite store, as <see cref="UseSqlite"/> chooses it, or as <c>AddAuditGen</c> registers it when no store
-    /// (nor an <see cref="IAuditLog"/> of the application's) is registered yet.
+    /// The SQLite store, as <see cref="UseSqlite"/> chooses it, or as <c>AddAuditGen</c> registers it when no store is
+    /// chosen yet.
     /// </summary>
     internal static void AddSqliteStore(IAuditGenBuilder builder, bool replace)
     {
@@ -100,7 +100,7 @@ public static class AuditGenBuilderExtensions
         {
             UseStore(builder, new AuditStoreSelection(AuditStoreSelection.Sqlite, ChosenExplicitly: true), CreateSqliteStore);
         }
-        else if (!services.Any(static d => d.ServiceType == typeof(AuditStoreSelection) || d.ServiceType == typeof(IAuditLog)))
+        else if (!services.Any(static d => d.ServiceType == typeof(AuditStoreSelection)))
         {
             services.AddSingleton(AuditStoreSelection.SqliteByDefault);
             services.AddSingleton<IAuditStore>(CreateSqliteStore);

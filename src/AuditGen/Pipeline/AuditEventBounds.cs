@@ -9,7 +9,10 @@ namespace AuditGen.Pipeline;
 /// </summary>
 internal static class AuditEventBounds
 {
-    /// <summary><paramref name="auditEvent"/> itself when every string fits (nothing is allocated), else a copy with the long ones cut.</summary>
+    /// <summary>
+    /// <paramref name="auditEvent"/> itself when every string fits (nothing is allocated), else a copy with the long ones
+    /// cut. Over-long metadata values are cut in place, as the pipeline's later preparation also changes metadata.
+    /// </summary>
     public static AuditEvent Apply(AuditEvent auditEvent, int maxLength, ref List<string>? adjustments)
     {
         BoundMetadata(auditEvent.Metadata, "/metadata", maxLength, ref adjustments);
@@ -78,6 +81,9 @@ internal static class AuditEventBounds
 
     private static bool Fits(string? value, int max) => value is null || value.Length <= max;
 
+    /// <summary>The first <paramref name="max"/> characters, one fewer when that would split a surrogate pair.</summary>
+    private static string Cut(string value, int max) => value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
+
     private static string? Bound(string? value, string path, int max, List<string> adjustments)
     {
         if (Fits(value, max))
@@ -85,8 +91,9 @@ internal static class AuditEventBounds
             return value;
         }
 
-        adjustments.Add($"{path}: truncated from {value!.Length} to {max} characters");
-        return value[..max];
+        var cut = Cut(value!, max);
+        adjustments.Add($"{path}: truncated from {value!.Length} to {cut.Length} characters");
+        return cut;
     }
 
     private static void BoundMetadata(AuditMetadata? metadata, string path, int max, ref List<string>? adjustments)
@@ -111,8 +118,9 @@ internal static class AuditEventBounds
         {
             if (value.Kind == AuditMetadataValueKind.Text && value.AsString() is { } text && text.Length > max)
             {
-                metadata[key] = text[..max];
-                (adjustments ??= []).Add($"{path}/{key}: truncated from {text.Length} to {max} characters");
+                var cut = Cut(text, max);
+                metadata[key] = cut;
+                (adjustments ??= []).Add($"{path}/{key}: truncated from {text.Length} to {cut.Length} characters");
             }
         }
     }

@@ -25,51 +25,29 @@ public sealed class ErrorHandlingMiddlewareTests
     [InlineData("developer exception page")]
     public async Task A_handler_that_throws_is_recorded_as_a_failure_with_its_exception(string errorHandling)
     {
-        await using var app = await StartAsync(errorHandling);
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var (response, json) = await RequestAsync(errorHandling, "/invoices/inv_1");
 
-        using var response = await client.GetAsync("/invoices/inv_1");
-        await app.StopAsync();
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        var json = Assert.Single(StoredJson(app));
-        Assert.Contains("\"action\":\"invoice.viewed\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"status_code\":500", json, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.InternalServerError, response);
+        AssertFailure(json, "invoice.viewed", 500);
         Assert.Contains("\"exception\":\"System.InvalidOperationException\"", json, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_failure_that_status_code_pages_re_execute_is_recorded_for_the_audited_endpoint()
     {
-        await using var app = await StartAsync("status code pages re-executing /status/{0}");
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var (response, json) = await RequestAsync("status code pages re-executing /status/{0}", "/teams/team_1/lock");
 
-        using var response = await client.GetAsync("/teams/team_1/lock");
-        await app.StopAsync();
-
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("status page 409", await response.Content.ReadAsStringAsync());
-        var json = Assert.Single(StoredJson(app));
-        Assert.Contains("\"action\":\"team.locked\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"status_code\":409", json, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, response);
+        AssertFailure(json, "team.locked", 409);
     }
 
     [Fact]
     public async Task A_request_cut_off_by_the_request_timeout_is_recorded_as_a_failure()
     {
-        await using var app = await StartAsync("request timeouts");
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var (response, json) = await RequestAsync("request timeouts", "/reports/slow");
 
-        using var response = await client.GetAsync("/reports/slow");
-        await app.StopAsync();
-
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        var json = Assert.Single(StoredJson(app));
-        Assert.Contains("\"action\":\"report.generated\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"status_code\":504", json, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response);
+        AssertFailure(json, "report.generated", 504);
     }
 
     [Fact]
@@ -84,9 +62,27 @@ public sealed class ErrorHandlingMiddlewareTests
         await Eventually.Get(() => StoredJson(app).Count, static count => count == 1, "the abandoned request to be recorded");
         await app.StopAsync();
 
-        var json = Assert.Single(StoredJson(app));
-        Assert.Contains("\"action\":\"report.generated\"", json, StringComparison.Ordinal);
+        AssertFailure(Assert.Single(StoredJson(app)), "report.generated", statusCode: null);
+    }
+
+    /// <summary>One request to a new app with <paramref name="errorHandling"/>; its status and the one event stored.</summary>
+    private static async Task<(HttpStatusCode Status, string Json)> RequestAsync(string errorHandling, string path)
+    {
+        await using var app = await StartAsync(errorHandling);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        using var response = await client.GetAsync(path);
+        await app.StopAsync();
+        return (response.StatusCode, Assert.Single(StoredJson(app)));
+    }
+
+    private static void AssertFailure(string json, string action, int? statusCode)
+    {
+        Assert.Contains($"\"action\":\"{action}\"", json, StringComparison.Ordinal);
         Assert.Contains("\"outcome\":\"failure\"", json, StringComparison.Ordinal);
+        if (statusCode is { } status)
+        {
+            Assert.Contains($"\"status_code\":{status}", json, StringComparison.Ordinal);
+        }
     }
 
     private static List<string> StoredJson(WebApplication app) =>
