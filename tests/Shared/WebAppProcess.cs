@@ -1,26 +1,28 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AuditGen.Tests.Processes;
 
 /// <summary>
-/// A web app run as its own process (<c>dotnet app.dll</c>, or a native executable) on a free port of 127.0.0.1, its
-/// output kept for assertions and failure messages, and ready once a given path answers with success.
+/// A web app run as its own process (<c>dotnet app.dll</c>, or a native executable) on a port of 127.0.0.1 that Kestrel
+/// picks itself (port 0): the address is read from the app's own "Now listening on" line, so an app of another test
+/// process can never be taken for this one. Its output is kept for assertions and failure messages, and it is ready
+/// once a given path answers with success.
 /// </summary>
 internal sealed class WebAppProcess : IAsyncDisposable
 {
+    private const string ListeningPrefix = "Now listening on: ";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private WebAppProcess(Process process, Uri baseAddress)
+    private WebAppProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; } = null!;
 
     public string Output
     {
@@ -35,7 +37,6 @@ internal sealed class WebAppProcess : IAsyncDisposable
 
     public static async Task<WebAppProcess> StartAsync(string assemblyPath, IReadOnlyDictionary<string, string> environment, string readinessPath)
     {
-        var port = FreePort();
         var native = !assemblyPath.EndsWith(".dll", StringComparison.Ordinal);
         var start = new ProcessStartInfo(native ? assemblyPath : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assemblyPath)! };
         if (!native)
@@ -44,17 +45,21 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        var app = new WebAppProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        // The line that says which port Kestrel took, whatever the app's own log level.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+
+        var app = new WebAppProcess(Process.Start(start)!);
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
+        app.BaseAddress = await app.WaitForAddressAsync();
         await app.WaitUntilReadyAsync(readinessPath);
         return app;
     }
@@ -79,13 +84,41 @@ internal sealed class WebAppProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is not null)
+        if (line is null)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            return;
         }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.IndexOf(ListeningPrefix, StringComparison.Ordinal) is >= 0 and var at)
+        {
+            _listening.TrySetResult(new Uri(line[(at + ListeningPrefix.Length)..].Trim()));
+        }
+    }
+
+    private async Task<Uri> WaitForAddressAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!_listening.Task.IsCompleted)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The app did not say where it listens:\n{Output}");
+            }
+
+            await Task.WhenAny(_listening.Task, Task.Delay(100));
+        }
+
+        return await _listening.Task;
     }
 
     private async Task WaitUntilReadyAsync(string readinessPath)
@@ -115,12 +148,5 @@ internal sealed class WebAppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"The app did not start:\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
