@@ -13,7 +13,8 @@ namespace AuditGen.AspNetCore;
 /// </summary>
 internal sealed class UnsupportedMediaTypeMatcher(IServiceProvider services)
 {
-    private (IReadOnlyList<Endpoint> Endpoints, (RouteEndpoint Endpoint, TemplateMatcher Matcher)[] Audited)? _routes;
+    // One reference, replaced whole when the endpoints change, so concurrent requests never see half of an index.
+    private AuditedRoutes? _routes;
 
     public RouteEndpoint? Find(HttpContext httpContext, out RouteValueDictionary routeValues)
     {
@@ -24,8 +25,8 @@ internal sealed class UnsupportedMediaTypeMatcher(IServiceProvider services)
         }
 
         var endpoints = source.Endpoints;
-        var routes = _routes is { } cached && ReferenceEquals(cached.Endpoints, endpoints) ? cached.Audited : Index(endpoints);
-        foreach (var (endpoint, matcher) in routes)
+        var routes = _routes is { } cached && ReferenceEquals(cached.Endpoints, endpoints) ? cached : _routes = AuditedRoutes.Of(endpoints);
+        foreach (var (endpoint, matcher) in routes.Audited)
         {
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
             var values = new RouteValueDictionary();
@@ -40,13 +41,13 @@ internal sealed class UnsupportedMediaTypeMatcher(IServiceProvider services)
         return null;
     }
 
-    private (RouteEndpoint, TemplateMatcher)[] Index(IReadOnlyList<Endpoint> endpoints)
+    private sealed record AuditedRoutes(IReadOnlyList<Endpoint> Endpoints, (RouteEndpoint Endpoint, TemplateMatcher Matcher)[] Audited)
     {
-        var audited = endpoints.OfType<RouteEndpoint>()
-            .Where(static e => e.Metadata.GetMetadata<AuditedAttribute>() is not null && e.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 })
-            .Select(static e => (e, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))))
-            .ToArray();
-        _routes = (endpoints, audited);
-        return audited;
+        public static AuditedRoutes Of(IReadOnlyList<Endpoint> endpoints) => new(
+            endpoints,
+            endpoints.OfType<RouteEndpoint>()
+                .Where(static e => e.Metadata.GetMetadata<AuditedAttribute>() is not null && e.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 })
+                .Select(static e => (e, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))))
+                .ToArray());
     }
 }

@@ -96,15 +96,9 @@ public static class AuditGenBuilderExtensions
             services.AddSingleton<IValidateOptions<SqliteAuditStoreOptions>, SqliteAuditStoreOptionsValidator>();
         }
 
-        if (replace)
+        if (replace || !services.Any(static d => d.ServiceType == typeof(AuditStoreSelection)))
         {
-            UseStore(builder, new AuditStoreSelection(AuditStoreSelection.Sqlite, ChosenExplicitly: true), CreateSqliteStore);
-        }
-        else if (!services.Any(static d => d.ServiceType == typeof(AuditStoreSelection)))
-        {
-            services.AddSingleton(AuditStoreSelection.SqliteByDefault);
-            services.AddSingleton<IAuditStore>(CreateSqliteStore);
-            services.AddSingleton(static provider => (IAuditLog)provider.GetRequiredService<IAuditStore>());
+            UseStore(builder, replace ? new AuditStoreSelection(AuditStoreSelection.Sqlite, ChosenExplicitly: true) : AuditStoreSelection.SqliteByDefault, CreateSqliteStore);
         }
     }
 

@@ -25,9 +25,7 @@ internal sealed partial class QueuedAuditEventWriter(
     public ValueTask WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        List<string>? adjustments = null;
-        auditEvent = AuditEventBounds.Apply(auditEvent, options.Value.MaxFieldLength, ref adjustments);
-        var item = new QueuedAuditEvent(auditEvent, null, adjustments);
+        var item = Bounded(auditEvent, committed: null);
         if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
@@ -35,7 +33,7 @@ internal sealed partial class QueuedAuditEventWriter(
         }
 
         // Spill: the caller does not wait, the prepared event goes to local disk and the store writer takes it later.
-        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed && TrySpill(auditEvent, adjustments))
+        if (options.Value.QueueFullMode == AuditQueueFullMode.Spill && !queue.IsClosed && TrySpill(item))
         {
             return ValueTask.CompletedTask;
         }
@@ -46,10 +44,8 @@ internal sealed partial class QueuedAuditEventWriter(
     public async ValueTask WriteCommittedAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        List<string>? adjustments = null;
-        auditEvent = AuditEventBounds.Apply(auditEvent, options.Value.MaxFieldLength, ref adjustments);
         var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var item = new QueuedAuditEvent(auditEvent, committed, adjustments);
+        var item = Bounded(auditEvent, committed);
         if (queue.Writer.TryWrite(item))
         {
             metrics.EventCreated(auditEvent.Action);
@@ -90,7 +86,7 @@ internal sealed partial class QueuedAuditEventWriter(
                 catch (OperationCanceledException) when (waited.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     // A cancelled channel write never enqueued the item, so spilling it cannot store it twice.
-                    if (TrySpill(auditEvent, item.Adjustments))
+                    if (TrySpill(item))
                     {
                         return;
                     }
@@ -103,7 +99,7 @@ internal sealed partial class QueuedAuditEventWriter(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller stopped waiting (a strict request's time limit, say), but its action happened: keep the event.
-            if (!TrySpill(auditEvent, item.Adjustments))
+            if (!TrySpill(item))
             {
                 metrics.EventLost();
                 LogLostWaiting(auditEvent.Id, auditEvent.Action);
@@ -127,11 +123,19 @@ internal sealed partial class QueuedAuditEventWriter(
         metrics.EventCreated(item.Event.Action);
     }
 
-    private bool TrySpill(AuditEvent auditEvent, IReadOnlyList<string>? adjustments)
+    /// <summary>The queue item of <paramref name="auditEvent"/>, its strings cut to <see cref="AuditGenOptions.MaxFieldLength"/> first.</summary>
+    private QueuedAuditEvent Bounded(AuditEvent auditEvent, TaskCompletionSource? committed)
     {
+        List<string>? adjustments = null;
+        return new QueuedAuditEvent(AuditEventBounds.Apply(auditEvent, options.Value.MaxFieldLength, ref adjustments), committed, adjustments);
+    }
+
+    private bool TrySpill(QueuedAuditEvent item)
+    {
+        var auditEvent = item.Event;
         try
         {
-            spill.Append(preparer.Prepare(auditEvent, adjustments));
+            spill.Append(preparer.Prepare(auditEvent, item.Adjustments));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
