@@ -5,9 +5,9 @@ namespace AuditGen.Benchmarks;
 /// <summary>A realistic event: a team member added, with actor, two targets, context and metadata.</summary>
 internal static class BenchmarkEvents
 {
-    public static AuditEvent MemberAdded() => new()
+    public static AuditEvent MemberAdded(string organizationId = "org_01EHWNCE74X7JSDV0X3SZ3KJNY") => new()
     {
-        OrganizationId = "org_01EHWNCE74X7JSDV0X3SZ3KJNY",
+        OrganizationId = organizationId,
         Action = "team.member_added",
         Actor = new AuditActor { Type = "user", Id = "user_01GBTCQ2QTQWM7C1ERYHGSE9C4", Name = "Ada Lovelace" },
         Targets =

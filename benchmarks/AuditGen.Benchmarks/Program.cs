@@ -2,13 +2,22 @@ using System.Globalization;
 using AuditGen.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `allocations` the request path's
+// `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `ledger [organizations] [seconds]` the
+// ledger's sustained rate on SQLite, `allocations` the request path's
 // allocation profile; anything else goes to BenchmarkDotNet.
 if (args is ["strict-latency", ..])
 {
     var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
     var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
     Console.Write(await StrictLatency.RunAsync(rate, TimeSpan.FromSeconds(seconds)));
+    return;
+}
+
+if (args is ["ledger", ..])
+{
+    var organizations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+    var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
+    Console.Write(await LedgerThroughput.RunAsync(organizations, TimeSpan.FromSeconds(seconds)));
     return;
 }
 

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Runtime.CompilerServices;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Npgsql;

@@ -25,6 +25,27 @@ internal sealed class MerkleFrontier
     public static MerkleFrontier Restore(long size, Func<MerkleNode, byte[]> hashOf) =>
         new(size, MerkleTree.PerfectSubtrees(0, size).Select(hashOf).ToList());
 
+    /// <summary>The frontier of a tree of <paramref name="size"/> leaves from its stored edge (<see cref="Edge"/>).</summary>
+    /// <exception cref="InvalidDataException">The edge does not hold one hash per perfect subtree of the size.</exception>
+    public static MerkleFrontier FromEdge(long size, ReadOnlySpan<byte> edge)
+    {
+        if (size < 0 || edge.Length != BitOperations.PopCount((ulong)size) * MerkleHash.Size)
+        {
+            throw new InvalidDataException($"A stored tree edge of {edge.Length} bytes does not fit a tree of {size} leaves.");
+        }
+
+        var hashes = new List<byte[]>(edge.Length / MerkleHash.Size);
+        for (var offset = 0; offset < edge.Length; offset += MerkleHash.Size)
+        {
+            hashes.Add(edge.Slice(offset, MerkleHash.Size).ToArray());
+        }
+
+        return new MerkleFrontier(size, hashes);
+    }
+
+    /// <summary>The edge's hashes, largest subtree first, in one buffer: what a store keeps to resume appending.</summary>
+    public byte[] Edge() => _edge.SelectMany(static hash => hash).ToArray();
+
     /// <summary>Appends a leaf; <paramref name="completed"/> receives the leaf and every perfect subtree it completes, smallest first.</summary>
     public void Append(byte[] leafHash, Action<MerkleNode, byte[]> completed)
     {

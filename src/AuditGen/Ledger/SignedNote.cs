@@ -24,6 +24,9 @@ internal static class SignedNote
         return text + "\n" + string.Concat(signers.Select(signer => signer.SignatureLine(text)));
     }
 
+    /// <summary>Whether <paramref name="note"/> carries signature lines (a bare checkpoint carries none).</summary>
+    public static bool IsSigned(string note) => note.Contains("\n\n" + SignaturePrefix, StringComparison.Ordinal);
+
     /// <summary>
     /// Reads a note and checks the signatures of the keys in <paramref name="known"/>; lines of other keys are kept but not
     /// checked. A note is refused when it is malformed, when a known key's signature does not verify, or when no known key signed it.

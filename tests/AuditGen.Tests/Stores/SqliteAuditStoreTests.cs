@@ -1,6 +1,7 @@
 using System.Text;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
-using AuditGen.Stores.Chain;
+using AuditGen.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Tests.Stores;
@@ -106,7 +107,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         using var check = _database.Tamper();
         using var command = check.CreateCommand();
         command.CommandText = "PRAGMA user_version";
-        Assert.Equal(3L, command.ExecuteScalar());
+        Assert.Equal((long)SqliteSchema.LatestVersion, command.ExecuteScalar());
     }
 
     [Fact]
@@ -120,10 +121,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
             StoreEntries.EntryWithTargets(),
             StoreEntries.EntryWithTargets("équipe", "team \"a\""),
         ];
-        using (var store = _database.Open())
-        {
-            await store.AppendAsync(entries, CancellationToken.None);
-        }
+        LegacyChainLog.Write(_database.Path, entries);
 
         // The same records as version 2 laid them out: target types in their own table, one index per filter column.
         SqliteConnection.ClearAllPools();
@@ -180,7 +178,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var verification = await store.VerifyAsync(CancellationToken.None);
 
         Assert.Equal(6, verification.FirstBrokenSequence);
-        Assert.Equal("records 5 to 5 are missing", verification.Problem);
+        Assert.Equal("organization 'org_1', record 4: records 4 to 4 of this organization are missing", verification.Problem);
     }
 
     [Fact]
@@ -222,7 +220,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Records_cut_from_the_end_are_caught_by_the_chain_head()
+    public async Task Records_cut_from_the_end_are_caught_by_the_committed_size()
     {
         using var store = await StoreWithAsync(10);
         using (var tamper = _database.Tamper())
@@ -234,26 +232,53 @@ public sealed class SqliteAuditStoreTests : IDisposable
 
         Assert.False(verification.IsIntact);
         Assert.Equal(9, verification.FirstBrokenSequence);
-        Assert.Contains("removed from or added to the end", verification.Problem, StringComparison.Ordinal);
+        Assert.Contains("records were removed from the end", verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task With_a_chain_key_even_a_fully_recomputed_chain_is_caught()
+    public async Task With_a_signing_key_a_record_rewritten_with_its_leaf_hash_and_every_tree_is_caught_by_the_signature()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
         using var store = await StoreWithAsync(5, key);
         using (var tamper = _database.Tamper())
         {
-            // The attacker edits record 5 and recomputes its hash and the head, but cannot sign without the key.
+            // The attacker edits record 5 and recomputes its leaf; the tree rows and the top-level log follow as the
+            // integrator would write them. Only the checkpoint's signature cannot follow without the key.
             tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 5");
             using var read = tamper.CreateCommand();
-            read.CommandText = "SELECT e.event_id, e.organization_id, e.event_json, e.adjustments, p.hash, e.stored_at FROM audit_events e JOIN audit_events p ON p.sequence = 4 WHERE e.sequence = 5";
+            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 5";
             using var reader = read.ExecuteReader();
             reader.Read();
-            var forged = AuditChain.Hash(5, reader.GetFieldValue<byte[]>(4), reader.GetInt64(5), reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), null);
+            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
             reader.Close();
             using var write = tamper.CreateCommand();
-            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 5; UPDATE audit_head SET hash = $hash;";
+            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 5";
+            write.Parameters.AddWithValue("$hash", forged);
+            write.ExecuteNonQuery();
+            tamper.Execute("UPDATE ledger_checkpoints SET note = replace(note, substr(note, instr(note, char(10)) + 1, 1), '9') WHERE id = (SELECT max(id) FROM ledger_checkpoints)");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains("signature does not verify", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_record_rewritten_with_its_leaf_hash_no_longer_rebuilds_the_committed_root()
+    {
+        using var store = await StoreWithAsync(5);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 3");
+            using var read = tamper.CreateCommand();
+            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 3";
+            using var reader = read.ExecuteReader();
+            reader.Read();
+            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
+            reader.Close();
+            using var write = tamper.CreateCommand();
+            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 3";
             write.Parameters.AddWithValue("$hash", forged);
             write.ExecuteNonQuery();
         }
@@ -261,7 +286,8 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var verification = await store.VerifyAsync(CancellationToken.None);
 
         Assert.False(verification.IsIntact);
-        Assert.Contains("head's signature does not match", verification.Problem, StringComparison.Ordinal);
+        Assert.Equal(3, verification.FirstBrokenSequence);
+        Assert.Contains("do not rebuild the root the top-level log committed to", verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -284,12 +310,19 @@ public sealed class SqliteAuditStoreTests : IDisposable
         Assert.Equal(7, verification.RecordsChecked);
         Assert.Equal([6L, 7, 8, 9, 10, 11, 12], (await store.ReadAfterAsync(0, 100, CancellationToken.None)).Select(e => e.Sequence));
 
+        // Records deleted by hand behind the purge look like a purge no checkpoint states.
         using (var tamper = _database.Tamper())
         {
-            tamper.Execute("UPDATE audit_checkpoints SET through_sequence = 4");
+            tamper.Execute("""
+                INSERT INTO ledger_nodes (tree_id, level, node_index, hash) SELECT 1, 0, partition_index, hash FROM audit_events WHERE sequence = 6;
+                DELETE FROM audit_events WHERE sequence = 6;
+                UPDATE ledger_trees SET purged_through = 6;
+                """);
         }
 
-        Assert.Contains("checkpoint's signature", (await store.VerifyAsync(CancellationToken.None)).Problem, StringComparison.Ordinal);
+        var tampered = await store.VerifyAsync(CancellationToken.None);
+        Assert.False(tampered.IsIntact);
+        Assert.Contains("removed outside retention", tampered.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -467,23 +500,23 @@ public sealed class SqliteAuditStoreTests : IDisposable
 
         Assert.False(verification.IsIntact);
         Assert.Equal(7, verification.FirstBrokenSequence);
-        Assert.Equal("records 5 to 6 are missing", verification.Problem);
+        Assert.Equal("organization 'org_1', record 4: records 4 to 5 of this organization are missing", verification.Problem);
     }
 
     [Fact]
-    public async Task With_a_chain_key_an_emptied_log_does_not_verify()
+    public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
         using var store = await StoreWithAsync(3, key);
         using (var tamper = _database.Tamper())
         {
-            tamper.Execute("DELETE FROM audit_events; DELETE FROM audit_head;");
+            tamper.Execute("DELETE FROM audit_events; DELETE FROM ledger_trees; DELETE FROM ledger_nodes; DELETE FROM ledger_top_leaves; DELETE FROM ledger_checkpoints; UPDATE ledger_state SET top_size = 0, top_edge = x'';");
         }
 
         var verification = await store.VerifyAsync(CancellationToken.None);
 
         Assert.False(verification.IsIntact);
-        Assert.Equal("the chain head record is missing", verification.Problem);
+        Assert.Equal("the log has no checkpoint: its checkpoints were removed", verification.Problem);
     }
 
     [Fact]
@@ -520,20 +553,57 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Purge_refuses_to_remove_a_broken_chain()
+    public async Task Purging_a_tampered_record_leaves_the_tampering_detectable()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var store = _database.Open(clock: clock);
         await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
         using (var tamper = _database.Tamper())
         {
-            tamper.Execute("UPDATE audit_events SET organization_id = 'org_evil' WHERE sequence = 2");
+            tamper.Execute("UPDATE audit_events SET hash = zeroblob(32) WHERE sequence = 2");
         }
 
-        var exception = await Assert.ThrowsAsync<AuditStoreException>(() => store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None));
+        await store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None);
+        await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
 
-        Assert.Contains("is broken at record 2", exception.Message, StringComparison.Ordinal);
-        Assert.Equal(5, (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Count);
+        // The purged record's leaf is kept for later proofs, as it was stored: the root it rebuilds is not the one committed to.
+        Assert.False(verification.IsIntact);
+        Assert.Contains("organization 'org_1'", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_chain_written_by_the_previous_version_is_sealed_under_the_ledger_and_both_parts_verify()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        LegacyChainLog.Write(_database.Path, StoreEntries.Entries(4), key);
+
+        using var store = _database.Open(key);
+        await store.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+        var note = ReadScalar("SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1") as string;
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(6, verification.RecordsChecked);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.Contains("\nsealed-chain 4 ", note!.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("UPDATE audit_events SET event_json = replace(event_json, 'team.renamed', 'team.deleted') WHERE sequence = 2");
+        }
+
+        var broken = await store.VerifyAsync(CancellationToken.None);
+        Assert.Equal(2, broken.FirstBrokenSequence);
+        Assert.StartsWith("in the chain sealed under the ledger:", broken.Problem, StringComparison.Ordinal);
+    }
+
+    private object? ReadScalar(string sql)
+    {
+        using var connection = _database.Tamper();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     [Fact]
@@ -560,7 +630,9 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var store = _database.Open(key);
         foreach (var entry in StoreEntries.Entries(count))
         {
+            // A read integrates what was appended, so each record gets a checkpoint of its own and a report can name it.
             await store.AppendAsync([entry], CancellationToken.None);
+            await store.CountAsync(new AuditQuery(), CancellationToken.None);
         }
 
         Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);

@@ -1,4 +1,5 @@
 using AuditGen.Events;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,13 @@ internal sealed class TempDatabase : IDisposable
 
     public string Directory => _directory;
 
-    public SqliteAuditStore Open(byte[]? chainKey = null, TimeProvider? clock = null, bool readOnly = false) => new(Path, chainKey, clock ?? TimeProvider.System, readOnly);
+    /// <summary>
+    /// Opens the store. With <paramref name="key"/>, checkpoints are signed with a log key that stands for it (the same
+    /// key bytes always give the same log key), and a chain a previous version wrote is checked with it. Every
+    /// integration round makes a checkpoint, so what a test appends is committed before it tampers.
+    /// </summary>
+    public SqliteAuditStore Open(byte[]? key = null, TimeProvider? clock = null, bool readOnly = false) =>
+        new(Path, key, clock ?? TimeProvider.System, readOnly, LedgerKeys.SettingsFor(key));
 
     /// <summary>A direct connection, as someone tampering with the file would use.</summary>
     public SqliteConnection Tamper()
@@ -28,6 +35,25 @@ internal sealed class TempDatabase : IDisposable
     {
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>Test log keys: one generated per distinct key, so a store reopened with the same key signs with the same log key.</summary>
+internal static class LedgerKeys
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> s_signers = new();
+
+    public static LedgerSettings SettingsFor(byte[]? key)
+    {
+        if (key is null)
+        {
+            return LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero };
+        }
+
+        var text = s_signers.GetOrAdd(Convert.ToHexString(key), static _ => NoteSigner.Generate("auditgen.test/log"));
+        return NoteSigner.TryParse(text, out var signer, out var problem)
+            ? new LedgerSettings(signer, signer!.Verifier, TimeSpan.Zero)
+            : throw new InvalidOperationException(problem);
     }
 }
 

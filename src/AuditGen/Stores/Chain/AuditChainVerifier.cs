@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 
 namespace AuditGen.Stores.Chain;
@@ -49,7 +48,7 @@ internal static class AuditChainVerifier
                 return new AuditChainVerification(false, checkedCount, record.Sequence, "the record does not hash to its stored hash: it, or the record before it, was changed, inserted or moved", checkpointSequence);
             }
 
-            if (IndexedColumnsDiffer(record) is { } column)
+            if (FilterColumns.FirstMismatch(record.EventJson, record.Action, record.OccurredAt, record.ActorId, record.ActorName, record.TargetTypes) is { } column)
             {
                 return new AuditChainVerification(false, checkedCount, record.Sequence, $"the filter column '{column}' does not match the record's event JSON: it was changed", checkpointSequence);
             }
@@ -81,46 +80,6 @@ internal static class AuditChainVerifier
         }
 
         return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
-    }
-
-    /// <summary>The first filter column (the export filters read them) that disagrees with the hashed event JSON.</summary>
-    private static string? IndexedColumnsDiffer(ChainRecord record)
-    {
-        using var document = JsonDocument.Parse(record.EventJson);
-        var root = document.RootElement;
-        static string? Text(JsonElement element, string name) =>
-            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-        var actor = root.TryGetProperty("actor", out var actorElement) ? actorElement : default;
-        var occurredAt = Text(root, "occurred_at") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUnixTimeMilliseconds()
-            : (long?)null;
-        var targetTypes = root.TryGetProperty("targets", out var targets) && targets.ValueKind == JsonValueKind.Array
-            ? string.Join('\n', targets.EnumerateArray().Select(t => Text(t, "type") ?? "").Distinct().Order(StringComparer.Ordinal))
-            : "";
-
-        if ((Text(root, "action") ?? "") != record.Action)
-        {
-            return "action";
-        }
-
-        if (occurredAt != record.OccurredAt)
-        {
-            return "occurred_at";
-        }
-
-        if ((Text(actor, "id") ?? "") != record.ActorId)
-        {
-            return "actor_id";
-        }
-
-        if (Text(actor, "name") != record.ActorName)
-        {
-            return "actor_name";
-        }
-
-        var storedTypes = record.TargetTypes is null ? null : string.Join('\n', record.TargetTypes.Order(StringComparer.Ordinal));
-        return storedTypes != targetTypes ? "target_types" : null;
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Chain;
 using Microsoft.Data.Sqlite;
@@ -8,35 +8,46 @@ namespace AuditGen.Stores.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a committed
-/// batch survives a process crash. Each batch is one <c>BEGIN IMMEDIATE</c> transaction (group commit)
-/// that reads the chain head inside the transaction, so writers in several processes still extend one
-/// chain. Records keep the exact WorkOS JSON beside the columns the export filters read.
+/// batch survives a process crash. An append is sequenced: the batch is one row, one fsync, and that is all a
+/// strict request waits for. Integration (<see cref="LedgerIntegrator"/>) then places its records in their
+/// organizations' Merkle logs in the background, in rounds; reads first integrate what this process sequenced, so
+/// they see their own writes. Records keep the exact WorkOS JSON beside the columns the export filters read.
 /// </summary>
 internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 {
-    private static readonly string[] s_eventColumns =
-        ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$target_types", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash"];
-
     private readonly string _path;
     private readonly string _connectionString;
     private readonly AuditChainSigner _signer;
     private readonly TimeProvider _timeProvider;
     private readonly bool _readOnly;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _integrationLock = new(1, 1);
+    private readonly SemaphoreSlim _sequenced = new(0);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly RetriedInitialization _initialization;
+    private readonly LedgerSettings _ledger;
+    private readonly LedgerIntegrator _integrator;
+    private long _lastSequenced;
+    private long _lastIntegrated;
+    private int _signaled;
+    private int _disposed;
+    private Task? _integrationLoop;
 
     /// <summary>Opens (and creates, or migrates) the store at <paramref name="path"/> on first use.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="chainKey">The key that signs the chain head and checkpoints, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for <c>stored_at</c>.</param>
     /// <param name="readOnly">Only read an existing database (export, verify, stats): nothing is created or migrated.</param>
-    public SqliteAuditStore(string path, byte[]? chainKey, TimeProvider timeProvider, bool readOnly = false)
+    /// <param name="ledger">How checkpoints are signed and how often they are made; unsigned, every second, by default.</param>
+    public SqliteAuditStore(string path, byte[]? chainKey, TimeProvider timeProvider, bool readOnly = false, LedgerSettings? ledger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = System.IO.Path.GetFullPath(path);
         _signer = new AuditChainSigner(chainKey);
         _timeProvider = timeProvider;
         _readOnly = readOnly;
+        _ledger = ledger ?? LedgerSettings.Unsigned;
+        _integrator = new LedgerIntegrator(_ledger, timeProvider);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -68,64 +79,19 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             return;
         }
 
+        var batch = LedgerBatch.Encode(entries.Select(LedgerEntries.From).ToList());
+        await using var connection = await OpenAsync(cancellationToken);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
             using var transaction = connection.BeginTransaction(deferred: false);
-            var (sequence, previousHash) = ChainHead(connection, transaction);
-            var storedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            var appended = 0;
-
-            using var insertEvent = connection.CreateCommand();
-            insertEvent.Transaction = transaction;
-            insertEvent.CommandText = """
-                INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, target_types, event_json, adjustments, rejection, stored_at, hash)
-                VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $target_types, $event_json, $adjustments, $rejection, $stored_at, $hash)
-                ON CONFLICT (event_id) DO NOTHING
-                """;
-            var parameters = s_eventColumns.Select(name => insertEvent.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-
-            foreach (var entry in entries)
-            {
-                var next = sequence + 1;
-                var auditEvent = entry.Event;
-                var eventId = auditEvent.Id.ToString();
-                var organizationId = auditEvent.OrganizationId ?? "";
-                var adjustments = string.Join('\n', entry.Adjustments);
-                var hash = AuditChain.Hash(next, previousHash, storedAt, eventId, organizationId, entry.EventJson.Span, adjustments, entry.Rejection);
-                parameters[0].Value = next;
-                parameters[1].Value = eventId;
-                parameters[2].Value = organizationId;
-                parameters[3].Value = auditEvent.Action ?? "";
-                parameters[4].Value = auditEvent.OccurredAt.ToUnixTimeMilliseconds();
-                parameters[5].Value = auditEvent.Actor?.Id ?? "";
-                parameters[6].Value = (object?)auditEvent.Actor?.Name ?? DBNull.Value;
-                parameters[7].Value = SqliteTargetTypes.Write(auditEvent.Targets);
-                parameters[8].Value = AsArray(entry.EventJson);
-                parameters[9].Value = adjustments;
-                parameters[10].Value = (object?)entry.Rejection ?? DBNull.Value;
-                parameters[11].Value = storedAt;
-                parameters[12].Value = hash;
-
-                // An event id already stored (the same event written twice, or a retried batch that did commit) is
-                // not stored again: the chain moves on only for rows actually inserted.
-                if (insertEvent.ExecuteNonQuery() == 0)
-                {
-                    continue;
-                }
-
-                sequence = next;
-                previousHash = hash;
-                appended++;
-            }
-
-            if (appended > 0)
-            {
-                SetHead(connection, transaction, sequence, previousHash);
-            }
-
+            var id = (long)Scalar(
+                connection,
+                transaction,
+                "INSERT INTO ledger_batches (entries, sequenced_at) VALUES ($entries, $at) RETURNING id",
+                ("$entries", batch), ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()))!;
             transaction.Commit();
+            InterlockedMax(ref _lastSequenced, id);
         }
         catch (SqliteException exception)
         {
@@ -134,6 +100,131 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         finally
         {
             _writeLock.Release();
+        }
+
+        SignalSequenced();
+    }
+
+    /// <summary>
+    /// Integrates every batch sequenced so far. Reads call it first when this process has sequenced batches not yet
+    /// integrated, so a reader sees its own writes; a read-only store integrates nothing.
+    /// </summary>
+    /// <returns>Whether changes still wait for a checkpoint.</returns>
+    internal async Task<bool> IntegrateAsync(bool forceCheckpoint, CancellationToken cancellationToken)
+    {
+        if (_readOnly)
+        {
+            return false;
+        }
+
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        await _integrationLock.WaitAsync(cancellationToken);
+        try
+        {
+            LedgerRound round;
+            do
+            {
+                await _writeLock.WaitAsync(cancellationToken);
+                try
+                {
+                    using var connection = OpenConnection();
+                    using var integration = new SqliteLedgerIntegration(connection);
+                    round = _integrator.IntegrateRound(integration, forceCheckpoint);
+                    InterlockedMax(ref _lastIntegrated, round.IntegratedThrough);
+                }
+                catch (SqliteException exception)
+                {
+                    throw Explain(exception);
+                }
+                catch (InvalidOperationException exception)
+                {
+                    throw new AuditStoreException($"The audit log '{_path}' cannot integrate: {exception.Message}", exception);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+            while (round.Batches > 0);
+            return round.CheckpointPending;
+        }
+        finally
+        {
+            _integrationLock.Release();
+        }
+    }
+
+    /// <summary>Integrates first when any process has sequenced batches not yet integrated (integrated batches are deleted).</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (_readOnly)
+        {
+            return;
+        }
+
+        var pending = Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated)
+            || await WithConnectionAsync(connection => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches)") is 1L, cancellationToken);
+        if (pending)
+        {
+            await IntegrateAsync(false, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The background integration: after appends, and once more after the checkpoint interval while changes wait for a
+    /// checkpoint, so the last changes before a quiet spell are checkpointed too. A failed round is retried on the next
+    /// signal or after the interval; reads, which integrate too, surface the error.
+    /// </summary>
+    private async Task RunIntegrationAsync(CancellationToken stopping)
+    {
+        var checkpointPending = true;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (checkpointPending)
+                {
+                    await _sequenced.WaitAsync(_ledger.CheckpointInterval, stopping);
+                }
+                else
+                {
+                    await _sequenced.WaitAsync(stopping);
+                }
+
+                Volatile.Write(ref _signaled, 0);
+                checkpointPending = await IntegrateAsync(false, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is AuditStoreException or InvalidDataException)
+            {
+                checkpointPending = true;
+            }
+        }
+    }
+
+    private void SignalSequenced()
+    {
+        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        {
+            _sequenced.Release();
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
@@ -188,8 +279,10 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken) =>
-        await WithConnectionAsync<IReadOnlyList<StoredAuditEntry>>(connection =>
+    public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await WithConnectionAsync<IReadOnlyList<StoredAuditEntry>>(connection =>
         {
             using var command = SqliteQueries.SelectRedrives(connection, sinkName, maxCount);
             using var reader = command.ExecuteReader();
@@ -201,6 +294,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 
             return entries;
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async ValueTask RemoveDeadLetterAsync(string sinkName, long sequence, CancellationToken cancellationToken) =>
@@ -231,6 +325,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     public async IAsyncEnumerable<StoredAuditEntry> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         using var command = SqliteQueries.Select(connection, query);
 
@@ -247,6 +342,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     public async Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await CatchUpAsync(cancellationToken);
         return await WithConnectionAsync(connection =>
         {
             using var command = SqliteQueries.Count(connection, query);
@@ -255,14 +351,17 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
-        await WithConnectionAsync(Statistics, cancellationToken);
+    public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await WithConnectionAsync(Statistics, cancellationToken);
+    }
 
     private static AuditLogStatistics Statistics(SqliteConnection connection)
     {
         var records = (long)Scalar(connection, null, "SELECT count(*) FROM audit_events")!;
         var last = Scalar(connection, null, "SELECT max(sequence) FROM audit_events") as long? ?? 0;
-        var checkpoint = LatestCheckpoint(connection, null)?.Sequence ?? 0;
+        var checkpoint = PurgedFeed(connection, null);
         var actions = new List<AuditActionCount>();
         using (var command = Command(connection, null, "SELECT action, count(*) FROM audit_events GROUP BY action ORDER BY count(*) DESC, action"))
         using (var reader = command.ExecuteReader())
@@ -278,8 +377,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken) =>
-        await WithConnectionAsync<IReadOnlyList<AuditSinkState>>(SinkStates, cancellationToken);
+    public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await WithConnectionAsync<IReadOnlyList<AuditSinkState>>(SinkStates, cancellationToken);
+    }
 
     /// <summary>The chain has no gaps, so a backlog is the newest sequence less the cursor: no count over the events.</summary>
     private static List<AuditSinkState> SinkStates(SqliteConnection connection)
@@ -304,14 +406,33 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken) =>
-        await WithConnectionAsync(connection =>
+    public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await WithConnectionAsync(connection =>
         {
             // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
-            // cannot make a healthy chain look broken.
+            // cannot make a healthy log look broken.
             using var snapshot = connection.BeginTransaction(deferred: true);
-            return Verify(_signer, connection, snapshot, cancellationToken);
+            var sealedChain = HasSealedChain(connection, snapshot)
+                ? AuditChainVerifier.Verify(_signer, LatestCheckpoint(connection, snapshot), Head(connection, snapshot), ReadChain(connection, snapshot, long.MaxValue), cancellationToken)
+                : new AuditChainVerification(true, 0, null, null, 0);
+            if (!sealedChain.IsIntact)
+            {
+                return sealedChain with { Problem = $"in the chain sealed under the ledger: {sealedChain.Problem}" };
+            }
+
+            var ledger = LedgerVerifier.Verify(new SqliteLedgerSnapshot(connection, snapshot), _ledger, cancellationToken);
+            return ledger.IsIntact
+                ? sealedChain with { RecordsChecked = sealedChain.RecordsChecked + ledger.RecordsChecked, CheckpointSequence = PurgedFeed(connection, snapshot) }
+                : new AuditChainVerification(
+                    false,
+                    sealedChain.RecordsChecked + ledger.RecordsChecked,
+                    ledger.Feed,
+                    ledger.Partition is null ? ledger.Problem : $"organization '{ledger.Partition}', record {ledger.PartitionIndex}: {ledger.Problem}",
+                    PurgedFeed(connection, snapshot));
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -321,14 +442,17 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             throw new AuditStoreException($"'{_path}' was opened read-only; purging needs write access.");
         }
 
+        await IntegrateAsync(false, cancellationToken);
+        await _integrationLock.WaitAsync(cancellationToken);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (!_signer.ChecksSignatures && Head(connection, transaction) is { Signature: not null })
+            using var connection = OpenConnection();
+            using var integration = new SqliteLedgerIntegration(connection);
+            var transaction = integration.Transaction;
+            if (_ledger.Signer is null && Scalar(connection, transaction, "SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1") is string note && SignedNote.IsSigned(note))
             {
-                throw new AuditStoreException($"The chain of '{_path}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
+                throw new AuditStoreException($"The checkpoints of '{_path}' are signed; purging needs the log's signing key, or the purge could not be committed to.");
             }
 
             var through = RetentionCut.Through(
@@ -342,52 +466,116 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 return new AuditPurgeResult(0, 0);
             }
 
-            // Evidence of tampering is never purged away, nor vouched for by a new checkpoint. Only the purged prefix is
-            // checked here, while appends wait; the rest stays in the chain for the next full verification.
-            var verification = AuditChainVerifier.VerifyPrefix(_signer, LatestCheckpoint(connection, transaction), ReadChain(connection, transaction, through), cancellationToken);
-            if (!verification.IsIntact)
+            PurgeSealedChain(connection, transaction, through, cancellationToken);
+            var partitions = new List<(string, long)>();
+            using (var command = Command(connection, transaction, "SELECT organization_id, max(partition_index) + 1 FROM audit_events WHERE sequence <= $through AND partition_index IS NOT NULL GROUP BY organization_id", ("$through", through)))
+            using (var reader = command.ExecuteReader())
             {
-                throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
+                while (reader.Read())
+                {
+                    partitions.Add((reader.GetString(0), reader.GetInt64(1)));
+                }
             }
 
-            var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", through))!;
-            var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through", ("$through", through));
-            Execute(
-                connection,
-                transaction,
-                "INSERT INTO audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES ($through, $hash, $count, $at, $signature)",
-                ("$through", through), ("$hash", throughHash), ("$count", purged), ("$at", createdAt),
-                ("$signature", (object?)_signer.SignCheckpoint(through, throughHash, $"{purged}/{createdAt}") ?? DBNull.Value));
-            transaction.Commit();
+            _integrator.Purge(integration, partitions);
+            integration.RecordPurge(through);
+            var round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
+            InterlockedMax(ref _lastIntegrated, round.IntegratedThrough);
             return new AuditPurgeResult(purged, through);
         }
         catch (SqliteException exception)
         {
             throw Explain(exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            throw new AuditStoreException($"The audit log '{_path}' cannot be purged: {exception.Message}", exception);
+        }
         finally
         {
             _writeLock.Release();
+            _integrationLock.Release();
         }
+    }
+
+    /// <summary>The last record retention removed (0 when none was).</summary>
+    private static long PurgedFeed(SqliteConnection connection, SqliteTransaction? transaction) =>
+        (long)Scalar(connection, transaction, "SELECT purged_feed FROM ledger_state WHERE id = 1")!;
+
+    /// <summary>Whether a previous version wrote a chain here, which the ledger sealed when it took over.</summary>
+    private static bool HasSealedChain(SqliteConnection connection, SqliteTransaction transaction) =>
+        Scalar(connection, transaction, "SELECT sealed_sequence FROM ledger_state WHERE id = 1") is not null
+            || Scalar(connection, transaction, "SELECT count(*) FROM audit_checkpoints") is > 0L;
+
+    /// <summary>
+    /// Purges the records a previous version chained, up to <paramref name="through"/>, leaving a checkpoint the rest
+    /// of that chain verifies from. Evidence of tampering is never purged away: the purged records are checked first.
+    /// </summary>
+    private void PurgeSealedChain(SqliteConnection connection, SqliteTransaction transaction, long through, CancellationToken cancellationToken)
+    {
+        var last = Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", through)) as long?;
+        if (last is not { } sealedThrough)
+        {
+            return;
+        }
+
+        if (!_signer.ChecksSignatures && Head(connection, transaction) is { Signature: not null })
+        {
+            throw new AuditStoreException($"The chain of '{_path}' is signed; purging it needs its chain key, or the new checkpoint could not be verified.");
+        }
+
+        var verification = AuditChainVerifier.VerifyPrefix(_signer, LatestCheckpoint(connection, transaction), ReadChain(connection, transaction, sealedThrough), cancellationToken);
+        if (!verification.IsIntact)
+        {
+            throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
+        }
+
+        var count = (long)Scalar(connection, transaction, "SELECT count(*) FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", sealedThrough))!;
+        var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", sealedThrough))!;
+        var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", sealedThrough));
+        Execute(
+            connection,
+            transaction,
+            "INSERT INTO audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES ($through, $hash, $count, $at, $signature)",
+            ("$through", sealedThrough), ("$hash", throughHash), ("$count", count), ("$at", createdAt),
+            ("$signature", (object?)_signer.SignCheckpoint(sealedThrough, throughHash, $"{count}/{createdAt}") ?? DBNull.Value));
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _writeLock.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        try
+        {
+            _integrationLoop?.Wait(TimeSpan.FromSeconds(5));
+
+            // What this instance sequenced is integrated before it goes, so a reader that integrates nothing (the CLI) sees it.
+            if (Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated))
+            {
+                IntegrateAsync(false, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
+            }
+        }
+        catch (AggregateException)
+        {
+            // Batches left sequenced are integrated when the log is next opened for writing; reads have reported the error.
+        }
+
+        _stopping.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
-
-    private static AuditChainVerification Verify(AuditChainSigner signer, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
-        AuditChainVerifier.Verify(signer, LatestCheckpoint(connection, transaction), Head(connection, transaction), ReadChain(connection, transaction, long.MaxValue), cancellationToken);
 
     private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction, long through)
     {
         using var command = Command(connection, transaction, """
             SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
                    e.action, e.occurred_at, e.actor_id, e.actor_name, e.target_types
-            FROM audit_events e WHERE e.sequence <= $through ORDER BY e.sequence
+            FROM audit_events e WHERE e.sequence <= $through AND e.partition_index IS NULL ORDER BY e.sequence
             """, ("$through", through));
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -399,12 +587,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 SqliteTargetTypes.Read(reader.GetString(12)));
         }
     }
-
-    /// <summary>The serialized event's own array when it spans all of it (as the pipeline's do), so it is not copied.</summary>
-    private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : bytes.ToArray();
 
     /// <summary>Runs work on a new connection, with SQLite's errors explained (a corrupt page can surface in any read).</summary>
     private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
@@ -505,17 +687,18 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         {
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
             SqliteSchema.Migrate(connection, _path);
-            if (_signer.ChecksSignatures)
-            {
-                // A signed genesis head: with a key, a log emptied together with its head no longer verifies.
-                using var transaction = connection.BeginTransaction(deferred: false);
-                if (Head(connection, transaction) is null && Scalar(connection, transaction, "SELECT count(*) FROM audit_events") is 0L)
-                {
-                    SetHead(connection, transaction, 0, AuditChain.Genesis.ToArray());
-                }
 
-                transaction.Commit();
+            // Batches a crashed process sequenced are integrated now, and a new log gets its first checkpoint.
+            LedgerRound round;
+            do
+            {
+                using var integration = new SqliteLedgerIntegration(connection);
+                round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
             }
+            while (round.Batches > 0);
+
+            _lastIntegrated = round.IntegratedThrough;
+            _integrationLoop = Task.Run(() => RunIntegrationAsync(_stopping.Token));
         }
         catch (SqliteException exception)
         {
@@ -530,33 +713,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         14 => new AuditStoreException($"Cannot open the audit database '{_path}': check that its directory exists and is writable ({exception.Message})", exception),
         _ => new AuditStoreException($"The audit database '{_path}' failed: {exception.Message}", exception),
     };
-
-    /// <summary>
-    /// Where the next record attaches: the chain head, written in the same transaction as every batch.
-    /// Continuing from the head rather than from the last row means a cut or rewritten tail stays
-    /// detectable after further appends. With a key, a head whose signature fails is refused.
-    /// </summary>
-    private (long Sequence, byte[] Hash) ChainHead(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        if (Head(connection, transaction) is { } head)
-        {
-            if (!_signer.HeadHolds(head))
-            {
-                throw new AuditStoreException($"The chain head of '{_path}' does not carry a valid signature: the audit log was altered. Run `auditgen verify`; no record is appended to a forged chain.");
-            }
-
-            return (head.Sequence, head.Hash);
-        }
-
-        return (0, AuditChain.Genesis.ToArray());
-    }
-
-    private void SetHead(SqliteConnection connection, SqliteTransaction transaction, long sequence, byte[] hash) =>
-        Execute(
-            connection,
-            transaction,
-            "INSERT INTO audit_head (id, sequence, hash, signature) VALUES (1, $sequence, $hash, $signature) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, signature = excluded.signature",
-            ("$sequence", sequence), ("$hash", hash), ("$signature", (object?)_signer.SignHead(sequence, hash) ?? DBNull.Value));
 
     private static ChainPoint? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
         ReadPoint(connection, transaction, "SELECT sequence, hash, signature, '' FROM audit_head WHERE id = 1");

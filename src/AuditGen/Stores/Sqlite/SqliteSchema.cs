@@ -87,6 +87,60 @@ internal static class SqliteSchema
         DROP INDEX ix_audit_events_actor_name;
         DROP INDEX ix_audit_events_occurred_at;
         """,
+        // The ledger (docs/ledger.md). Records stay in audit_events, whose sequence is now the feed position; ledger
+        // records have an index in their organization's log and keep their leaf hash in the hash column. Rows written
+        // before have no index: they are the chain this version seals, its head kept in ledger_state.
+        """
+        ALTER TABLE audit_events ADD COLUMN partition_index INTEGER;
+        CREATE UNIQUE INDEX ux_audit_events_partition ON audit_events (organization_id, partition_index) WHERE partition_index IS NOT NULL;
+        CREATE TABLE ledger_batches (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            entries      BLOB    NOT NULL,
+            sequenced_at INTEGER NOT NULL
+        );
+        CREATE TABLE ledger_trees (
+            id                INTEGER PRIMARY KEY,
+            partition         TEXT    NOT NULL UNIQUE,
+            size              INTEGER NOT NULL,
+            edge              BLOB    NOT NULL,
+            purged_through    INTEGER NOT NULL,
+            checkpointed_size INTEGER NOT NULL
+        );
+        CREATE INDEX ix_ledger_trees_uncheckpointed ON ledger_trees (id) WHERE size <> checkpointed_size;
+        CREATE TABLE ledger_nodes (
+            tree_id    INTEGER NOT NULL,
+            level      INTEGER NOT NULL,
+            node_index INTEGER NOT NULL,
+            hash       BLOB    NOT NULL,
+            PRIMARY KEY (tree_id, level, node_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE ledger_top_leaves (
+            leaf_index INTEGER PRIMARY KEY,
+            tree_id    INTEGER NOT NULL,
+            size       INTEGER NOT NULL,
+            checkpoint TEXT    NOT NULL
+        );
+        CREATE INDEX ix_ledger_top_leaves_tree ON ledger_top_leaves (tree_id, leaf_index);
+        CREATE TABLE ledger_checkpoints (
+            id         INTEGER PRIMARY KEY,
+            size       INTEGER NOT NULL,
+            note       TEXT    NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE ledger_state (
+            id                 INTEGER PRIMARY KEY CHECK (id = 1),
+            integrated_through INTEGER NOT NULL,
+            last_feed          INTEGER NOT NULL,
+            purged_feed        INTEGER NOT NULL,
+            top_size           INTEGER NOT NULL,
+            top_edge           BLOB    NOT NULL,
+            sealed_sequence    INTEGER,
+            sealed_hash        BLOB
+        );
+        INSERT INTO ledger_state (id, integrated_through, last_feed, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
+        SELECT 1, 0, coalesce(h.sequence, 0), coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
+        FROM (SELECT 1) LEFT JOIN audit_head h ON h.id = 1 AND h.sequence > 0;
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using AuditGen.Events;
+using AuditGen.Ledger;
 
 namespace AuditGen.Stores.Sqlite;
 
@@ -13,15 +13,15 @@ internal static class SqliteTargetTypes
 {
     private const string None = "[]";
 
-    public static string Write(IReadOnlyList<AuditTarget?>? targets)
+    /// <summary>The column of <paramref name="types"/>, distinct and in order (<see cref="FilterColumns.TargetTypes"/>).</summary>
+    public static string Write(IReadOnlyList<string> types)
     {
-        var types = FilterColumns.TargetTypes(targets);
-        if (types.Length == 0)
+        if (types.Count == 0)
         {
             return None;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(16 * types.Length + 2);
+        var buffer = new ArrayBufferWriter<byte>(16 * types.Count + 2);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();

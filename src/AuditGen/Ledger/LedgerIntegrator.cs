@@ -1,0 +1,156 @@
+namespace AuditGen.Ledger;
+
+/// <summary>
+/// The ledger's integration, the same for every database: takes sequenced batches in commit order, gives each new
+/// record its feed position and its index in its partition, grows each partition's tree, stores the completed subtrees,
+/// and, when the checkpoint interval has passed, appends every changed partition's checkpoint to the top-level log
+/// and signs the top-level checkpoint. One round is one transaction of the dialect (<see cref="ILedgerIntegration"/>).
+/// </summary>
+internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider timeProvider)
+{
+    /// <summary>Entries one round takes at most: big enough that a busy partition's pages are written once per many records.</summary>
+    public const int RoundEntries = 5_000;
+
+    // Trees of partitions seen lately, valid while no other process integrates between this one's rounds.
+    private const int MaxCachedTrees = 16_384;
+    private readonly Dictionary<string, LedgerTree> _trees = new(StringComparer.Ordinal);
+    private long _cachedThrough = -1;
+
+    private bool _checkpointPending = true;
+
+    /// <summary>Integrates up to <see cref="RoundEntries"/> pending entries, then checkpoints when due.</summary>
+    /// <param name="integration">The round's transaction.</param>
+    /// <param name="forceCheckpoint">Make a top-level checkpoint now if anything changed, whatever the interval.</param>
+    public LedgerRound IntegrateRound(ILedgerIntegration integration, bool forceCheckpoint = false)
+    {
+        if (integration.IntegratedThrough != _cachedThrough || _trees.Count > MaxCachedTrees)
+        {
+            _trees.Clear();
+        }
+
+        var batches = integration.ReadPendingBatches(RoundEntries);
+        var feed = integration.LastFeed;
+        var touched = new HashSet<LedgerTree>();
+        var nodes = new List<LedgerNodeRow>();
+        foreach (var batch in batches)
+        {
+            foreach (var entry in LedgerBatch.Decode(batch.Entries))
+            {
+                var tree = Tree(integration, entry.Partition);
+                var leafHash = LedgerLeaf.Hash(batch.SequencedAt, tree.Size, entry.EventId, entry.Partition, entry.Action, entry.EventJson.Span, entry.Adjustments, entry.Rejection);
+
+                // An event id already stored (a retried batch, the same event sequenced twice) gets no leaf and no feed position.
+                if (!integration.TryInsert(new LedgerRecord(feed + 1, tree.Size, batch.SequencedAt, entry, leafHash)))
+                {
+                    continue;
+                }
+
+                feed++;
+                tree.Append(leafHash, nodes);
+                touched.Add(tree);
+            }
+        }
+
+        integration.WriteNodes(nodes);
+        integration.WriteTrees(touched);
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var top = integration.ReadTopLog(out var latestNote, out var lastCheckpointAt);
+        _checkpointPending |= touched.Count > 0;
+        if (forceCheckpoint || now - lastCheckpointAt >= (long)settings.CheckpointInterval.TotalMilliseconds)
+        {
+            Checkpoint(integration, top, latestNote, lastCheckpointAt, now);
+            _checkpointPending = false;
+        }
+
+        var through = batches.Count > 0 ? batches[^1].Id : integration.IntegratedThrough;
+        integration.Commit(through);
+        _cachedThrough = through;
+        return new LedgerRound(batches.Count, through, _checkpointPending);
+    }
+
+    /// <summary>
+    /// Purges each partition's records before the index given for it, within the round's transaction; the round that
+    /// follows (<see cref="IntegrateRound"/> with a forced checkpoint) commits to the purge before anything else sees it.
+    /// </summary>
+    public void Purge(ILedgerIntegration integration, IEnumerable<(string Partition, long PurgedThrough)> purges)
+    {
+        if (integration.IntegratedThrough != _cachedThrough)
+        {
+            _trees.Clear();
+        }
+
+        var purged = new List<LedgerTree>();
+        foreach (var (partition, through) in purges)
+        {
+            var tree = Tree(integration, partition);
+            if (through <= tree.PurgedThrough || through > tree.Size)
+            {
+                continue;
+            }
+
+            integration.PurgeRecords(tree, through);
+            tree.PurgedThrough = through;
+            tree.CheckpointedSize = -1;
+            purged.Add(tree);
+        }
+
+        integration.WriteTrees(purged);
+    }
+
+    /// <summary>The top-level checkpoint body: the log's origin, size and root, and the sealed chain when there is one.</summary>
+    public static Checkpoint TopLevelCheckpoint(string origin, LedgerTree topLevel, (long Sequence, byte[] Hash)? sealedChain) =>
+        new(origin, topLevel.Size, topLevel.Root(), sealedChain is { } chain ? [SealedChainLine(chain.Sequence, chain.Hash)] : []);
+
+    public static string SealedChainLine(long sequence, byte[] hash) =>
+        $"sealed-chain {sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Convert.ToBase64String(hash)}";
+
+    private void Checkpoint(ILedgerIntegration integration, LedgerTreeRow topRow, string? latestNote, long lastCheckpointAt, long now)
+    {
+        var changed = integration.ReadUncheckpointedTrees();
+        if (changed.Count == 0 && lastCheckpointAt > 0)
+        {
+            return;
+        }
+
+        // An instance started without the log key must not follow signed checkpoints with unsigned ones.
+        if (settings.Signer is null && latestNote is not null && SignedNote.IsSigned(latestNote))
+        {
+            throw new InvalidOperationException("The log's checkpoints are signed, and no signing key is configured: records wait, sequenced and durable, until the log is opened with its key.");
+        }
+
+        var top = topRow.ToTree();
+        var nodes = new List<LedgerNodeRow>();
+        var checkpointed = new List<LedgerTree>(changed.Count);
+        foreach (var row in changed.OrderBy(static row => row.Id))
+        {
+            var tree = _trees.TryGetValue(row.Partition, out var cached) && cached.Id == row.Id ? cached : row.ToTree();
+            var text = PartitionCheckpoint.Text(settings.Origin, tree);
+            integration.AppendTopLeaf(top.Size, tree.Id, tree.Size, text);
+            top.Append(MerkleHash.Leaf(System.Text.Encoding.UTF8.GetBytes(text)), nodes);
+            tree.CheckpointedSize = tree.Size;
+            checkpointed.Add(tree);
+        }
+
+        integration.WriteNodes(nodes);
+        integration.WriteTrees(checkpointed);
+        var body = TopLevelCheckpoint(settings.Origin, top, integration.SealedChain).ToNoteText();
+        integration.WriteTopCheckpoint(top, settings.Signer is { } signer ? SignedNote.Sign(body, signer) : body, now);
+    }
+
+    private LedgerTree Tree(ILedgerIntegration integration, string partition)
+    {
+        if (!_trees.TryGetValue(partition, out var tree))
+        {
+            tree = integration.ReadTree(partition)?.ToTree() ?? new LedgerTree(integration.CreateTree(partition), partition, 0, [], 0, 0);
+            _trees[partition] = tree;
+        }
+
+        return tree;
+    }
+}
+
+/// <summary>What an integration round did.</summary>
+/// <param name="Batches">How many batches it integrated; 0 when none was waiting.</param>
+/// <param name="IntegratedThrough">The last batch integrated.</param>
+/// <param name="CheckpointPending">Whether changes wait for the next checkpoint.</param>
+internal readonly record struct LedgerRound(int Batches, long IntegratedThrough, bool CheckpointPending);

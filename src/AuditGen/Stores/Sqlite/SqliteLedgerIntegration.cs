@@ -1,0 +1,212 @@
+using AuditGen.Ledger;
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Stores.Sqlite;
+
+/// <summary>One integration round on SQLite: the ledger engine's persistence primitives, in one write transaction.</summary>
+internal sealed class SqliteLedgerIntegration : ILedgerIntegration
+{
+    private static readonly string[] s_recordColumns =
+        ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$target_types", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash", "$partition_index"];
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter[] _parameters;
+
+    /// <summary>The round's transaction, for work done in the same commit (a purge).</summary>
+    public SqliteTransaction Transaction => _transaction;
+
+    public SqliteLedgerIntegration(SqliteConnection connection)
+    {
+        _connection = connection;
+        _transaction = connection.BeginTransaction(deferred: false);
+        // The last feed position is kept apart from the records, so records cut from the end never lend their positions to new ones.
+        using (var state = Command("SELECT integrated_through, last_feed, sealed_sequence, sealed_hash FROM ledger_state WHERE id = 1"))
+        using (var reader = state.ExecuteReader())
+        {
+            reader.Read();
+            IntegratedThrough = reader.GetInt64(0);
+            LastFeed = reader.GetInt64(1);
+            SealedChain = reader.IsDBNull(2) ? null : (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        }
+        _insert = Command("""
+            INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, target_types, event_json, adjustments, rejection, stored_at, hash, partition_index)
+            VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $target_types, $event_json, $adjustments, $rejection, $stored_at, $hash, $partition_index)
+            ON CONFLICT (event_id) DO NOTHING
+            """);
+        _parameters = s_recordColumns.Select(name => _insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+    }
+
+    public long IntegratedThrough { get; }
+
+    public long LastFeed { get; }
+
+    private long _lastInserted;
+
+    public (long Sequence, byte[] Hash)? SealedChain { get; }
+
+    public IReadOnlyList<SequencedBatch> ReadPendingBatches(int maxEntries)
+    {
+        var batches = new List<SequencedBatch>();
+        using var command = Command("SELECT id, sequenced_at, entries FROM ledger_batches WHERE id > $after ORDER BY id LIMIT 1000", ("$after", IntegratedThrough));
+        using var reader = command.ExecuteReader();
+        var entries = 0;
+        while (entries < maxEntries && reader.Read())
+        {
+            var blob = reader.GetFieldValue<byte[]>(2);
+            batches.Add(new SequencedBatch(reader.GetInt64(0), reader.GetInt64(1), blob));
+            entries += LedgerBatch.Count(blob);
+        }
+
+        return batches;
+    }
+
+    public LedgerTreeRow? ReadTree(string partition)
+    {
+        using var command = Command("SELECT id, partition, size, edge, purged_through, checkpointed_size FROM ledger_trees WHERE partition = $partition", ("$partition", partition));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? SqliteLedgerRows.Tree(reader) : null;
+    }
+
+    public long CreateTree(string partition) =>
+        Scalar("INSERT INTO ledger_trees (partition, size, edge, purged_through, checkpointed_size) VALUES ($partition, 0, x'', 0, 0) RETURNING id", ("$partition", partition));
+
+    public bool TryInsert(in LedgerRecord record)
+    {
+        var entry = record.Entry;
+        _parameters[0].Value = record.Feed;
+        _parameters[1].Value = entry.EventId;
+        _parameters[2].Value = entry.Partition;
+        _parameters[3].Value = entry.Action;
+        _parameters[4].Value = entry.OccurredAt;
+        _parameters[5].Value = entry.ActorId;
+        _parameters[6].Value = (object?)entry.ActorName ?? DBNull.Value;
+        _parameters[7].Value = SqliteTargetTypes.Write(entry.TargetTypes);
+        _parameters[8].Value = entry.EventJson.ToArray();
+        _parameters[9].Value = entry.Adjustments;
+        _parameters[10].Value = (object?)entry.Rejection ?? DBNull.Value;
+        _parameters[11].Value = record.StoredAt;
+        _parameters[12].Value = record.LeafHash;
+        _parameters[13].Value = record.PartitionIndex;
+        if (_insert.ExecuteNonQuery() != 1)
+        {
+            return false;
+        }
+
+        _lastInserted = record.Feed;
+        return true;
+    }
+
+    public void WriteTrees(IEnumerable<LedgerTree> trees)
+    {
+        using var command = Command("UPDATE ledger_trees SET size = $size, edge = $edge, purged_through = $purged, checkpointed_size = $checkpointed WHERE id = $id");
+        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        var size = command.Parameters.Add(new SqliteParameter { ParameterName = "$size" });
+        var edge = command.Parameters.Add(new SqliteParameter { ParameterName = "$edge" });
+        var purged = command.Parameters.Add(new SqliteParameter { ParameterName = "$purged" });
+        var checkpointed = command.Parameters.Add(new SqliteParameter { ParameterName = "$checkpointed" });
+        foreach (var tree in trees)
+        {
+            id.Value = tree.Id;
+            size.Value = tree.Size;
+            edge.Value = tree.Edge();
+            purged.Value = tree.PurgedThrough;
+            checkpointed.Value = tree.CheckpointedSize;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public void WriteNodes(IReadOnlyList<LedgerNodeRow> nodes) => SqliteLedgerRows.WriteNodes(_connection, _transaction, nodes);
+
+    public IReadOnlyList<LedgerTreeRow> ReadUncheckpointedTrees()
+    {
+        using var command = Command("SELECT id, partition, size, edge, purged_through, checkpointed_size FROM ledger_trees WHERE size <> checkpointed_size ORDER BY id");
+        using var reader = command.ExecuteReader();
+        var trees = new List<LedgerTreeRow>();
+        while (reader.Read())
+        {
+            trees.Add(SqliteLedgerRows.Tree(reader));
+        }
+
+        return trees;
+    }
+
+    public LedgerTreeRow ReadTopLog(out string? latestNote, out long latestAt)
+    {
+        using (var command = Command("SELECT note, created_at FROM ledger_checkpoints ORDER BY id DESC LIMIT 1"))
+        using (var reader = command.ExecuteReader())
+        {
+            (latestNote, latestAt) = reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : (null, 0L);
+        }
+
+        return SqliteLedgerRows.TopLog(_connection, _transaction);
+    }
+
+    public void AppendTopLeaf(long index, long treeId, long size, string checkpointText) =>
+        Execute("INSERT INTO ledger_top_leaves (leaf_index, tree_id, size, checkpoint) VALUES ($index, $tree, $size, $text)", ("$index", index), ("$tree", treeId), ("$size", size), ("$text", checkpointText));
+
+    public void WriteTopCheckpoint(LedgerTree topLevel, string checkpointNote, long createdAt)
+    {
+        Execute("UPDATE ledger_state SET top_size = $size, top_edge = $edge WHERE id = 1", ("$size", topLevel.Size), ("$edge", topLevel.Edge()));
+        Execute("INSERT INTO ledger_checkpoints (size, note, created_at) VALUES ($size, $note, $at)", ("$size", topLevel.Size), ("$note", checkpointNote), ("$at", createdAt));
+    }
+
+    /// <summary>Records the last feed position retention removed, which verification and statistics report.</summary>
+    public void RecordPurge(long throughFeed) =>
+        Execute("UPDATE ledger_state SET purged_feed = max(purged_feed, $through) WHERE id = 1", ("$through", throughFeed));
+
+    public void PurgeRecords(LedgerTree tree, long purgedThrough)
+    {
+        var bandStart = purgedThrough - (purgedThrough % (1L << LedgerTree.BandHeight));
+        Execute("DELETE FROM ledger_nodes WHERE tree_id = $tree AND level = 0 AND node_index < $band", ("$tree", tree.Id), ("$band", bandStart));
+        Execute(
+            """
+            INSERT OR REPLACE INTO ledger_nodes (tree_id, level, node_index, hash)
+            SELECT $tree, 0, partition_index, hash FROM audit_events
+            WHERE organization_id = $partition AND partition_index >= $band AND partition_index < $through
+            """,
+            ("$tree", tree.Id), ("$partition", tree.Partition), ("$band", bandStart), ("$through", purgedThrough));
+        Execute("DELETE FROM audit_events WHERE organization_id = $partition AND partition_index < $through", ("$partition", tree.Partition), ("$through", purgedThrough));
+    }
+
+    public void Commit(long integratedThrough)
+    {
+        Execute("DELETE FROM ledger_batches WHERE id <= $through", ("$through", integratedThrough));
+        Execute(
+            "UPDATE ledger_state SET integrated_through = $through, last_feed = max(last_feed, $feed) WHERE id = 1",
+            ("$through", integratedThrough), ("$feed", _lastInserted));
+        _transaction.Commit();
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _transaction.Dispose();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private long Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return (long)command.ExecuteScalar()!;
+    }
+}
