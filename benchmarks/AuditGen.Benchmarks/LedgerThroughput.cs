@@ -16,7 +16,7 @@ namespace AuditGen.Benchmarks;
 /// </summary>
 internal static class LedgerThroughput
 {
-    public static async Task<string> RunAsync(int organizations, TimeSpan duration)
+    public static async Task<string> RunAsync(int organizations, TimeSpan duration, TimeSpan checkpointInterval)
     {
         const int BatchSize = 500;
         var directory = Directory.CreateTempSubdirectory("auditgen-ledger-").FullName;
@@ -30,7 +30,7 @@ internal static class LedgerThroughput
             }
 
             var batches = new Queue<AuditEntry[]>();
-            var store = new SqliteAuditStore(Path.Combine(directory, "audit.db"), null, TimeProvider.System);
+            var store = new SqliteAuditStore(Path.Combine(directory, "audit.db"), null, TimeProvider.System, ledger: AuditGen.Ledger.LedgerSettings.Unsigned with { CheckpointInterval = checkpointInterval });
             await store.AppendAsync([Next()], CancellationToken.None);
 
             var process = Process.GetCurrentProcess();
@@ -68,7 +68,7 @@ internal static class LedgerThroughput
             SqliteConnection.ClearAllPools();
 
             return new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"organizations: {organizations:N0}, batches of {BatchSize}, appending for {sequencedIn.TotalSeconds:F1} s")
+                .AppendLine(CultureInfo.InvariantCulture, $"organizations: {organizations:N0}, batches of {BatchSize}, appending for {sequencedIn.TotalSeconds:F1} s, a checkpoint every {checkpointInterval.TotalSeconds:F0} s")
                 .AppendLine(CultureInfo.InvariantCulture, $"events: {appended:N0} appended, {caughtUp - 1:N0} integrated and readable at catch-up, log verifies: {verified.IsIntact} ({verified.RecordsChecked:N0} records)")
                 .AppendLine(CultureInfo.InvariantCulture, $"sequenced: {appended / sequencedIn.TotalSeconds:N0} events/s; caught up (integrated, indexed, checkpointed): {appended / elapsed.TotalSeconds:N0} events/s after {elapsed.TotalSeconds:F1} s")
                 .AppendLine(CultureInfo.InvariantCulture, $"store CPU: {cpu.TotalMicroseconds / appended:F2} us per event (event preparation excluded: {preparing.TotalSeconds:F1} s)")

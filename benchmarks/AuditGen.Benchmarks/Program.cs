@@ -2,7 +2,7 @@ using System.Globalization;
 using AuditGen.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `ledger [organizations] [seconds]` the
+// `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `ledger [organizations] [seconds] [checkpoint interval, s]` the
 // ledger's sustained rate on SQLite, `allocations` the request path's
 // allocation profile; anything else goes to BenchmarkDotNet.
 if (args is ["strict-latency", ..])
@@ -17,7 +17,8 @@ if (args is ["ledger", ..])
 {
     var organizations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
     var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
-    Console.Write(await LedgerThroughput.RunAsync(organizations, TimeSpan.FromSeconds(seconds)));
+    var checkpointSeconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+    Console.Write(await LedgerThroughput.RunAsync(organizations, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(checkpointSeconds)));
     return;
 }
 

@@ -15,35 +15,48 @@ internal static class LedgerBatch
     private const byte Version = 1;
     private const uint Missing = uint.MaxValue;
 
-    public static byte[] Encode(IReadOnlyList<LedgerEntry> entries)
+    /// <summary>
+    /// Encodes a batch into a buffer rented from the shared pool (a batch of 500 events is a large object, and one per
+    /// commit would keep the collector busy). Return it with <see cref="Return"/> once the batch is stored.
+    /// </summary>
+    public static (byte[] Buffer, int Length) EncodeRented(IReadOnlyList<LedgerEntry> entries)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + entries.Sum(static entry => entry.EventJson.Length + 256));
-        buffer.GetSpan(1)[0] = Version;
-        buffer.Advance(1);
-        WriteUInt32(buffer, (uint)entries.Count);
+        var length = 5;
         foreach (var entry in entries)
         {
-            WriteString(buffer, entry.EventId);
-            WriteString(buffer, entry.Partition);
-            WriteString(buffer, entry.Action);
-            BinaryPrimitives.WriteInt64BigEndian(buffer.GetSpan(8), entry.OccurredAt);
-            buffer.Advance(8);
-            WriteString(buffer, entry.ActorId);
-            WriteString(buffer, entry.ActorName);
-            WriteUInt32(buffer, (uint)entry.TargetTypes.Count);
-            foreach (var type in entry.TargetTypes)
-            {
-                WriteString(buffer, type);
-            }
-
-            WriteUInt32(buffer, (uint)entry.EventJson.Length);
-            buffer.Write(entry.EventJson.Span);
-            WriteString(buffer, entry.Adjustments);
-            WriteString(buffer, entry.Rejection);
+            length += (9 * 4) + 8 + entry.EventJson.Length + Utf8Length(entry.EventId) + Utf8Length(entry.Partition) + Utf8Length(entry.Action)
+                + Utf8Length(entry.ActorId) + Utf8Length(entry.ActorName) + Utf8Length(entry.Adjustments) + Utf8Length(entry.Rejection)
+                + entry.TargetTypes.Sum(static type => 4 + Encoding.UTF8.GetByteCount(type));
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var writer = new Writer(buffer);
+        writer.Byte(Version);
+        writer.UInt32((uint)entries.Count);
+        foreach (var entry in entries)
+        {
+            writer.String(entry.EventId);
+            writer.String(entry.Partition);
+            writer.String(entry.Action);
+            writer.Int64(entry.OccurredAt);
+            writer.String(entry.ActorId);
+            writer.String(entry.ActorName);
+            writer.UInt32((uint)entry.TargetTypes.Count);
+            foreach (var type in entry.TargetTypes)
+            {
+                writer.String(type);
+            }
+
+            writer.Bytes(entry.EventJson.Span);
+            writer.String(entry.Adjustments);
+            writer.String(entry.Rejection);
+        }
+
+        return (buffer, writer.Position);
     }
+
+    /// <summary>Returns a buffer of <see cref="EncodeRented"/>, or one a batch was read into, cleared: it held event JSON.</summary>
+    public static void Return(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
 
     /// <summary>How many entries the batch holds, from its header.</summary>
     public static int Count(ReadOnlySpan<byte> blob) => blob.Length >= 5 ? (int)BinaryPrimitives.ReadUInt32BigEndian(blob[1..]) : 0;
@@ -80,23 +93,47 @@ internal static class LedgerBatch
         return entries;
     }
 
-    private static void WriteUInt32(ArrayBufferWriter<byte> buffer, uint value)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.GetSpan(4), value);
-        buffer.Advance(4);
-    }
+    private static int Utf8Length(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
 
-    private static void WriteString(ArrayBufferWriter<byte> buffer, string? value)
+    private ref struct Writer(Span<byte> buffer)
     {
-        if (value is null)
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Position { get; private set; }
+
+        public void Byte(byte value) => _buffer[Position++] = value;
+
+        public void UInt32(uint value)
         {
-            WriteUInt32(buffer, Missing);
-            return;
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer[Position..], value);
+            Position += 4;
         }
 
-        var length = Encoding.UTF8.GetByteCount(value);
-        WriteUInt32(buffer, (uint)length);
-        buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
+        public void Int64(long value)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_buffer[Position..], value);
+            Position += 8;
+        }
+
+        public void Bytes(ReadOnlySpan<byte> value)
+        {
+            UInt32((uint)value.Length);
+            value.CopyTo(_buffer[Position..]);
+            Position += value.Length;
+        }
+
+        public void String(string? value)
+        {
+            if (value is null)
+            {
+                UInt32(Missing);
+                return;
+            }
+
+            var written = Encoding.UTF8.GetBytes(value, _buffer[(Position + 4)..]);
+            UInt32((uint)written);
+            Position += written;
+        }
     }
 
     private struct Reader(ReadOnlyMemory<byte> blob)

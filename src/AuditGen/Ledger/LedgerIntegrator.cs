@@ -9,7 +9,7 @@ namespace AuditGen.Ledger;
 internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider timeProvider)
 {
     /// <summary>Entries one round takes at most: big enough that a busy partition's pages are written once per many records.</summary>
-    public const int RoundEntries = 5_000;
+    public const int RoundEntries = 20_000;
 
     // Trees of partitions seen lately, valid while no other process integrates between this one's rounds.
     private const int MaxCachedTrees = 16_384;

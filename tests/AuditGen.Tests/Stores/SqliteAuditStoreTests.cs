@@ -439,6 +439,12 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
 
         Assert.Contains("is a SQLite database of another application", exception.Message, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        using var inspect = _database.Tamper();
+        using var mode = inspect.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("delete", mode.ExecuteScalar());
+        Assert.False(File.Exists(_database.Path + ".batches"));
     }
 
     [Fact]
@@ -558,6 +564,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var store = _database.Open(clock: clock);
         await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
+        Assert.Equal(5, await store.CountAsync(new AuditQuery(), CancellationToken.None));
         using (var tamper = _database.Tamper())
         {
             tamper.Execute("UPDATE audit_events SET hash = zeroblob(32) WHERE sequence = 2");

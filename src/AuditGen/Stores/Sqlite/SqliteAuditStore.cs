@@ -15,12 +15,17 @@ namespace AuditGen.Stores.Sqlite;
 /// </summary>
 internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 {
+    /// <summary>How long background integration lets batches gather after the first one; readers integrate at once.</summary>
+    private static readonly TimeSpan GatheringDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly string _path;
     private readonly string _connectionString;
+    private readonly string _sequenceConnectionString;
     private readonly AuditChainSigner _signer;
     private readonly TimeProvider _timeProvider;
     private readonly bool _readOnly;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _sequenceLock = new(1, 1);
     private readonly SemaphoreSlim _integrationLock = new(1, 1);
     private readonly SemaphoreSlim _sequenced = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -55,6 +60,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _sequenceConnectionString = SqliteSequenceFile.ConnectionString(_path);
         _initialization = new RetriedInitialization(() =>
         {
             Initialize();
@@ -79,27 +85,33 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             return;
         }
 
-        var batch = LedgerBatch.Encode(entries.Select(LedgerEntries.From).ToList());
-        await using var connection = await OpenAsync(cancellationToken);
-        await _writeLock.WaitAsync(cancellationToken);
+        var (batch, length) = LedgerBatch.EncodeRented(entries.Select(LedgerEntries.From).ToList());
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var id = (long)Scalar(
-                connection,
-                transaction,
-                "INSERT INTO ledger_batches (entries, sequenced_at) VALUES ($entries, $at) RETURNING id",
-                ("$entries", batch), ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()))!;
-            transaction.Commit();
-            InterlockedMax(ref _lastSequenced, id);
-        }
-        catch (SqliteException exception)
-        {
-            throw Explain(exception);
+            await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+            await _sequenceLock.WaitAsync(cancellationToken);
+            try
+            {
+                using var connection = OpenSequenceConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using var insert = Command(connection, transaction, "INSERT INTO ledger_batches (entries, sequenced_at) VALUES ($entries, $at) RETURNING id", ("$at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+                insert.Parameters.Add(new SqliteParameter("$entries", SqliteType.Blob, length) { Value = batch });
+                var id = (long)insert.ExecuteScalar()!;
+                transaction.Commit();
+                InterlockedMax(ref _lastSequenced, id);
+            }
+            catch (SqliteException exception)
+            {
+                throw Explain(exception);
+            }
+            finally
+            {
+                _sequenceLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
+            LedgerBatch.Return(batch);
         }
 
         SignalSequenced();
@@ -127,7 +139,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 await _writeLock.WaitAsync(cancellationToken);
                 try
                 {
-                    using var connection = OpenConnection();
+                    using var connection = OpenIntegrationConnection();
                     using var integration = new SqliteLedgerIntegration(connection);
                     round = _integrator.IntegrateRound(integration, forceCheckpoint);
                     InterlockedMax(ref _lastIntegrated, round.IntegratedThrough);
@@ -163,7 +175,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         }
 
         var pending = Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated)
-            || await WithConnectionAsync(connection => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches)") is 1L, cancellationToken);
+            || await SequencedBatchesWaitAsync(cancellationToken);
         if (pending)
         {
             await IntegrateAsync(false, cancellationToken);
@@ -191,6 +203,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                     await _sequenced.WaitAsync(stopping);
                 }
 
+                // Rounds that take many batches write each busy page of the log once for many records.
+                await Task.Delay(GatheringDelay, stopping);
                 Volatile.Write(ref _signaled, 0);
                 checkpointPending = await IntegrateAsync(false, stopping);
             }
@@ -447,7 +461,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
+            using var connection = OpenIntegrationConnection();
             using var integration = new SqliteLedgerIntegration(connection);
             var transaction = integration.Transaction;
             if (_ledger.Signer is null && Scalar(connection, transaction, "SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1") is string note && SignedNote.IsSigned(note))
@@ -568,6 +582,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 
         _stopping.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        SqliteConnection.ClearPool(new SqliteConnection(_sequenceConnectionString));
     }
 
     private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction, long through)
@@ -635,6 +650,48 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         return OpenConnection();
     }
 
+    /// <summary>Whether the batch file holds batches (integrated ones are deleted): another process may have sequenced them.</summary>
+    private async Task<bool> SequencedBatchesWaitAsync(CancellationToken cancellationToken)
+    {
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        using var connection = OpenSequenceConnection();
+        return Explained(() => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches)") is 1L);
+    }
+
+    private SqliteConnection OpenSequenceConnection()
+    {
+        var connection = new SqliteConnection(_sequenceConnectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, null, "PRAGMA synchronous = FULL;");
+            return connection;
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw Explain(exception);
+        }
+    }
+
+    /// <summary>A connection of its own (attachments do not mix with pooling) with the batch file attached as <c>sequenced</c>.</summary>
+    private SqliteConnection OpenIntegrationConnection()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            using var attach = Command(connection, null, "PRAGMA synchronous = FULL; ATTACH DATABASE $file AS sequenced;", ("$file", SqliteSequenceFile.PathOf(_path)));
+            attach.ExecuteNonQuery();
+            return connection;
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw Explain(exception);
+        }
+    }
+
     private SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -685,14 +742,20 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         using var connection = OpenConnection();
         try
         {
+            SqliteSchema.CheckOwnership(connection, _path);
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
             SqliteSchema.Migrate(connection, _path);
+            using (var sequence = OpenSequenceConnection())
+            {
+                SqliteSequenceFile.Initialize(sequence, _path, (long)Scalar(connection, null, "SELECT integrated_through FROM ledger_state WHERE id = 1")!);
+            }
 
             // Batches a crashed process sequenced are integrated now, and a new log gets its first checkpoint.
             LedgerRound round;
             do
             {
-                using var integration = new SqliteLedgerIntegration(connection);
+                using var integrating = OpenIntegrationConnection();
+                using var integration = new SqliteLedgerIntegration(integrating);
                 round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
             }
             while (round.Batches > 0);

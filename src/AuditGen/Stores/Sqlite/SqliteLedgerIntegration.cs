@@ -1,9 +1,14 @@
+using System.Buffers;
 using AuditGen.Ledger;
 using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Stores.Sqlite;
 
-/// <summary>One integration round on SQLite: the ledger engine's persistence primitives, in one write transaction.</summary>
+/// <summary>
+/// One integration round on SQLite: the ledger engine's persistence primitives, in one write transaction on a
+/// connection with the batch file attached as <c>sequenced</c> (<see cref="SqliteSequenceFile"/>). The batches it
+/// integrated are deleted in the same commit; should that part not reach the disk, they are skipped by id next time.
+/// </summary>
 internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 {
     private static readonly string[] s_recordColumns =
@@ -43,20 +48,26 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
     public long LastFeed { get; }
 
     private long _lastInserted;
+    private readonly List<byte[]> _rented = [];
 
     public (long Sequence, byte[] Hash)? SealedChain { get; }
 
     public IReadOnlyList<SequencedBatch> ReadPendingBatches(int maxEntries)
     {
         var batches = new List<SequencedBatch>();
-        using var command = Command("SELECT id, sequenced_at, entries FROM ledger_batches WHERE id > $after ORDER BY id LIMIT 1000", ("$after", IntegratedThrough));
+        using var command = Command("SELECT id, sequenced_at, entries FROM sequenced.ledger_batches WHERE id > $after ORDER BY id LIMIT 1000", ("$after", IntegratedThrough));
         using var reader = command.ExecuteReader();
         var entries = 0;
         while (entries < maxEntries && reader.Read())
         {
-            var blob = reader.GetFieldValue<byte[]>(2);
+            // Read into pooled buffers, returned when the round ends: a batch is a large object.
+            var length = (int)reader.GetBytes(2, 0, null, 0, 0);
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            _rented.Add(buffer);
+            reader.GetBytes(2, 0, buffer, 0, length);
+            var blob = buffer.AsMemory(0, length);
             batches.Add(new SequencedBatch(reader.GetInt64(0), reader.GetInt64(1), blob));
-            entries += LedgerBatch.Count(blob);
+            entries += LedgerBatch.Count(blob.Span);
         }
 
         return batches;
@@ -172,7 +183,7 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 
     public void Commit(long integratedThrough)
     {
-        Execute("DELETE FROM ledger_batches WHERE id <= $through", ("$through", integratedThrough));
+        Execute("DELETE FROM sequenced.ledger_batches WHERE id <= $through", ("$through", integratedThrough));
         Execute(
             "UPDATE ledger_state SET integrated_through = $through, last_feed = max(last_feed, $feed) WHERE id = 1",
             ("$through", integratedThrough), ("$feed", _lastInserted));
@@ -181,6 +192,12 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 
     public void Dispose()
     {
+        foreach (var buffer in _rented)
+        {
+            LedgerBatch.Return(buffer);
+        }
+
+        _rented.Clear();
         _insert.Dispose();
         _transaction.Dispose();
     }

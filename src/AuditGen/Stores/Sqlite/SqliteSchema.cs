@@ -93,11 +93,6 @@ internal static class SqliteSchema
         """
         ALTER TABLE audit_events ADD COLUMN partition_index INTEGER;
         CREATE UNIQUE INDEX ux_audit_events_partition ON audit_events (organization_id, partition_index) WHERE partition_index IS NOT NULL;
-        CREATE TABLE ledger_batches (
-            id           INTEGER PRIMARY KEY AUTOINCREMENT,
-            entries      BLOB    NOT NULL,
-            sequenced_at INTEGER NOT NULL
-        );
         CREATE TABLE ledger_trees (
             id                INTEGER PRIMARY KEY,
             partition         TEXT    NOT NULL UNIQUE,
@@ -145,10 +140,13 @@ internal static class SqliteSchema
 
     public static int LatestVersion => s_migrations.Length;
 
-    /// <summary>Checks the file is AuditGen's (or empty) and brings its schema up to date.</summary>
-    public static void Migrate(SqliteConnection connection, string path)
+    /// <summary>
+    /// Checks, without changing anything, that the file is AuditGen's (or empty) and that this version can open it: a file
+    /// that is refused is left exactly as it was, journal mode included.
+    /// </summary>
+    public static void CheckOwnership(SqliteConnection connection, string path)
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var transaction = connection.BeginTransaction(deferred: true);
         var applicationId = Scalar(connection, transaction, "PRAGMA application_id");
         var version = (int)Scalar(connection, transaction, "PRAGMA user_version");
         if (version == 0 && applicationId == 0)
@@ -163,6 +161,17 @@ internal static class SqliteSchema
             throw new AuditStoreException($"'{path}' is a SQLite database of another application (application id {applicationId}), not an AuditGen audit log.");
         }
         else if (version > LatestVersion)
+        {
+            throw new AuditStoreException($"'{path}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}.");
+        }
+    }
+
+    /// <summary>Brings the schema of a file <see cref="CheckOwnership"/> accepted up to date, in one transaction.</summary>
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = (int)Scalar(connection, transaction, "PRAGMA user_version");
+        if (version > LatestVersion)
         {
             throw new AuditStoreException($"'{path}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}.");
         }
