@@ -58,6 +58,7 @@ internal static class LedgerThroughput
             }
 
             var sequencedIn = clock.Elapsed;
+
             var caughtUp = await store.CountAsync(new AuditQuery(), CancellationToken.None);
             await store.IntegrateAsync(forceCheckpoint: true, CancellationToken.None);
             var elapsed = clock.Elapsed;

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores.PostgreSql;
 using AuditGen.Stores.Sqlite;
 
 namespace AuditGen.Cli;
 
-/// <summary>The options every command shares: which audit log (a SQLite file or a PostgreSQL schema), and the key its chain is signed with.</summary>
+/// <summary>The options every command shares: which audit log (a SQLite file or a PostgreSQL schema), and the keys its checkpoints (or chain) are signed with.</summary>
 internal static class AuditLogOptions
 {
     private const string PostgresEnvironmentVariable = "AUDITGEN_POSTGRES";
@@ -29,6 +30,16 @@ internal static class AuditLogOptions
     public static Option<string?> ChainKey { get; } = new("--chain-key")
     {
         Description = "The base64 key of AuditGen's ChainKey, when the application signs its chain (default: $AUDITGEN_CHAIN_KEY).",
+    };
+
+    public static Option<string?> VerifierKey { get; } = new("--verifier-key")
+    {
+        Description = "The log's public verifier key (name+id+key), to check that its checkpoints are signed by the log's key (default: $AUDITGEN_VERIFIER_KEY).",
+    };
+
+    public static Option<string?> SigningKey { get; } = new("--signing-key")
+    {
+        Description = "The log's signing key (AuditGen:Ledger:SigningKey), for commands that commit to what they change (default: $AUDITGEN_SIGNING_KEY).",
     };
 
     /// <summary>Adds the options that name the audit log.</summary>
@@ -84,8 +95,28 @@ internal static class AuditLogOptions
             throw new AuditStoreException($"'{database.FullName}' does not exist.");
         }
 
-        var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable);
+        var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable, ledger: Ledger(result));
         return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures);
+    }
+
+    /// <summary>The ledger settings the command line gives: a signing key (which also verifies), or a verifier key, or neither.</summary>
+    private static LedgerSettings Ledger(ParseResult result)
+    {
+        if ((result.GetValue(SigningKey) ?? Environment.GetEnvironmentVariable("AUDITGEN_SIGNING_KEY")) is { Length: > 0 } signingKey)
+        {
+            return NoteSigner.TryParse(signingKey, out var signer, out var problem)
+                ? LedgerSettings.Unsigned with { Signer = signer, Verifier = signer!.Verifier }
+                : throw new UsageException($"--signing-key is not a signing key: {problem}.");
+        }
+
+        if ((result.GetValue(VerifierKey) ?? Environment.GetEnvironmentVariable("AUDITGEN_VERIFIER_KEY")) is { Length: > 0 } verifierKey)
+        {
+            return NoteVerifier.TryParse(verifierKey, out var verifier, out var problem)
+                ? LedgerSettings.Unsigned with { Verifier = verifier }
+                : throw new UsageException($"--verifier-key is not a verifier key: {problem}.");
+        }
+
+        return LedgerSettings.Unsigned;
     }
 
     private static byte[]? Key(ParseResult result)

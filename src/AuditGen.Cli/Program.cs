@@ -18,6 +18,7 @@ var root = new RootCommand("""
     PurgeCommand.Create(),
     DeadLettersCommand.Create(),
     SchemasCommand.Create(),
+    KeysCommand.Create(),
 };
 
 // Without a command, one clear line; without this action System.CommandLine also reports a missing command beside an unknown one.

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using AuditGen.Events;
+using AuditGen.Ledger;
 using AuditGen.Stores.Sqlite;
 using AuditGen.Tests.Cli;
 using AuditGen.WorkOsEmulator;
@@ -34,10 +36,35 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, intact.ExitCode);
         Assert.Contains("intact", intact.Output, StringComparison.Ordinal);
-        Assert.Contains("not checked (no --chain-key)", intact.Output, StringComparison.Ordinal);
+        Assert.Contains("not checked (no --verifier-key)", intact.Output, StringComparison.Ordinal);
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("broken", broken.Output, StringComparison.Ordinal);
         Assert.Matches(@"first broken record\s*│\s*3\s", broken.Output);
+    }
+
+    [Fact]
+    public async Task Keys_generate_makes_a_key_pair_whose_verifier_key_checks_the_checkpoints_the_signing_key_signs()
+    {
+        var keys = await RunAsync("keys", "generate", "--name", "example.com/audit");
+        var signingKey = Regex.Match(keys.Output, @"signing key:\s+(\S+)").Groups[1].Value;
+        var verifierKey = Regex.Match(keys.Output, @"verifier key:\s+(\S+)").Groups[1].Value;
+        var otherVerifierKey = Regex.Match((await RunAsync("keys", "generate", "--name", "example.com/audit")).Output, @"verifier key:\s+(\S+)").Groups[1].Value;
+        await SeedAsync(3, signingKey: signingKey);
+
+        var checkedWithItsKey = await RunAsync("verify", "--db", Database, "--verifier-key", verifierKey);
+        var checkedWithAnother = await RunAsync("verify", "--db", Database, "--verifier-key", otherVerifierKey);
+        var purgedWithoutKey = await RunAsync("purge", "--db", Database, "--older-than", "00:00:01");
+
+        Assert.Equal(0, keys.ExitCode);
+        Assert.StartsWith("PRIVATE+KEY+example.com/audit+", signingKey, StringComparison.Ordinal);
+        Assert.StartsWith("example.com/audit+", verifierKey, StringComparison.Ordinal);
+        Assert.Equal(0, checkedWithItsKey.ExitCode);
+        Assert.Contains("checked", checkedWithItsKey.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not checked", checkedWithItsKey.Output, StringComparison.Ordinal);
+        Assert.Equal(1, checkedWithAnother.ExitCode);
+        Assert.Contains("signature", checkedWithAnother.Output, StringComparison.Ordinal);
+        Assert.Equal(3, purgedWithoutKey.ExitCode);
+        Assert.Contains("signing key", purgedWithoutKey.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,11 +294,16 @@ public sealed class CliTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private SqliteAuditStore Open() => new(Database, null, TimeProvider.System);
+    private SqliteAuditStore Open(string? signingKey = null) => new(Database, null, TimeProvider.System, ledger: Ledger(signingKey));
 
-    private async Task SeedAsync(int count, string action = "user.signed_in", string organization = "org_1")
+    private static LedgerSettings Ledger(string? signingKey) =>
+        signingKey is null ? LedgerSettings.Unsigned
+        : NoteSigner.TryParse(signingKey, out var signer, out var problem) ? LedgerSettings.Unsigned with { Signer = signer, Verifier = signer!.Verifier }
+        : throw new ArgumentException(problem, nameof(signingKey));
+
+    private async Task SeedAsync(int count, string action = "user.signed_in", string organization = "org_1", string? signingKey = null)
     {
-        using var store = Open();
+        using var store = Open(signingKey);
         var preparer = new AuditGen.Pipeline.AuditEventPreparer(AuditGen.Pipeline.OversizedStringValueHandling.Truncate);
         var entries = Enumerable.Range(0, count).Select(_ => preparer.Prepare(new AuditEvent
         {

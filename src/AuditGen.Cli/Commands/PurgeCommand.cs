@@ -14,13 +14,15 @@ internal static class PurgeCommand
             Required = true,
         };
         var command = new Command("purge", """
-            Remove old records, leaving a checkpoint the remaining chain verifies from.
-            Records a sink has not yet delivered are kept.
+            Remove old records and commit to the purge in a new checkpoint, so the rest still verifies and the
+            purge is told apart from tampering. Records a sink has not yet delivered are kept. A log whose
+            checkpoints are signed needs its signing key.
 
             Example:
-              auditgen purge --db ./auditgen.db --older-than 365.00:00:00
+              auditgen purge --db ./auditgen.db --older-than 365.00:00:00 --signing-key "$SIGNING_KEY"
             """)
         {
+            AuditLogOptions.SigningKey,
             AuditLogOptions.ChainKey,
             olderThan,
         };

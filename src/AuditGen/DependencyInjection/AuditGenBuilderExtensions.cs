@@ -1,4 +1,6 @@
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
+using AuditGen.Stores;
 using AuditGen.Sinks.Logging;
 using AuditGen.Sinks.WorkOs;
 using AuditGen.Stores.Chain;
@@ -124,6 +126,9 @@ public static class AuditGenBuilderExtensions
     {
         var options = provider.GetRequiredService<IOptions<SqliteAuditStoreOptions>>().Value;
         return new SqliteAuditStore(
-            AuditGenServiceCollectionExtensions.ContentRootPath(provider, options.Path), AuditChainSigner.DecodeKey(options.ChainKey), provider.GetRequiredService<TimeProvider>());
+            AuditGenServiceCollectionExtensions.ContentRootPath(provider, options.Path),
+            AuditChainSigner.DecodeKey(options.ChainKey),
+            provider.GetRequiredService<TimeProvider>(),
+            ledger: LedgerSigning.Settings(provider.GetRequiredService<IOptions<AuditLedgerOptions>>().Value));
     }
 }

@@ -2,7 +2,9 @@ using System.Diagnostics.Metrics;
 using AuditGen.AspNetCore;
 using AuditGen.AspNetCore.Viewer;
 using AuditGen.HealthChecks;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
+using AuditGen.Stores;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -36,6 +38,8 @@ public static class AuditGenServiceCollectionExtensions
             options.BindConfiguration(AuditGenOptions.SectionName).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditGenOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditStoreConfigurationValidator>());
+            services.AddOptions<AuditLedgerOptions>().BindConfiguration(AuditLedgerOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditLedgerOptions>, AuditLedgerOptionsValidator>());
             AddPipeline(services);
             AuditGenBuilderExtensions.AddSqliteStore(builder, replace: false);
             AddAspNetCoreHooks(services);

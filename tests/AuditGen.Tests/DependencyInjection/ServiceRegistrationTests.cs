@@ -183,6 +183,38 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
+    public async Task A_configured_signing_key_signs_the_checkpoints_of_the_default_store()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"auditgen-signed-{Guid.NewGuid():N}.db");
+        var signingKey = AuditGen.Ledger.NoteSigner.Generate("example.com/audit");
+        try
+        {
+            using (var host = BuildHost(new() { ["AuditGen:Sqlite:Path"] = database, ["AuditGen:Ledger:SigningKey"] = signingKey }, _ => { }))
+            {
+                await host.StartAsync();
+                var store = host.Services.GetRequiredService<IAuditStore>();
+                await store.AppendAsync(AuditGen.Tests.Stores.StoreEntries.Entries(2), CancellationToken.None);
+                Assert.True((await host.Services.GetRequiredService<IAuditLog>().VerifyAsync(CancellationToken.None)).IsIntact);
+                await host.StopAsync();
+            }
+
+            Assert.True(AuditGen.Ledger.NoteSigner.TryParse(signingKey, out var signer, out _));
+            using var reader = new AuditGen.Stores.Sqlite.SqliteAuditStore(database, null, TimeProvider.System, readOnly: true, AuditGen.Ledger.LedgerSettings.Unsigned with { Verifier = signer!.Verifier });
+            var verification = await reader.VerifyAsync(CancellationToken.None);
+            Assert.True(verification.IsIntact, verification.Problem);
+            Assert.True(reader.ChecksSignatures);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(database) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_store_s_and_the_HTTP_hook_s_sections_are_checked_at_start()
     {
         foreach (var (key, value, failure) in new[]
@@ -190,6 +222,8 @@ public sealed class ServiceRegistrationTests
             ("AuditGen:Sqlite:ChainKey", "c2hvcnQ=", "AuditGen:Sqlite:ChainKey must be base64 of at least 32 bytes (e.g. the output of `openssl rand -base64 32`)."),
             ("AuditGen:Sqlite:Path", " ", "AuditGen:Sqlite:Path must name the audit database file."),
             ("AuditGen:Http:MaxUserAgentLength", "5", "AuditGen:Http:MaxUserAgentLength must be between 16 and 8,192 (was 5)."),
+            ("AuditGen:Ledger:SigningKey", "PRIVATE+KEY+example.com/audit+00000000+AQ==", "AuditGen:Ledger:SigningKey is not a signing key: the key is not a base64 Ed25519 key (type 0x01 and 32 bytes). `auditgen keys generate --name <log name>` makes one."),
+            ("AuditGen:Ledger:CheckpointInterval", "02:00:00", "AuditGen:Ledger:CheckpointInterval must be between 00:00:00.010 and 01:00:00 (was 02:00:00)."),
         })
         {
             var builder = Host.CreateApplicationBuilder();

@@ -792,8 +792,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             : null;
     }
 
-    /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
-    public bool ChecksSignatures => _signer.ChecksSignatures;
+    /// <summary>Whether signatures are checked: the checkpoints' with the log's verifier key, a sealed chain's with its chain key.</summary>
+    public bool ChecksSignatures => _ledger.Verifier is not null || _signer.ChecksSignatures;
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

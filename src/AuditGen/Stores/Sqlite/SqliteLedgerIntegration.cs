@@ -11,13 +11,9 @@ namespace AuditGen.Stores.Sqlite;
 /// </summary>
 internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 {
-    private static readonly string[] s_recordColumns =
-        ["$sequence", "$event_id", "$organization_id", "$action", "$occurred_at", "$actor_id", "$actor_name", "$target_types", "$event_json", "$adjustments", "$rejection", "$stored_at", "$hash", "$partition_index"];
-
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter[] _parameters;
+    private readonly SqliteRecordInsert _insert;
 
     /// <summary>The round's transaction, for work done in the same commit (a purge).</summary>
     public SqliteTransaction Transaction => _transaction;
@@ -35,12 +31,8 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
             LastFeed = reader.GetInt64(1);
             SealedChain = reader.IsDBNull(2) ? null : (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
         }
-        _insert = Command("""
-            INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, actor_name, target_types, event_json, adjustments, rejection, stored_at, hash, partition_index)
-            VALUES ($sequence, $event_id, $organization_id, $action, $occurred_at, $actor_id, $actor_name, $target_types, $event_json, $adjustments, $rejection, $stored_at, $hash, $partition_index)
-            ON CONFLICT (event_id) DO NOTHING
-            """);
-        _parameters = s_recordColumns.Select(name => _insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        _insert = new SqliteRecordInsert(connection);
+
     }
 
     public long IntegratedThrough { get; }
@@ -85,22 +77,7 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 
     public bool TryInsert(in LedgerRecord record)
     {
-        var entry = record.Entry;
-        _parameters[0].Value = record.Feed;
-        _parameters[1].Value = entry.EventId;
-        _parameters[2].Value = entry.Partition;
-        _parameters[3].Value = entry.Action;
-        _parameters[4].Value = entry.OccurredAt;
-        _parameters[5].Value = entry.ActorId;
-        _parameters[6].Value = (object?)entry.ActorName ?? DBNull.Value;
-        _parameters[7].Value = SqliteTargetTypes.Write(entry.TargetTypes);
-        _parameters[8].Value = entry.EventJson.ToArray();
-        _parameters[9].Value = entry.Adjustments;
-        _parameters[10].Value = (object?)entry.Rejection ?? DBNull.Value;
-        _parameters[11].Value = record.StoredAt;
-        _parameters[12].Value = record.LeafHash;
-        _parameters[13].Value = record.PartitionIndex;
-        if (_insert.ExecuteNonQuery() != 1)
+        if (!_insert.TryInsert(record))
         {
             return false;
         }

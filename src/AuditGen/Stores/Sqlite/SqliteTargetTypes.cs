@@ -13,12 +13,20 @@ internal static class SqliteTargetTypes
 {
     private const string None = "[]";
 
+    private static readonly SearchValues<char> s_plain = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:");
+
     /// <summary>The column of <paramref name="types"/>, distinct and in order (<see cref="FilterColumns.TargetTypes"/>).</summary>
     public static string Write(IReadOnlyList<string> types)
     {
         if (types.Count == 0)
         {
             return None;
+        }
+
+        // Integration writes this for every record: types that need no escaping (the usual ones) are quoted directly.
+        if (types.All(static type => type.AsSpan().IndexOfAnyExcept(s_plain) < 0))
+        {
+            return "[\"" + string.Join("\",\"", types) + "\"]";
         }
 
         var buffer = new ArrayBufferWriter<byte>(16 * types.Count + 2);
