@@ -51,7 +51,7 @@ internal interface ILedgerIntegration : IDisposable
     /// </summary>
     void PurgeRecords(LedgerTree tree, long purgedThrough);
 
-    /// <summary>Marks batches through <paramref name="integratedThrough"/> integrated (they are no longer needed) and commits.</summary>
+    /// <summary>Marks batches through <paramref name="integratedThrough"/> integrated (no longer needed: the dialect may delete them) and commits.</summary>
     void Commit(long integratedThrough);
 }
 

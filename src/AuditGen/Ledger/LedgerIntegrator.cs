@@ -52,15 +52,17 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         }
 
         integration.WriteNodes(nodes);
-        integration.WriteTrees(touched);
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var top = integration.ReadTopLog(out var latestNote, out var lastCheckpointAt);
         _checkpointPending |= touched.Count > 0;
         if (forceCheckpoint || now - lastCheckpointAt >= (long)settings.CheckpointInterval.TotalMilliseconds)
         {
-            Checkpoint(integration, top, latestNote, lastCheckpointAt, now);
+            Checkpoint(integration, top, latestNote, lastCheckpointAt, now, touched);
             _checkpointPending = false;
         }
+
+        // Once per tree and round: its new size, and the size the top-level log now commits to.
+        integration.WriteTrees(touched);
 
         var through = batches.Count > 0 ? batches[^1].Id : integration.IntegratedThrough;
         integration.Commit(through);
@@ -104,9 +106,18 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     public static string SealedChainLine(long sequence, byte[] hash) =>
         $"sealed-chain {sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Convert.ToBase64String(hash)}";
 
-    private void Checkpoint(ILedgerIntegration integration, LedgerTreeRow topRow, string? latestNote, long lastCheckpointAt, long now)
+    /// <summary>
+    /// Appends the checkpoint of every tree changed since the last one (those stored so, and those this round grew,
+    /// <paramref name="changed"/>) to the top-level log, and signs the new top-level checkpoint. The trees it commits to
+    /// join <paramref name="changed"/>, for the round to save.
+    /// </summary>
+    private void Checkpoint(ILedgerIntegration integration, LedgerTreeRow topRow, string? latestNote, long lastCheckpointAt, long now, HashSet<LedgerTree> changed)
     {
-        var changed = integration.ReadUncheckpointedTrees();
+        foreach (var row in integration.ReadUncheckpointedTrees())
+        {
+            changed.Add(_trees.TryGetValue(row.Partition, out var cached) && cached.Id == row.Id ? cached : row.ToTree());
+        }
+
         if (changed.Count == 0 && lastCheckpointAt > 0)
         {
             return;
@@ -120,19 +131,15 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
 
         var top = topRow.ToTree();
         var nodes = new List<LedgerNodeRow>();
-        var checkpointed = new List<LedgerTree>(changed.Count);
-        foreach (var row in changed.OrderBy(static row => row.Id))
+        foreach (var tree in changed.Where(static tree => tree.CheckpointedSize != tree.Size).OrderBy(static tree => tree.Id))
         {
-            var tree = _trees.TryGetValue(row.Partition, out var cached) && cached.Id == row.Id ? cached : row.ToTree();
             var text = PartitionCheckpoint.Text(settings.Origin, tree);
             integration.AppendTopLeaf(top.Size, tree.Id, tree.Size, text);
             top.Append(MerkleHash.Leaf(System.Text.Encoding.UTF8.GetBytes(text)), nodes);
             tree.CheckpointedSize = tree.Size;
-            checkpointed.Add(tree);
         }
 
         integration.WriteNodes(nodes);
-        integration.WriteTrees(checkpointed);
         var body = TopLevelCheckpoint(settings.Origin, top, integration.SealedChain).ToNoteText();
         integration.WriteTopCheckpoint(top, settings.Signer is { } signer ? SignedNote.Sign(body, signer) : body, now);
     }

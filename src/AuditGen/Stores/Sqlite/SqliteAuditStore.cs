@@ -139,8 +139,9 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 await _writeLock.WaitAsync(cancellationToken);
                 try
                 {
-                    using var connection = OpenIntegrationConnection();
-                    using var integration = new SqliteLedgerIntegration(connection);
+                    using var connection = OpenConnection();
+                    using var batches = OpenSequenceConnection();
+                    using var integration = new SqliteLedgerIntegration(connection, batches);
                     round = _integrator.IntegrateRound(integration, forceCheckpoint);
                     InterlockedMax(ref _lastIntegrated, round.IntegratedThrough);
                 }
@@ -158,6 +159,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 }
             }
             while (round.Batches > 0);
+            await ForgetIntegratedBatchesAsync(cancellationToken);
             return round.CheckpointPending;
         }
         finally
@@ -461,8 +463,9 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenIntegrationConnection();
-            using var integration = new SqliteLedgerIntegration(connection);
+            using var connection = OpenConnection();
+            using var batches = OpenSequenceConnection();
+            using var integration = new SqliteLedgerIntegration(connection, batches);
             var transaction = integration.Transaction;
             if (_ledger.Signer is null && Scalar(connection, transaction, "SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1") is string note && SignedNote.IsSigned(note))
             {
@@ -650,12 +653,31 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         return OpenConnection();
     }
 
-    /// <summary>Whether the batch file holds batches (integrated ones are deleted): another process may have sequenced them.</summary>
+    /// <summary>Deletes integrated batches from the batch file, taking its lock between two appends.</summary>
+    private async Task ForgetIntegratedBatchesAsync(CancellationToken cancellationToken)
+    {
+        await _sequenceLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenSequenceConnection();
+            Explained(() =>
+            {
+                Execute(connection, null, "DELETE FROM ledger_batches WHERE id <= $through", ("$through", Volatile.Read(ref _lastIntegrated)));
+                return true;
+            });
+        }
+        finally
+        {
+            _sequenceLock.Release();
+        }
+    }
+
+    /// <summary>Whether the batch file holds batches this instance has not seen integrated: another process may have sequenced them.</summary>
     private async Task<bool> SequencedBatchesWaitAsync(CancellationToken cancellationToken)
     {
         await _initialization.EnsureAsync().WaitAsync(cancellationToken);
         using var connection = OpenSequenceConnection();
-        return Explained(() => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches)") is 1L);
+        return Explained(() => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches WHERE id > $integrated)", ("$integrated", Volatile.Read(ref _lastIntegrated))) is 1L);
     }
 
     private SqliteConnection OpenSequenceConnection()
@@ -665,24 +687,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         {
             connection.Open();
             Execute(connection, null, "PRAGMA synchronous = FULL;");
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            connection.Dispose();
-            throw Explain(exception);
-        }
-    }
-
-    /// <summary>A connection of its own (attachments do not mix with pooling) with the batch file attached as <c>sequenced</c>.</summary>
-    private SqliteConnection OpenIntegrationConnection()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
-            using var attach = Command(connection, null, "PRAGMA synchronous = FULL; ATTACH DATABASE $file AS sequenced;", ("$file", SqliteSequenceFile.PathOf(_path)));
-            attach.ExecuteNonQuery();
             return connection;
         }
         catch (SqliteException exception)
@@ -754,13 +758,18 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             LedgerRound round;
             do
             {
-                using var integrating = OpenIntegrationConnection();
-                using var integration = new SqliteLedgerIntegration(integrating);
+                using var batches = OpenSequenceConnection();
+                using var integration = new SqliteLedgerIntegration(connection, batches);
                 round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
             }
             while (round.Batches > 0);
 
             _lastIntegrated = round.IntegratedThrough;
+            using (var sequence = OpenSequenceConnection())
+            {
+                Execute(sequence, null, "DELETE FROM ledger_batches WHERE id <= $through", ("$through", _lastIntegrated));
+            }
+
             _integrationLoop = Task.Run(() => RunIntegrationAsync(_stopping.Token));
         }
         catch (SqliteException exception)

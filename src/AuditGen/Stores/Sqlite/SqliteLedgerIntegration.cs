@@ -5,22 +5,25 @@ using Microsoft.Data.Sqlite;
 namespace AuditGen.Stores.Sqlite;
 
 /// <summary>
-/// One integration round on SQLite: the ledger engine's persistence primitives, in one write transaction on a
-/// connection with the batch file attached as <c>sequenced</c> (<see cref="SqliteSequenceFile"/>). The batches it
-/// integrated are deleted in the same commit; should that part not reach the disk, they are skipped by id next time.
+/// One integration round on SQLite: the ledger engine's persistence primitives, in one write transaction on the log.
+/// Batches are read on a connection of their own to the batch file (<see cref="SqliteSequenceFile"/>), never attached:
+/// a write transaction would lock every attached file, and appends would wait for the whole round. The store deletes
+/// integrated batches afterwards, between two appends.
 /// </summary>
 internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 {
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _batches;
     private readonly SqliteTransaction _transaction;
     private readonly SqliteRecordInsert _insert;
 
     /// <summary>The round's transaction, for work done in the same commit (a purge).</summary>
     public SqliteTransaction Transaction => _transaction;
 
-    public SqliteLedgerIntegration(SqliteConnection connection)
+    public SqliteLedgerIntegration(SqliteConnection connection, SqliteConnection batches)
     {
         _connection = connection;
+        _batches = batches;
         _transaction = connection.BeginTransaction(deferred: false);
         // The last feed position is kept apart from the records, so records cut from the end never lend their positions to new ones.
         using (var state = Command("SELECT integrated_through, last_feed, sealed_sequence, sealed_hash FROM ledger_state WHERE id = 1"))
@@ -47,7 +50,9 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
     public IReadOnlyList<SequencedBatch> ReadPendingBatches(int maxEntries)
     {
         var batches = new List<SequencedBatch>();
-        using var command = Command("SELECT id, sequenced_at, entries FROM sequenced.ledger_batches WHERE id > $after ORDER BY id LIMIT 1000", ("$after", IntegratedThrough));
+        using var command = _batches.CreateCommand();
+        command.CommandText = "SELECT id, sequenced_at, entries FROM ledger_batches WHERE id > $after ORDER BY id LIMIT 1000";
+        command.Parameters.AddWithValue("$after", IntegratedThrough);
         using var reader = command.ExecuteReader();
         var entries = 0;
         while (entries < maxEntries && reader.Read())
@@ -160,7 +165,6 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 
     public void Commit(long integratedThrough)
     {
-        Execute("DELETE FROM sequenced.ledger_batches WHERE id <= $through", ("$through", integratedThrough));
         Execute(
             "UPDATE ledger_state SET integrated_through = $through, last_feed = max(last_feed, $feed) WHERE id = 1",
             ("$through", integratedThrough), ("$feed", _lastInserted));
