@@ -59,9 +59,9 @@ public sealed class StrictModeFailureTests : IDisposable
         }
 
         var note = MinimalApiShapeTests.Unique("note");
-        using (var locker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        using (var locker = new SqliteConnection($"Data Source={DatabasePath}.batches;Pooling=False"))
         {
-            // Another process holds the write lock: the app's commits wait past the strict timeout.
+            // Another process holds the write lock of the file batches are committed to: the app's commits wait past the strict timeout.
             locker.Open();
             using (var begin = locker.CreateCommand())
             {

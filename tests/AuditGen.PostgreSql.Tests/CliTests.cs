@@ -30,7 +30,7 @@ public sealed class CliTests(PostgresServer server)
         Assert.Contains("3 records, last sequence 3", stats.Output, StringComparison.Ordinal);
         Assert.Matches(@"team\.renamed\s*│\s*2", stats.Output);
         Assert.Equal(0, verify.ExitCode);
-        Assert.Matches(@"chain\s*│\s*intact", verify.Output);
+        Assert.Matches(@"log\s*│\s*intact", verify.Output);
         Assert.Equal(2, export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(3, missing.ExitCode);
         Assert.Equal("auditgen: The PostgreSQL schema 'no_such_schema' holds no AuditGen audit log.", missing.Errors.Trim());

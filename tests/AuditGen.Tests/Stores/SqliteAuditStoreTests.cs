@@ -510,6 +510,27 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rotated_signing_key_signs_from_then_on_and_the_log_verifies_with_its_verifier_key()
+    {
+        var oldKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var newKey = Enumerable.Range(2, 32).Select(i => (byte)i).ToArray();
+        using (var before = await StoreWithAsync(3, oldKey))
+        {
+        }
+
+        using var after = _database.Open(newKey);
+        await after.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        var verification = await after.VerifyAsync(CancellationToken.None);
+        using var withOldVerifier = _database.Open(oldKey);
+        var withOld = await withOldVerifier.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(5, verification.RecordsChecked);
+        Assert.False(withOld.IsIntact);
+        Assert.Contains("signature does not verify", withOld.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
