@@ -19,7 +19,12 @@ app=$!
 trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/orgs/org_bench/plain/inv_1" >/dev/null && break; sleep 0.2; done
 
-run() { wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:$port/orgs/org_bench/$1/inv_1" | awk '/Requests\/sec/ { print $2 }'; }
+# Prints requests/s; the audited runs' answered requests are added up in $data/answered.
+run() {
+  local out; out="$(wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:$port/orgs/org_bench/$1/inv_1")"
+  [[ "$1" == audited ]] && awk '/requests in/ { print $1 }' <<<"$out" >>"$data/answered"
+  awk '/Requests\/sec/ { print $2 }' <<<"$out"
+}
 run plain >/dev/null; run audited >/dev/null   # warm-up
 declare -a plain audited
 for round in 1 2 3; do
@@ -39,5 +44,8 @@ print(f"| mean | {mean(plain):,.0f} | {mean(audited):,.0f} |")
 print()
 print(f"audited / unaudited = {mean(audited) / mean(plain):.3f}")
 PY
+# Stop the app as an orchestrator would (SIGTERM: the queue drains, the store integrates), then count what it stored.
+kill -TERM $app; wait $app 2>/dev/null || true
 echo
+echo "audited requests answered: $(awk '{ n += $1 } END { print n }' "$data/answered")"
 echo "events stored: $(dotnet run --project src/AuditGen.Cli -- stats --db "$data/audit.db" 2>/dev/null | head -1 || true)"
