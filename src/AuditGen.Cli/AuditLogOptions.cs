@@ -141,6 +141,15 @@ internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatu
 
     public bool ChecksSignatures { get; } = checksSignatures;
 
+    /// <summary>
+    /// A warning when events are committed but not yet in the log (a SQLite log whose application stopped before
+    /// integrating them): what the command shows leaves them out. Null when there are none.
+    /// </summary>
+    public async Task<string?> UnintegratedWarningAsync(CancellationToken cancellationToken) =>
+        Log is SqliteAuditStore sqlite && await sqlite.CountUnintegratedAsync(cancellationToken) is > 0 and var events
+            ? $"{events.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} committed events are not in the log yet, and not counted here: they are added when the application, or a command that writes (purge), next opens it."
+            : null;
+
     public void Dispose() => (Log as IDisposable)?.Dispose();
 }
 

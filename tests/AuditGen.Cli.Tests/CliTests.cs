@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.RegularExpressions;
 using AuditGen.Events;
 using AuditGen.Ledger;
@@ -65,6 +66,42 @@ public sealed class CliTests : IDisposable
         Assert.Contains("signature", checkedWithAnother.Output, StringComparison.Ordinal);
         Assert.Equal(3, purgedWithoutKey.ExitCode);
         Assert.Contains("signing key", purgedWithoutKey.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_a_stopped_process_committed_but_did_not_integrate_are_announced_then_integrated_by_the_next_writer()
+    {
+        await SeedAsync(2);
+
+        // A process that committed a batch and was killed before integrating it leaves the batch in the batch file.
+        var entries = Enumerable.Range(0, 3).Select(i => new LedgerEntry(
+            AuditEventId.New().ToString(), "org_1", "user.signed_in", 1_764_000_000_000, "user_1", null, [], Encoding.UTF8.GetBytes("""{"action":"user.signed_in","occurred_at":"2025-11-24T16:00:00.000Z","actor":{"type":"user","id":"user_1"},"targets":[],"context":{"location":"127.0.0.1"}}"""), "", null)).ToArray();
+        var (batch, length) = LedgerBatch.EncodeRented(entries);
+        using (var crashed = new SqliteConnection($"Data Source={Database}.batches;Pooling=False"))
+        {
+            crashed.Open();
+            using var insert = crashed.CreateCommand();
+            insert.CommandText = "INSERT INTO ledger_batches (entries, sequenced_at) VALUES ($entries, 1764000000000)";
+            insert.Parameters.AddWithValue("$entries", batch.AsSpan(0, length).ToArray());
+            insert.ExecuteNonQuery();
+        }
+
+        LedgerBatch.Return(batch);
+        var before = await RunAsync("stats", "--db", Database);
+        var verified = await RunAsync("verify", "--db", Database);
+        using (var writer = Open())
+        {
+            Assert.Equal(5, await writer.CountAsync(new AuditGen.Pipeline.AuditQuery(), CancellationToken.None));
+        }
+
+        var after = await RunAsync("stats", "--db", Database);
+
+        Assert.Contains("3 committed events are not in the log yet", before.Output, StringComparison.Ordinal);
+        Assert.Contains("2 records, last sequence 2", before.Output, StringComparison.Ordinal);
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Contains("3 committed events are not in the log yet", verified.Output, StringComparison.Ordinal);
+        Assert.StartsWith("5 records, last sequence 5", after.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not in the log yet", after.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,11 @@ internal static class StatsCommand
         {
             using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
             var log = opened.Log;
+            if (await opened.UnintegratedWarningAsync(cancellationToken) is { } warning)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
+            }
+
             var statistics = await log.GetStatisticsAsync(cancellationToken);
 
             AnsiConsole.MarkupLine($"[bold]{statistics.Records.ToString("N0", CultureInfo.InvariantCulture)}[/] {(statistics.Records == 1 ? "record" : "records")}, last sequence {statistics.LastSequence.ToString(CultureInfo.InvariantCulture)}, retention checkpoint {statistics.CheckpointSequence.ToString(CultureInfo.InvariantCulture)}");

@@ -26,6 +26,11 @@ internal static class VerifyCommand
         {
             using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
             var log = opened.Log;
+            if (await opened.UnintegratedWarningAsync(cancellationToken) is { } warning)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
+            }
+
             var verification = await AnsiConsole.Status().StartAsync("Verifying the log...", _ => log.VerifyAsync(cancellationToken));
             var table = new Table().AddColumn("check").AddColumn("result");
             table.AddRow("log", verification.IsIntact ? "[green]intact[/]" : "[red]broken[/]");

@@ -531,6 +531,46 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Organization_ids_that_look_like_paths_SQL_or_control_characters_stay_data_in_their_own_logs()
+    {
+        string[] organizations = ["../../etc/passwd", "org'); DROP TABLE audit_events; --", "org\u0001\n\u2028", "org_1", ""];
+        using var store = _database.Open();
+        await store.AppendAsync(organizations.SelectMany(organization => Enumerable.Range(0, 2).Select(_ => StoreEntries.Entry(organization: organization))).ToArray(), CancellationToken.None);
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(10, verification.RecordsChecked);
+        foreach (var organization in organizations)
+        {
+            Assert.Equal(2, await store.CountAsync(new AuditQuery { OrganizationId = organization }, CancellationToken.None));
+        }
+
+        Assert.Equal(5L, ReadScalar("SELECT count(*) FROM ledger_trees"));
+        Assert.Equal(["audit.db", "audit.db-shm", "audit.db-wal", "audit.db.batches", "audit.db.batches-shm", "audit.db.batches-wal"], Directory.GetFiles(_database.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task More_organizations_than_the_integrator_keeps_in_memory_still_make_one_verifiable_log_each()
+    {
+        // 20,000 organizations, past the 16,384 trees the integrator caches: trees are read back from the file as needed.
+        using var store = _database.Open();
+        var entries = Enumerable.Range(0, 20_000).Select(i => StoreEntries.Entry(organization: $"org_{i}")).ToArray();
+        foreach (var batch in entries.Chunk(500))
+        {
+            await store.AppendAsync(batch, CancellationToken.None);
+        }
+
+        await store.AppendAsync(Enumerable.Range(0, 500).Select(i => StoreEntries.Entry(organization: $"org_{i * 40}")).ToArray(), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(20_500, verification.RecordsChecked);
+        Assert.Equal(20_000L, ReadScalar("SELECT count(*) FROM ledger_trees"));
+        Assert.Equal(2L, ReadScalar("SELECT size FROM ledger_trees WHERE partition = 'org_19960'"));
+    }
+
+    [Fact]
     public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
