@@ -7,8 +7,14 @@ namespace AuditGen.Ledger;
 /// </summary>
 internal interface ILedgerIntegration : IDisposable
 {
-    /// <summary>The last batch integrated so far: a round that finds it changed knows another process integrated since.</summary>
+    /// <summary>The last batch integrated so far.</summary>
     long IntegratedThrough { get; }
+
+    /// <summary>
+    /// How many integration transactions the log has committed (rounds and purges, by any process): a round that finds
+    /// it changed since its own last commit knows someone else changed the trees.
+    /// </summary>
+    long Generation { get; }
 
     /// <summary>The last record's feed position (the global order sinks read); 0 when there is none.</summary>
     long LastFeed { get; }
@@ -51,7 +57,10 @@ internal interface ILedgerIntegration : IDisposable
     /// </summary>
     void PurgeRecords(LedgerTree tree, long purgedThrough);
 
-    /// <summary>Marks batches through <paramref name="integratedThrough"/> integrated (no longer needed: the dialect may delete them) and commits.</summary>
+    /// <summary>
+    /// Marks batches through <paramref name="integratedThrough"/> integrated (no longer needed: the dialect may delete
+    /// them), counts one more <see cref="Generation"/>, and commits.
+    /// </summary>
     void Commit(long integratedThrough);
 }
 

@@ -14,7 +14,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     // Trees of partitions seen lately, valid while no other process integrates between this one's rounds.
     private const int MaxCachedTrees = 16_384;
     private readonly Dictionary<string, LedgerTree> _trees = new(StringComparer.Ordinal);
-    private long _cachedThrough = -1;
+    private long _cachedGeneration = -1;
 
     private bool _checkpointPending = true;
 
@@ -23,10 +23,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     /// <param name="forceCheckpoint">Make a top-level checkpoint now if anything changed, whatever the interval.</param>
     public LedgerRound IntegrateRound(ILedgerIntegration integration, bool forceCheckpoint = false)
     {
-        if (integration.IntegratedThrough != _cachedThrough || _trees.Count > MaxCachedTrees)
-        {
-            _trees.Clear();
-        }
+        ValidateCache(integration);
 
         var batches = integration.ReadPendingBatches(RoundEntries);
         var feed = integration.LastFeed;
@@ -66,7 +63,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
 
         var through = batches.Count > 0 ? batches[^1].Id : integration.IntegratedThrough;
         integration.Commit(through);
-        _cachedThrough = through;
+        _cachedGeneration = integration.Generation + 1;
         return new LedgerRound(batches.Count, through, _checkpointPending);
     }
 
@@ -76,11 +73,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     /// </summary>
     public void Purge(ILedgerIntegration integration, IEnumerable<(string Partition, long PurgedThrough)> purges)
     {
-        if (integration.IntegratedThrough != _cachedThrough)
-        {
-            _trees.Clear();
-        }
-
+        ValidateCache(integration);
         var purged = new List<LedgerTree>();
         foreach (var (partition, through) in purges)
         {
@@ -142,6 +135,21 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         integration.WriteNodes(nodes);
         var body = TopLevelCheckpoint(settings.Origin, top, integration.SealedChain).ToNoteText();
         integration.WriteTopCheckpoint(top, settings.Signer is { } signer ? SignedNote.Sign(body, signer) : body, now);
+    }
+
+    /// <summary>
+    /// Keeps the cached trees only while they are what the file holds: nobody else committed since this integrator's
+    /// last commit, and nothing of this integrator is left uncommitted (a round that failed rolled its writes back, but
+    /// not the trees it had grown in memory). Whatever happens next is uncommitted until <see cref="IntegrateRound"/> commits.
+    /// </summary>
+    private void ValidateCache(ILedgerIntegration integration)
+    {
+        if (integration.Generation != _cachedGeneration || _trees.Count > MaxCachedTrees)
+        {
+            _trees.Clear();
+        }
+
+        _cachedGeneration = -1;
     }
 
     private LedgerTree Tree(ILedgerIntegration integration, string partition)

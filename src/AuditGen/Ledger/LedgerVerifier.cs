@@ -14,7 +14,8 @@ internal static class LedgerVerifier
     public static LedgerVerification Verify(ILedgerSnapshot snapshot, LedgerSettings settings, CancellationToken cancellationToken)
     {
         var topRow = snapshot.ReadTopLog(out var note);
-        var top = VerifyTopLevel(snapshot, settings, topRow, note, cancellationToken);
+        var committedLogs = new Dictionary<string, long>(StringComparer.Ordinal);
+        var top = VerifyTopLevel(snapshot, settings, topRow, note, committedLogs, cancellationToken);
         if (top.Problem is { } topProblem)
         {
             return LedgerVerification.Broken(0, null, null, null, topProblem, top.SignatureChecked);
@@ -28,17 +29,26 @@ internal static class LedgerVerifier
         long checkedRecords = 0;
         foreach (var row in snapshot.ReadTrees())
         {
-            var problem = VerifyPartition(snapshot, row, ref checkedRecords, out var index, out var feed, cancellationToken);
+            // The top-level log, not the tree rows, says which logs exist and how often they were committed to.
+            committedLogs.Remove(PartitionCheckpoint.Origin("", row.Partition), out var checkpoints);
+            var problem = VerifyPartition(snapshot, row, checkpoints, ref checkedRecords, out var index, out var feed, cancellationToken);
             if (problem is not null)
             {
                 return LedgerVerification.Broken(checkedRecords, row.Partition, index, feed, problem, top.SignatureChecked);
             }
         }
 
+        if (committedLogs.Count > 0)
+        {
+            var gone = committedLogs.Keys.Order(StringComparer.Ordinal).First();
+            return LedgerVerification.Broken(checkedRecords, null, null, null, $"the top-level log committed to the log of an organization that is gone (partition hash {gone[3..]}): its records and tree were removed", top.SignatureChecked);
+        }
+
         return new LedgerVerification(true, checkedRecords, null, null, null, null, top.SignatureChecked);
     }
 
-    private static (string? Problem, bool SignatureChecked) VerifyTopLevel(ILedgerSnapshot snapshot, LedgerSettings settings, LedgerTreeRow topRow, string? note, CancellationToken cancellationToken)
+    /// <summary>Checks the top-level log and counts, in <paramref name="committedLogs"/>, its checkpoints of each partition (by origin suffix).</summary>
+    private static (string? Problem, bool SignatureChecked) VerifyTopLevel(ILedgerSnapshot snapshot, LedgerSettings settings, LedgerTreeRow topRow, string? note, Dictionary<string, long> committedLogs, CancellationToken cancellationToken)
     {
         var rebuilt = new LedgerTree(LedgerTree.TopLevelId, "", 0, [], 0, 0);
         var unused = new List<LedgerNodeRow>();
@@ -50,6 +60,13 @@ internal static class LedgerVerifier
                 return ($"top-level leaf {rebuilt.Size} is missing", false);
             }
 
+            if (!Checkpoint.TryParse(leaf.CheckpointText, out var committed, out var problem) || committed!.Size != leaf.Size || !committed.Origin.Contains("/p/", StringComparison.Ordinal))
+            {
+                return ($"top-level leaf {leaf.Index} is not a partition checkpoint of the size stored beside it: {problem ?? "it was changed"}", false);
+            }
+
+            var partition = committed.Origin[committed.Origin.LastIndexOf("/p/", StringComparison.Ordinal)..];
+            committedLogs[partition] = committedLogs.GetValueOrDefault(partition) + 1;
             rebuilt.Append(MerkleHash.Leaf(Encoding.UTF8.GetBytes(leaf.CheckpointText)), unused);
         }
 
@@ -102,10 +119,15 @@ internal static class LedgerVerifier
         return (null, signatureChecked);
     }
 
-    private static string? VerifyPartition(ILedgerSnapshot snapshot, LedgerTreeRow row, ref long checkedRecords, out long? brokenIndex, out long? brokenFeed, CancellationToken cancellationToken)
+    private static string? VerifyPartition(ILedgerSnapshot snapshot, LedgerTreeRow row, long checkpoints, ref long checkedRecords, out long? brokenIndex, out long? brokenFeed, CancellationToken cancellationToken)
     {
         brokenIndex = null;
         brokenFeed = null;
+        if (snapshot.ReadTopLeaves(row.Id).LongCount() != checkpoints)
+        {
+            return $"the top-level log holds {checkpoints} checkpoints of this organization's log, but another number is filed under it: top-level leaves were moved";
+        }
+
         var committed = snapshot.ReadTopLeaves(row.Id).GetEnumerator();
         var next = Next(committed);
         LedgerTree tree;
@@ -130,7 +152,12 @@ internal static class LedgerVerifier
         {
             while (leaf is not null && leaf.Size <= tree.Size)
             {
-                if (leaf.Size < tree.Size || CheckpointProblem(row, tree, leaf) is not { } problem)
+                if (leaf.Size < tree.Size)
+                {
+                    return $"top-level leaf {leaf.Index} commits to {leaf.Size} records, fewer than an earlier checkpoint of this organization's log: checkpoints were reordered";
+                }
+
+                if (CheckpointProblem(row, tree, leaf) is not { } problem)
                 {
                     newest = leaf;
                     sinceMatch = leaf.Size;

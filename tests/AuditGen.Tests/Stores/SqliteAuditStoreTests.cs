@@ -571,6 +571,53 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_round_that_fails_leaves_nothing_behind_and_the_next_one_places_every_record()
+    {
+        using var store = _database.Open();
+        await store.AppendAsync(StoreEntries.Entries(3), CancellationToken.None);
+        Assert.Equal(3, await store.CountAsync(new AuditQuery(), CancellationToken.None));
+        using (var tamper = _database.Tamper())
+        {
+            // The round's last write fails, as a full disk would make it: the round rolls back.
+            tamper.Execute("CREATE TRIGGER fail_rounds BEFORE UPDATE ON ledger_state BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        }
+
+        await store.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        await Assert.ThrowsAsync<AuditStoreException>(() => store.CountAsync(new AuditQuery(), CancellationToken.None));
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DROP TRIGGER fail_rounds;");
+        }
+
+        await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.Equal(6L, ReadScalar("SELECT size FROM ledger_trees WHERE partition = 'org_1'"));
+    }
+
+    [Theory]
+    [InlineData("DELETE FROM audit_events WHERE organization_id = 'org_b'; DELETE FROM ledger_trees WHERE partition = 'org_b';", "is gone")]
+    [InlineData("UPDATE ledger_top_leaves SET tree_id = 999 WHERE tree_id = (SELECT id FROM ledger_trees WHERE partition = 'org_b');", "were moved")]
+    [InlineData("UPDATE ledger_top_leaves SET size = 1 WHERE leaf_index = (SELECT max(leaf_index) FROM ledger_top_leaves);", "size stored beside it")]
+    public async Task A_whole_organization_s_log_removed_or_detached_from_its_checkpoints_is_caught(string tampering, string problem)
+    {
+        using var store = _database.Open();
+        await store.AppendAsync([.. StoreEntries.Entries(2), StoreEntries.Entry(organization: "org_b"), StoreEntries.Entry(organization: "org_b")], CancellationToken.None);
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute(tampering);
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(problem, verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();

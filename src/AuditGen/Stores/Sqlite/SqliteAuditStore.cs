@@ -214,8 +214,10 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             {
                 return;
             }
-            catch (Exception exception) when (exception is AuditStoreException or InvalidDataException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // Whatever a round met, the loop lives on and tries again after the interval; reads, which integrate
+                // too, report the error to their callers.
                 checkpointPending = true;
             }
         }
@@ -460,7 +462,16 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 
         await IntegrateAsync(false, cancellationToken);
         await _integrationLock.WaitAsync(cancellationToken);
-        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            _integrationLock.Release();
+            throw;
+        }
+
         try
         {
             using var connection = OpenConnection();
@@ -806,6 +817,10 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         catch (SqliteException exception)
         {
             throw Explain(exception);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new AuditStoreException($"The audit log '{_path}' cannot integrate: {exception.Message}", exception);
         }
     }
 

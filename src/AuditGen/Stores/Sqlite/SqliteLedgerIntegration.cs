@@ -26,13 +26,14 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
         _batches = batches;
         _transaction = connection.BeginTransaction(deferred: false);
         // The last feed position is kept apart from the records, so records cut from the end never lend their positions to new ones.
-        using (var state = Command("SELECT integrated_through, last_feed, sealed_sequence, sealed_hash FROM ledger_state WHERE id = 1"))
+        using (var state = Command("SELECT integrated_through, last_feed, generation, sealed_sequence, sealed_hash FROM ledger_state WHERE id = 1"))
         using (var reader = state.ExecuteReader())
         {
             reader.Read();
             IntegratedThrough = reader.GetInt64(0);
             LastFeed = reader.GetInt64(1);
-            SealedChain = reader.IsDBNull(2) ? null : (reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+            Generation = reader.GetInt64(2);
+            SealedChain = reader.IsDBNull(3) ? null : (reader.GetInt64(3), reader.GetFieldValue<byte[]>(4));
         }
         _insert = new SqliteRecordInsert(connection);
 
@@ -41,6 +42,8 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
     public long IntegratedThrough { get; }
 
     public long LastFeed { get; }
+
+    public long Generation { get; }
 
     private long _lastInserted;
     private readonly List<byte[]> _rented = [];
@@ -166,7 +169,7 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
     public void Commit(long integratedThrough)
     {
         Execute(
-            "UPDATE ledger_state SET integrated_through = $through, last_feed = max(last_feed, $feed) WHERE id = 1",
+            "UPDATE ledger_state SET integrated_through = $through, last_feed = max(last_feed, $feed), generation = generation + 1 WHERE id = 1",
             ("$through", integratedThrough), ("$feed", _lastInserted));
         _transaction.Commit();
     }

@@ -94,7 +94,7 @@ internal static class SqliteSchema
         ALTER TABLE audit_events ADD COLUMN partition_index INTEGER;
         CREATE UNIQUE INDEX ux_audit_events_partition ON audit_events (organization_id, partition_index) WHERE partition_index IS NOT NULL;
         CREATE TABLE ledger_trees (
-            id                INTEGER PRIMARY KEY,
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
             partition         TEXT    NOT NULL UNIQUE,
             size              INTEGER NOT NULL,
             edge              BLOB    NOT NULL,
@@ -126,14 +126,15 @@ internal static class SqliteSchema
             id                 INTEGER PRIMARY KEY CHECK (id = 1),
             integrated_through INTEGER NOT NULL,
             last_feed          INTEGER NOT NULL,
+            generation         INTEGER NOT NULL,
             purged_feed        INTEGER NOT NULL,
             top_size           INTEGER NOT NULL,
             top_edge           BLOB    NOT NULL,
             sealed_sequence    INTEGER,
             sealed_hash        BLOB
         );
-        INSERT INTO ledger_state (id, integrated_through, last_feed, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
-        SELECT 1, 0, coalesce(h.sequence, 0), coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
+        INSERT INTO ledger_state (id, integrated_through, last_feed, generation, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
+        SELECT 1, 0, coalesce(h.sequence, 0), 0, coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
         FROM (SELECT 1) LEFT JOIN audit_head h ON h.id = 1 AND h.sequence > 0;
         """,
     ];
