@@ -618,6 +618,52 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_file_of_another_log_is_refused_and_one_restored_from_before_never_hides_new_batches()
+    {
+        var backup = Path.Combine(_database.Directory, "backup.batches");
+        using (var first = _database.Open())
+        {
+            await first.CountAsync(new AuditQuery(), CancellationToken.None);
+            SqliteConnection.ClearAllPools();
+            File.Copy(_database.Path + ".batches", backup);
+            await first.AppendAsync(StoreEntries.Entries(3), CancellationToken.None);
+        }
+
+        // The batch file restored from before those appends: new batch ids must still continue after them.
+        SqliteConnection.ClearAllPools();
+        File.Copy(backup, _database.Path + ".batches", overwrite: true);
+        foreach (var suffix in new[] { "-wal", "-shm" })
+        {
+            File.Delete(_database.Path + ".batches" + suffix);
+        }
+
+        using (var second = _database.Open())
+        {
+            await second.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+            Assert.Equal(5, await second.CountAsync(new AuditQuery(), CancellationToken.None));
+        }
+
+        SqliteConnection.ClearAllPools();
+        var otherLog = new TempDatabase();
+        using (var other = otherLog.Open())
+        {
+            await other.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        File.Copy(otherLog.Path + ".batches", _database.Path + ".batches", overwrite: true);
+        foreach (var suffix in new[] { "-wal", "-shm" })
+        {
+            File.Delete(_database.Path + ".batches" + suffix);
+        }
+
+        otherLog.Dispose();
+        using var mismatched = _database.Open();
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(async () => await mismatched.AppendAsync(StoreEntries.Entries(1), CancellationToken.None));
+        Assert.Contains("holds batches of another audit log", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();

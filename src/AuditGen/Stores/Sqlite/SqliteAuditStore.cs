@@ -793,7 +793,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             SqliteSchema.Migrate(connection, _path);
             using (var sequence = OpenSequenceConnection())
             {
-                SqliteSequenceFile.Initialize(sequence, _path, (long)Scalar(connection, null, "SELECT integrated_through FROM ledger_state WHERE id = 1")!);
+                SqliteSequenceFile.Initialize(
+                    sequence,
+                    _path,
+                    (long)Scalar(connection, null, "SELECT integrated_through FROM ledger_state WHERE id = 1")!,
+                    (byte[])Scalar(connection, null, "SELECT log_id FROM ledger_state WHERE id = 1")!);
             }
 
             // Batches a crashed process sequenced are integrated now, and a new log gets its first checkpoint.

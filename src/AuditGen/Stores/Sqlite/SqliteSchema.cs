@@ -127,14 +127,15 @@ internal static class SqliteSchema
             integrated_through INTEGER NOT NULL,
             last_feed          INTEGER NOT NULL,
             generation         INTEGER NOT NULL,
+            log_id             BLOB    NOT NULL,
             purged_feed        INTEGER NOT NULL,
             top_size           INTEGER NOT NULL,
             top_edge           BLOB    NOT NULL,
             sealed_sequence    INTEGER,
             sealed_hash        BLOB
         );
-        INSERT INTO ledger_state (id, integrated_through, last_feed, generation, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
-        SELECT 1, 0, coalesce(h.sequence, 0), 0, coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
+        INSERT INTO ledger_state (id, integrated_through, last_feed, generation, log_id, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
+        SELECT 1, 0, coalesce(h.sequence, 0), 0, randomblob(16), coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
         FROM (SELECT 1) LEFT JOIN audit_head h ON h.id = 1 AND h.sequence > 0;
         """,
     ];

@@ -23,10 +23,11 @@ internal static class SqliteSequenceFile
     }.ToString();
 
     /// <summary>
-    /// Creates the file when it is missing. A new file's batch ids start after the last one the log integrated, so a
-    /// file deleted by hand can never make new batches look integrated already.
+    /// Creates the file when it is missing, marked with the log's id; refuses one that belongs to another log (a
+    /// database replaced or restored without its batch file). Batch ids always continue after the last one the log
+    /// integrated, so a file deleted, or restored from an older backup, can never make new batches look integrated.
     /// </summary>
-    public static void Initialize(SqliteConnection connection, string databasePath, long integratedThrough)
+    public static void Initialize(SqliteConnection connection, string databasePath, long integratedThrough, byte[] logId)
     {
         Execute(connection, "PRAGMA journal_mode = WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -39,15 +40,36 @@ internal static class SqliteSequenceFile
                     entries      BLOB    NOT NULL,
                     sequenced_at INTEGER NOT NULL
                 );
-                INSERT INTO sqlite_sequence (name, seq) VALUES ('ledger_batches', {integratedThrough});
+                CREATE TABLE batch_file (
+                    id     INTEGER PRIMARY KEY CHECK (id = 1),
+                    log_id BLOB    NOT NULL
+                );
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('ledger_batches', 0);
                 PRAGMA application_id = {ApplicationId};
                 """, transaction);
+            using var mark = connection.CreateCommand();
+            mark.Transaction = transaction;
+            mark.CommandText = "INSERT INTO batch_file (id, log_id) VALUES (1, $log)";
+            mark.Parameters.AddWithValue("$log", logId);
+            mark.ExecuteNonQuery();
         }
         else if (applicationId != ApplicationId)
         {
             throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' is not the batch file of an AuditGen audit log; move it aside.");
         }
 
+        using (var owner = connection.CreateCommand())
+        {
+            owner.Transaction = transaction;
+            owner.CommandText = "SELECT log_id FROM batch_file WHERE id = 1";
+            if (owner.ExecuteScalar() is not byte[] owned || !owned.AsSpan().SequenceEqual(logId))
+            {
+                throw new Pipeline.AuditStoreException(
+                    $"'{PathOf(databasePath)}' holds batches of another audit log than '{databasePath}' (one of the two was replaced or restored without the other). Move the batch file aside; the events it holds are not this log's.");
+            }
+        }
+
+        Execute(connection, $"UPDATE sqlite_sequence SET seq = max(seq, {integratedThrough}) WHERE name = 'ledger_batches';", transaction);
         transaction.Commit();
     }
 
