@@ -51,6 +51,12 @@ internal interface ILedgerIntegration : IDisposable
     /// <summary>Saves the top-level tree and its new checkpoint (a signed note, or the bare checkpoint when unsigned).</summary>
     void WriteTopCheckpoint(LedgerTree topLevel, string checkpointNote, long createdAt);
 
+    /// <summary>A partition's records in [<paramref name="fromIndex"/>, <paramref name="toIndex"/>), in index order, as stored.</summary>
+    IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex, long toIndex);
+
+    /// <summary>Up to <paramref name="count"/> stored nodes of a tree at <paramref name="level"/> from <paramref name="first"/>, in order.</summary>
+    IReadOnlyList<byte[]> ReadNodes(long treeId, int level, long first, long count);
+
     /// <summary>
     /// Removes a partition's records before <paramref name="purgedThrough"/>, keeping as level-0 nodes the leaf hashes
     /// from the start of that band on, which later proofs and verification still need.

@@ -83,6 +83,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
                 continue;
             }
 
+            CheckBeforePurging(integration, tree, through);
             integration.PurgeRecords(tree, through);
             tree.PurgedThrough = through;
             tree.CheckpointedSize = -1;
@@ -90,6 +91,45 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         }
 
         integration.WriteTrees(purged);
+    }
+
+    /// <summary>
+    /// Evidence is never purged away: every record about to go must still match its leaf, and every whole band of them
+    /// the stored node above it. Otherwise nothing is purged and the caller is told to verify.
+    /// </summary>
+    private static void CheckBeforePurging(ILedgerIntegration integration, LedgerTree tree, long through)
+    {
+        const int BandWidth = 1 << LedgerTree.BandHeight;
+        var expected = tree.PurgedThrough;
+        var band = new List<byte[]>(BandWidth);
+        foreach (var record in integration.ReadRecords(tree.Partition, tree.PurgedThrough, through))
+        {
+            var entry = record.Entry;
+            var leaf = LedgerLeaf.Hash(record.StoredAt, record.PartitionIndex, entry.EventId, entry.Partition, entry.Action, entry.EventJson.Span, entry.Adjustments, entry.Rejection);
+            if (record.PartitionIndex != expected || !leaf.AsSpan().SequenceEqual(record.LeafHash))
+            {
+                throw new InvalidOperationException($"record {expected} of organization '{tree.Partition}' no longer matches the log: it was changed, moved or removed, and nothing was purged. Run `auditgen verify`.");
+            }
+
+            if (expected % BandWidth == 0)
+            {
+                band.Clear();
+            }
+
+            band.Add(record.LeafHash);
+            expected++;
+            if (band.Count == BandWidth
+                && integration.ReadNodes(tree.Id, LedgerTree.BandHeight, (expected / BandWidth) - 1, 1) is [var stored]
+                && !LedgerTree.FoldPerfect(band).AsSpan().SequenceEqual(stored))
+            {
+                throw new InvalidOperationException($"records {expected - BandWidth} to {expected - 1} of organization '{tree.Partition}' no longer match the log's stored subtree: leaf hashes were rewritten, and nothing was purged. Run `auditgen verify`.");
+            }
+        }
+
+        if (expected != through)
+        {
+            throw new InvalidOperationException($"records {expected} to {through - 1} of organization '{tree.Partition}' are missing, and nothing was purged. Run `auditgen verify`.");
+        }
     }
 
     /// <summary>The top-level checkpoint body: the log's origin, size and root, and the sealed chain when there is one.</summary>

@@ -712,8 +712,11 @@ public sealed class SqliteAuditStoreTests : IDisposable
         Assert.Contains("'target_types'", verification.Problem, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Purging_a_tampered_record_leaves_the_tampering_detectable()
+    [Theory]
+    [InlineData("UPDATE audit_events SET event_json = replace(event_json, 'team.renamed', 'team.deleted') WHERE sequence = 2", "record 1 of organization 'org_1' no longer matches the log")]
+    [InlineData("UPDATE audit_events SET hash = zeroblob(32) WHERE sequence = 2", "record 1 of organization 'org_1' no longer matches the log")]
+    [InlineData("DELETE FROM audit_events WHERE sequence = 3", "record 2 of organization 'org_1' no longer matches the log")]
+    public async Task Purge_refuses_to_remove_records_that_no_longer_match_the_log(string tampering, string problem)
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var store = _database.Open(clock: clock);
@@ -721,16 +724,42 @@ public sealed class SqliteAuditStoreTests : IDisposable
         Assert.Equal(5, await store.CountAsync(new AuditQuery(), CancellationToken.None));
         using (var tamper = _database.Tamper())
         {
-            tamper.Execute("UPDATE audit_events SET hash = zeroblob(32) WHERE sequence = 2");
+            tamper.Execute(tampering);
         }
 
-        await store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None);
-        await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
-        var verification = await store.VerifyAsync(CancellationToken.None);
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(() => store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None));
 
-        // The purged record's leaf is kept for later proofs, as it was stored: the root it rebuilds is not the one committed to.
-        Assert.False(verification.IsIntact);
-        Assert.Contains("organization 'org_1'", verification.Problem, StringComparison.Ordinal);
+        Assert.Contains(problem, exception.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was purged", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, ReadScalar("SELECT purged_through FROM ledger_trees WHERE partition = 'org_1'"));
+    }
+
+    [Fact]
+    public async Task Purge_refuses_a_whole_band_whose_leaf_hashes_were_rewritten_with_the_records()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(clock: clock);
+        await store.AppendAsync(StoreEntries.Entries(300), CancellationToken.None);
+        Assert.Equal(300, await store.CountAsync(new AuditQuery(), CancellationToken.None));
+        using (var tamper = _database.Tamper())
+        {
+            // Record 10 edited and its leaf recomputed: it matches its own leaf, not the band's stored subtree.
+            tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 11");
+            using var read = tamper.CreateCommand();
+            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 11";
+            using var reader = read.ExecuteReader();
+            reader.Read();
+            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
+            reader.Close();
+            using var write = tamper.CreateCommand();
+            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 11";
+            write.Parameters.AddWithValue("$hash", forged);
+            write.ExecuteNonQuery();
+        }
+
+        var exception = await Assert.ThrowsAsync<AuditStoreException>(() => store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None));
+
+        Assert.Contains("records 0 to 255 of organization 'org_1' no longer match the log's stored subtree", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

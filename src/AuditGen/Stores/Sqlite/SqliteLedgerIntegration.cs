@@ -115,6 +115,12 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
 
     public void WriteNodes(IReadOnlyList<LedgerNodeRow> nodes) => SqliteLedgerRows.WriteNodes(_connection, _transaction, nodes);
 
+    public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex, long toIndex) =>
+        new SqliteLedgerSnapshot(_connection, _transaction).ReadRecords(partition, fromIndex, toIndex);
+
+    public IReadOnlyList<byte[]> ReadNodes(long treeId, int level, long first, long count) =>
+        SqliteLedgerRows.ReadNodes(_connection, _transaction, treeId, level, first, count);
+
     public IReadOnlyList<LedgerTreeRow> ReadUncheckpointedTrees()
     {
         using var command = Command("SELECT id, partition, size, edge, purged_through, checkpointed_size FROM ledger_trees WHERE size <> checkpointed_size ORDER BY id");

@@ -29,10 +29,13 @@ internal sealed class SqliteLedgerSnapshot(SqliteConnection connection, SqliteTr
             ORDER BY sequence LIMIT 1
             """).FirstOrDefault();
 
-    public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex) =>
+    public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex) => ReadRecords(partition, fromIndex, long.MaxValue);
+
+    /// <summary>A partition's records in [<paramref name="fromIndex"/>, <paramref name="toIndex"/>), in index order.</summary>
+    public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex, long toIndex) =>
         Records(
-            $"SELECT {RecordColumns} FROM audit_events WHERE organization_id = $partition AND partition_index >= $from ORDER BY partition_index",
-            ("$partition", partition), ("$from", fromIndex));
+            $"SELECT {RecordColumns} FROM audit_events WHERE organization_id = $partition AND partition_index >= $from AND partition_index < $to ORDER BY partition_index",
+            ("$partition", partition), ("$from", fromIndex), ("$to", toIndex));
 
     private IEnumerable<StoredLedgerRecord> Records(string sql, params (string Name, object Value)[] parameters)
     {
