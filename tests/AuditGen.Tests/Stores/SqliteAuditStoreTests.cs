@@ -245,16 +245,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
             // The attacker edits record 5 and recomputes its leaf; the tree rows and the top-level log follow as the
             // integrator would write them. Only the checkpoint's signature cannot follow without the key.
             tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 5");
-            using var read = tamper.CreateCommand();
-            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 5";
-            using var reader = read.ExecuteReader();
-            reader.Read();
-            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
-            reader.Close();
-            using var write = tamper.CreateCommand();
-            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 5";
-            write.Parameters.AddWithValue("$hash", forged);
-            write.ExecuteNonQuery();
+            RecomputeLeafHash(tamper, 5);
             tamper.Execute("UPDATE ledger_checkpoints SET note = replace(note, substr(note, instr(note, char(10)) + 1, 1), '9') WHERE id = (SELECT max(id) FROM ledger_checkpoints)");
         }
 
@@ -271,16 +262,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         using (var tamper = _database.Tamper())
         {
             tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 3");
-            using var read = tamper.CreateCommand();
-            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 3";
-            using var reader = read.ExecuteReader();
-            reader.Read();
-            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
-            reader.Close();
-            using var write = tamper.CreateCommand();
-            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 3";
-            write.Parameters.AddWithValue("$hash", forged);
-            write.ExecuteNonQuery();
+            RecomputeLeafHash(tamper, 3);
         }
 
         var verification = await store.VerifyAsync(CancellationToken.None);
@@ -745,16 +727,7 @@ public sealed class SqliteAuditStoreTests : IDisposable
         {
             // Record 10 edited and its leaf recomputed: it matches its own leaf, not the band's stored subtree.
             tamper.Execute("UPDATE audit_events SET actor_id = 'user_2', event_json = replace(event_json, 'user_1', 'user_2') WHERE sequence = 11");
-            using var read = tamper.CreateCommand();
-            read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = 11";
-            using var reader = read.ExecuteReader();
-            reader.Read();
-            var forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
-            reader.Close();
-            using var write = tamper.CreateCommand();
-            write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = 11";
-            write.Parameters.AddWithValue("$hash", forged);
-            write.ExecuteNonQuery();
+            RecomputeLeafHash(tamper, 11);
         }
 
         var exception = await Assert.ThrowsAsync<AuditStoreException>(() => store.PurgeAsync(clock.Now.AddDays(1), CancellationToken.None));
@@ -786,6 +759,26 @@ public sealed class SqliteAuditStoreTests : IDisposable
         var broken = await store.VerifyAsync(CancellationToken.None);
         Assert.Equal(2, broken.FirstBrokenSequence);
         Assert.StartsWith("in the chain sealed under the ledger:", broken.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>Gives a record the leaf hash of what it now holds, as someone covering an edit would.</summary>
+    private static void RecomputeLeafHash(SqliteConnection tamper, long sequence)
+    {
+        using var read = tamper.CreateCommand();
+        read.CommandText = "SELECT stored_at, partition_index, event_id, organization_id, action, event_json, adjustments FROM audit_events WHERE sequence = $sequence";
+        read.Parameters.AddWithValue("$sequence", sequence);
+        byte[] forged;
+        using (var reader = read.ExecuteReader())
+        {
+            reader.Read();
+            forged = LedgerLeaf.Hash(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5), reader.GetString(6), null);
+        }
+
+        using var write = tamper.CreateCommand();
+        write.CommandText = "UPDATE audit_events SET hash = $hash WHERE sequence = $sequence";
+        write.Parameters.AddWithValue("$hash", forged);
+        write.Parameters.AddWithValue("$sequence", sequence);
+        write.ExecuteNonQuery();
     }
 
     private object? ReadScalar(string sql)
