@@ -19,9 +19,15 @@ app=$!
 trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/orgs/org_bench/plain/inv_1" >/dev/null && break; sleep 0.2; done
 
-# Prints requests/s; the audited runs' answered requests are added up in $data/answered.
+# The app's CPU time so far, in clock ticks (user + system, from /proc).
+cpu() { awk '{ print $14 + $15 }' "/proc/$app/stat"; }
+
+# Prints requests/s. The audited runs' answered requests are added up in $data/answered, and each run's app CPU
+# ticks and requests in $data/cpu-<endpoint>, for the CPU per request.
 run() {
-  local out; out="$(wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:$port/orgs/org_bench/$1/inv_1")"
+  local before out; before="$(cpu)"
+  out="$(wrk -t2 -c32 -d"$duration" --latency "http://127.0.0.1:$port/orgs/org_bench/$1/inv_1")"
+  echo "$(( $(cpu) - before )) $(awk '/requests in/ { print $1 }' <<<"$out")" >>"$data/cpu-$1"
   [[ "$1" == audited ]] && awk '/requests in/ { print $1 }' <<<"$out" >>"$data/answered"
   awk '/Requests\/sec/ { print $2 }' <<<"$out"
 }
@@ -44,6 +50,12 @@ print(f"| mean | {mean(plain):,.0f} | {mean(audited):,.0f} |")
 print()
 print(f"audited / unaudited = {mean(audited) / mean(plain):.3f}")
 PY
+# CPU per request over the measured rounds (the warm-up, the first line of each file, left out).
+ticks="$(getconf CLK_TCK)"
+per_request() { tail -n +2 "$data/cpu-$1" | awk -v t="$ticks" '{ c += $1; r += $2 } END { printf "%.1f", c / t * 1e6 / r }'; }
+echo
+echo "app CPU per request: unaudited $(per_request plain) µs, audited $(per_request audited) µs (the store's background work included)"
+
 # Stop the app as an orchestrator would (SIGTERM: the queue drains, the store integrates), then count what it stored.
 kill -TERM $app; wait $app 2>/dev/null || true
 echo
