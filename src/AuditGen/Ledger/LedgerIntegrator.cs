@@ -54,8 +54,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         _checkpointPending |= touched.Count > 0;
         if (forceCheckpoint || now - lastCheckpointAt >= (long)settings.CheckpointInterval.TotalMilliseconds)
         {
-            Checkpoint(integration, top, latestNote, lastCheckpointAt, now, touched);
-            _checkpointPending = false;
+            _checkpointPending = !Checkpoint(integration, top, latestNote, lastCheckpointAt, now, touched);
         }
 
         // Once per tree and round: its new size, and the size the top-level log now commits to.
@@ -144,7 +143,8 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     /// <paramref name="changed"/>) to the top-level log, and signs the new top-level checkpoint. The trees it commits to
     /// join <paramref name="changed"/>, for the round to save.
     /// </summary>
-    private void Checkpoint(ILedgerIntegration integration, LedgerTreeRow topRow, string? latestNote, long lastCheckpointAt, long now, HashSet<LedgerTree> changed)
+    /// <returns>Whether a checkpoint was made (or nothing needed one).</returns>
+    private bool Checkpoint(ILedgerIntegration integration, LedgerTreeRow topRow, string? latestNote, long lastCheckpointAt, long now, HashSet<LedgerTree> changed)
     {
         foreach (var row in integration.ReadUncheckpointedTrees())
         {
@@ -153,13 +153,14 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
 
         if (changed.Count == 0 && lastCheckpointAt > 0)
         {
-            return;
+            return true;
         }
 
-        // An instance started without the log key must not follow signed checkpoints with unsigned ones.
+        // An instance without the log key (a CLI command, an instance misconfigured) never follows signed checkpoints
+        // with unsigned ones: it integrates, and leaves the checkpoint to an instance that has the key.
         if (settings.Signer is null && latestNote is not null && SignedNote.IsSigned(latestNote))
         {
-            throw new InvalidOperationException("The log's checkpoints are signed, and no signing key is configured: records wait, sequenced and durable, until the log is opened with its key.");
+            return false;
         }
 
         var top = topRow.ToTree();
@@ -175,6 +176,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         integration.WriteNodes(nodes);
         var body = TopLevelCheckpoint(settings.Origin, top, integration.SealedChain).ToNoteText();
         integration.WriteTopCheckpoint(top, settings.Signer is { } signer ? SignedNote.Sign(body, signer) : body, now);
+        return true;
     }
 
     /// <summary>

@@ -646,6 +646,32 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_instance_without_the_key_integrates_but_leaves_checkpoints_to_one_that_has_it()
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        using (var signed = await StoreWithAsync(2, key))
+        {
+        }
+
+        var signedCheckpoints = ReadScalar("SELECT count(*) FROM ledger_checkpoints");
+        using (var keyless = _database.Open())
+        {
+            await keyless.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+            Assert.Equal(3, await keyless.CountAsync(new AuditQuery(), CancellationToken.None));
+            await Assert.ThrowsAsync<AuditStoreException>(() => keyless.PurgeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None));
+        }
+
+        Assert.Equal(signedCheckpoints, ReadScalar("SELECT count(*) FROM ledger_checkpoints"));
+        using var keyed = _database.Open(key);
+        await keyed.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
+        var verification = await keyed.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(4, verification.RecordsChecked);
+        Assert.Equal(4L, ReadScalar("SELECT checkpointed_size FROM ledger_trees WHERE partition = 'org_1'"));
+    }
+
+    [Fact]
     public async Task With_a_signing_key_an_emptied_log_does_not_verify()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
