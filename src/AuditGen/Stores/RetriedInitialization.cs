@@ -9,6 +9,18 @@ internal sealed class RetriedInitialization(Func<Task> initialize)
     private readonly Lock _lock = new();
     private Task? _attempt;
 
+    /// <summary>The attempt in progress or last made, without starting one; null when none was.</summary>
+    public Task? Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _attempt;
+            }
+        }
+    }
+
     public Task EnsureAsync()
     {
         lock (_lock)

@@ -581,6 +581,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         _stopping.Cancel();
         try
         {
+            // A set-up still running (first use racing shutdown) finishes first: it opens files and starts the loop.
+            _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
             _integrationLoop?.Wait(TimeSpan.FromSeconds(5));
 
             // What this instance sequenced is integrated before it goes, so a reader that integrates nothing (the CLI) sees it.
