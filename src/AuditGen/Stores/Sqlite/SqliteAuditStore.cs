@@ -149,10 +149,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 {
                     throw Explain(exception);
                 }
-                catch (InvalidOperationException exception)
-                {
-                    throw new AuditStoreException($"The audit log '{_path}' cannot integrate: {exception.Message}", exception);
-                }
                 finally
                 {
                     _writeLock.Release();
@@ -823,10 +819,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         catch (SqliteException exception)
         {
             throw Explain(exception);
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new AuditStoreException($"The audit log '{_path}' cannot integrate: {exception.Message}", exception);
         }
     }
 
