@@ -1,4 +1,6 @@
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
+using AuditGen.Stores;
 using AuditGen.Stores.Chain;
 using AuditGen.Stores.PostgreSql;
 using Microsoft.Extensions.Options;
@@ -32,7 +34,12 @@ public static class PostgreSqlAuditGenBuilderExtensions
         AuditGenBuilderExtensions.UseStore(builder, new AuditStoreSelection(AuditStoreSelection.PostgreSql, ChosenExplicitly: true), static provider =>
         {
             var options = provider.GetRequiredService<IOptions<PostgreSqlAuditStoreOptions>>().Value;
-            return new PostgreSqlAuditStore(options.ConnectionString!, options.Schema, AuditChainSigner.DecodeKey(options.ChainKey), provider.GetRequiredService<TimeProvider>());
+            return new PostgreSqlAuditStore(
+                options.ConnectionString!,
+                options.Schema,
+                AuditChainSigner.DecodeKey(options.ChainKey),
+                provider.GetRequiredService<TimeProvider>(),
+                LedgerSigning.Settings(provider.GetRequiredService<IOptions<AuditLedgerOptions>>().Value));
         });
         return builder;
     }

@@ -9,29 +9,34 @@ using NpgsqlTypes;
 namespace AuditGen.Stores.PostgreSql;
 
 /// <summary>
-/// One audit log shared by many application instances. Every batch is one transaction that first locks the chain
-/// head row (<c>SELECT ... FOR UPDATE</c>): appenders in all processes queue on that row, so each batch takes the next
-/// gapless sequences and extends the one chain from the true head, with no fork. A sequence object would not do:
-/// it leaves gaps on rollback and cannot hand over the previous hash. Batches are written with binary <c>COPY</c>.
-/// Each sink is delivered by one instance at a time, the holder of a session-level advisory lock.
+/// One audit log shared by many application instances, on the ledger (<see cref="LedgerIntegrator"/>). An append is
+/// sequenced: one row of <c>ledger_batches</c>, one commit, no lock, so instances append side by side. Integration
+/// then places the records in their organizations' Merkle logs in rounds, one instance at a time under a transaction
+/// advisory lock (<see cref="PostgreSqlLedgerIntegration"/>); reads integrate first, so they see every committed
+/// append. Each sink is delivered by one instance at a time, the holder of a session-level advisory lock.
 /// </summary>
 internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
 {
-    private static readonly string[] s_eventColumns =
-        ["sequence", "event_id", "organization_id", "action", "occurred_at", "actor_id", "actor_name", "target_types", "event_json", "adjustments", "rejection", "stored_at", "hash"];
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
     private readonly AuditChainSigner _signer;
     private readonly TimeProvider _timeProvider;
     private readonly RetriedInitialization _initialization;
+    private readonly LedgerSettings _ledger;
+    private readonly LedgerIntegrator _integrator;
+    private readonly LedgerIntegrationLoop _integrationLoop;
+    private readonly SemaphoreSlim _integrationLock = new(1, 1);
+    private long _sequencedHere;
+    private long _integratedHere;
+    private int _disposed;
 
     /// <summary>Connects to the database of <paramref name="connectionString"/>; the schema is created or migrated on first use.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="schema">The schema that holds AuditGen's tables.</param>
-    /// <param name="chainKey">The key that signs the chain head and checkpoints, or <see langword="null"/>.</param>
+    /// <param name="chainKey">The key that signed the chain a previous version wrote, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for <c>stored_at</c>.</param>
-    public PostgreSqlAuditStore(string connectionString, string schema, byte[]? chainKey, TimeProvider timeProvider)
+    /// <param name="ledger">How checkpoints are signed and how often they are made; unsigned, every second, by default.</param>
+    public PostgreSqlAuditStore(string connectionString, string schema, byte[]? chainKey, TimeProvider timeProvider, LedgerSettings? ledger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         if (!IsIdentifier(schema))
@@ -43,11 +48,14 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         _schema = schema;
         _signer = new AuditChainSigner(chainKey);
         _timeProvider = timeProvider;
+        _ledger = ledger ?? LedgerSettings.Unsigned;
+        _integrator = new LedgerIntegrator(_ledger, timeProvider);
+        _integrationLoop = new LedgerIntegrationLoop(stopping => IntegrateAsync(false, stopping), _ledger.CheckpointInterval);
         _initialization = new RetriedInitialization(InitializeAsync);
     }
 
-    /// <summary>Whether signatures are checked: without a key they cannot be, and verification says so.</summary>
-    public bool ChecksSignatures => _signer.ChecksSignatures;
+    /// <summary>Whether signatures are checked: the checkpoints' with the log's verifier key, a sealed chain's with its chain key.</summary>
+    public bool ChecksSignatures => _ledger.Verifier is not null || _signer.ChecksSignatures;
 
     /// <summary>Whether <paramref name="schema"/> holds an AuditGen audit log, checked without creating anything (for tools that only read).</summary>
     internal static async Task<bool> HoldsAuditLogAsync(string connectionString, string schema, CancellationToken cancellationToken)
@@ -77,57 +85,71 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var head = await LockHeadAsync(connection, cancellationToken);
-        if (!_signer.HeadHolds(head))
+        var (batch, length) = LedgerBatch.EncodeRented(entries.Select(LedgerEntries.From).ToList());
+        try
         {
-            throw new AuditStoreException($"The chain head in schema '{_schema}' does not carry a valid signature: the audit log was altered. Run `auditgen verify --postgres ...`; no record is appended to a forged chain.");
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var insert = Command(connection, $"INSERT INTO {_schema}.ledger_batches (sequenced_at, entries) VALUES (@at, @entries)", ("at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+            insert.Parameters.Add(new NpgsqlParameter("entries", NpgsqlDbType.Bytea) { Value = new ReadOnlyMemory<byte>(batch, 0, length) });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new AuditStoreException($"The PostgreSQL audit log in schema '{_schema}' did not take the batch: {exception.Message}", exception);
+        }
+        finally
+        {
+            LedgerBatch.Return(batch);
         }
 
-        // An event id already stored (a retried batch that did commit, or the same event twice) is not stored again.
-        var fresh = await WithoutStoredIdsAsync(connection, entries, cancellationToken);
-        if (fresh.Count == 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return;
-        }
+        Interlocked.Increment(ref _sequencedHere);
+        _integrationLoop.Signal();
+    }
 
-        var storedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var (sequence, previousHash) = (head.Sequence, head.Hash);
-        await using (var import = await connection.BeginBinaryImportAsync($"COPY {_schema}.audit_events ({string.Join(", ", s_eventColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+    /// <summary>Integrates every batch any instance has sequenced so far, one round after another.</summary>
+    /// <returns>Whether changes still wait for a checkpoint.</returns>
+    internal async Task<bool> IntegrateAsync(bool forceCheckpoint, CancellationToken cancellationToken)
+    {
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        await _integrationLock.WaitAsync(cancellationToken);
+        try
         {
-            foreach (var entry in fresh)
+            var sequenced = Volatile.Read(ref _sequencedHere);
+            LedgerRound round;
+            do
             {
-                var auditEvent = entry.Event;
-                var adjustments = string.Join('\n', entry.Adjustments);
-                sequence++;
-                previousHash = AuditChain.Hash(sequence, previousHash, storedAt, auditEvent.Id.ToString(), auditEvent.OrganizationId ?? "", entry.EventJson.Span, adjustments, entry.Rejection);
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(sequence, NpgsqlDbType.Bigint, cancellationToken);
-                await import.WriteAsync(auditEvent.Id.Value, NpgsqlDbType.Uuid, cancellationToken);
-                await import.WriteAsync(auditEvent.OrganizationId ?? "", NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(auditEvent.Action ?? "", NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(auditEvent.OccurredAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
-                await import.WriteAsync(auditEvent.Actor?.Id ?? "", NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(import, auditEvent.Actor?.Name, cancellationToken);
-                await import.WriteAsync(FilterColumns.TargetTypes(auditEvent.Targets), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(entry.EventJson, NpgsqlDbType.Bytea, cancellationToken);
-                await import.WriteAsync(adjustments, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(import, entry.Rejection, cancellationToken);
-                await import.WriteAsync(storedAt, NpgsqlDbType.Bigint, cancellationToken);
-                await import.WriteAsync(previousHash, NpgsqlDbType.Bytea, cancellationToken);
+                using var connection = OpenConnection();
+                using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
+                round = _integrator.IntegrateRound(integration, forceCheckpoint);
             }
+            while (round.Batches > 0);
+            Volatile.Write(ref _integratedHere, sequenced);
+            return round.CheckpointPending;
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new AuditStoreException($"Integrating the PostgreSQL audit log in schema '{_schema}' failed: {exception.Message}", exception);
+        }
+        finally
+        {
+            _integrationLock.Release();
+        }
+    }
 
-            await import.CompleteAsync(cancellationToken);
+    /// <summary>Integrates first when any instance has sequenced batches not yet integrated, so a read sees every committed append.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var pending = Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere);
+        if (!pending)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            pending = await ScalarAsync(connection, $"SELECT EXISTS (SELECT 1 FROM {_schema}.ledger_batches)", cancellationToken) is true;
         }
 
-        await ExecuteAsync(
-            connection,
-            $"UPDATE {_schema}.audit_head SET sequence = @sequence, hash = @hash, signature = @signature WHERE id = 1",
-            cancellationToken,
-            ("sequence", sequence), ("hash", previousHash), ("signature", _signer.SignHead(sequence, previousHash)));
-        await transaction.CommitAsync(cancellationToken);
+        if (pending)
+        {
+            await IntegrateAsync(false, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -186,6 +208,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<StoredAuditEntry>> ReadRedrivesAsync(string sinkName, int maxCount, CancellationToken cancellationToken)
     {
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
@@ -236,6 +259,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     public async IAsyncEnumerable<StoredAuditEntry> QueryAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = PostgreSqlQueries.Select(connection, _schema, query);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
@@ -249,6 +273,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     public async Task<long> CountAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = PostgreSqlQueries.Count(connection, _schema, query);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -257,11 +282,12 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     /// <inheritdoc />
     public async Task<AuditLogStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
     {
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var records = (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {_schema}.audit_events", cancellationToken))!;
         var last = await ScalarAsync(connection, $"SELECT max(sequence) FROM {_schema}.audit_events", cancellationToken) as long? ?? 0;
-        var checkpoint = (await ReadPointAsync(connection, CheckpointSql, cancellationToken))?.Sequence ?? 0;
+        var checkpoint = (long)(await ScalarAsync(connection, $"SELECT purged_feed FROM {_schema}.ledger_state WHERE id = 1", cancellationToken))!;
         var actions = new List<AuditActionCount>();
         await using (var command = Command(connection, $"SELECT action, count(*) FROM {_schema}.audit_events GROUP BY action ORDER BY count(*) DESC, action"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -279,6 +305,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<AuditSinkState>> GetSinkStatesAsync(CancellationToken cancellationToken)
     {
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         return await SinkStatesAsync(connection, cancellationToken);
     }
@@ -307,120 +334,92 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     /// <inheritdoc />
     public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken)
     {
+        await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
 
-        // One snapshot: appends and purges running meanwhile cannot make a healthy chain look broken.
+        // One snapshot: appends, rounds and purges running meanwhile cannot make a healthy log look broken.
         await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        return await VerifyAsync(connection, through: null, cancellationToken);
+        var rows = new PostgreSqlLedgerRows(connection, _schema);
+        var sealedChain = SealedChain(connection, snapshot);
+        return LedgerReport.Verification(
+            sealedChain.Exists ? sealedChain.Verify(cancellationToken) : null,
+            () => LedgerVerifier.Verify(new PostgreSqlLedgerSnapshot(rows), _ledger, cancellationToken),
+            (long)rows.Scalar($"SELECT purged_feed FROM {_schema}.ledger_state WHERE id = 1")!);
     }
 
     /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var head = await LockHeadAsync(connection, cancellationToken);
-        if (!_signer.ChecksSignatures && head.Signature is not null)
+        await IntegrateAsync(false, cancellationToken);
+        await _integrationLock.WaitAsync(cancellationToken);
+        try
         {
-            throw new AuditStoreException($"The chain in schema '{_schema}' is signed; purging needs its chain key, or the new checkpoint could not be verified.");
+            using var connection = OpenConnection();
+            using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
+            return LedgerRetention.Purge(
+                _integrator,
+                integration,
+                new LogTables(connection, integration.Transaction, $"{_schema}."),
+                SealedChain(connection, integration.Transaction),
+                cutoff,
+                _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                cancellationToken);
         }
-
-        var through = RetentionCut.Through(
-            await ScalarAsync(connection, $"SELECT max(sequence) FROM {_schema}.audit_events WHERE stored_at < @cutoff", cancellationToken, ("cutoff", cutoff.ToUnixTimeMilliseconds())) as long?,
-            await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_sink_cursors", cancellationToken) as long?,
-            await ScalarAsync(connection, $"SELECT min(sequence) FROM {_schema}.audit_dead_letters", cancellationToken) as long?);
-
-        var purged = (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {_schema}.audit_events WHERE sequence <= @through", cancellationToken, ("through", through)))!;
-        if (purged == 0)
+        catch (NpgsqlException exception)
         {
-            return new AuditPurgeResult(0, 0);
+            throw new AuditStoreException($"Purging the PostgreSQL audit log in schema '{_schema}' failed: {exception.Message}", exception);
         }
-
-        // Evidence of tampering is never purged away, nor vouched for by a new checkpoint. Only the purged prefix is
-        // checked here, while appends in every instance wait on the head row; the rest is left to full verification.
-        var verification = await VerifyAsync(connection, through, cancellationToken);
-        if (!verification.IsIntact)
+        catch (InvalidOperationException exception)
         {
-            throw new AuditStoreException($"The chain in schema '{_schema}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
+            throw new AuditStoreException($"The audit log in schema '{_schema}' cannot be purged: {exception.Message}", exception);
         }
-
-        var throughHash = (byte[])(await ScalarAsync(connection, $"SELECT hash FROM {_schema}.audit_events WHERE sequence = @through", cancellationToken, ("through", through)))!;
-        var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        await ExecuteAsync(connection, $"DELETE FROM {_schema}.audit_events WHERE sequence <= @through", cancellationToken, ("through", through));
-        await ExecuteAsync(
-            connection,
-            $"INSERT INTO {_schema}.audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES (@through, @hash, @count, @at, @signature)",
-            cancellationToken,
-            ("through", through), ("hash", throughHash), ("count", purged), ("at", createdAt), ("signature", _signer.SignCheckpoint(through, throughHash, $"{purged}/{createdAt}")));
-        await transaction.CommitAsync(cancellationToken);
-        return new AuditPurgeResult(purged, through);
+        finally
+        {
+            _integrationLock.Release();
+        }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _dataSource.Dispose();
-
-    private string CheckpointSql => $"SELECT through_sequence, through_hash, signature, purged_count || '/' || created_at FROM {_schema}.audit_checkpoints ORDER BY id DESC LIMIT 1";
-
-    /// <summary>The whole chain, or with <paramref name="through"/> only the prefix up to it (for a purge).</summary>
-    private async Task<AuditChainVerification> VerifyAsync(NpgsqlConnection connection, long? through, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var checkpoint = await ReadPointAsync(connection, CheckpointSql, cancellationToken);
-        var head = await ReadPointAsync(connection, $"SELECT sequence, hash, signature, '' FROM {_schema}.audit_head WHERE id = 1", cancellationToken);
-        await using var command = Command(
-            connection,
-            $"""
-            SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
-                   e.action, e.occurred_at, e.actor_id, e.actor_name, e.target_types
-            FROM {_schema}.audit_events e WHERE e.sequence <= @through ORDER BY e.sequence
-            """,
-            ("through", through ?? long.MaxValue));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return through is null
-            ? AuditChainVerifier.Verify(_signer, checkpoint, head, ReadChain(reader), cancellationToken)
-            : AuditChainVerifier.VerifyPrefix(_signer, checkpoint, ReadChain(reader), cancellationToken);
-    }
-
-    private static IEnumerable<ChainRecord> ReadChain(NpgsqlDataReader reader)
-    {
-        while (reader.Read())
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            yield return new ChainRecord(
-                reader.GetInt64(0), reader.GetGuid(1).ToString("D"), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7),
-                reader.GetString(8), reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<string[]>(12));
+            return;
         }
-    }
 
-    /// <summary>Locks the head row for the rest of the transaction: every appender and purger, in every process, queues here.</summary>
-    private async Task<ChainPoint> LockHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        (await ReadPointAsync(connection, $"SELECT sequence, hash, signature, '' FROM {_schema}.audit_head WHERE id = 1 FOR UPDATE", cancellationToken))
-        ?? throw new AuditStoreException($"The chain head row of schema '{_schema}' is missing: the audit log was altered. Run `auditgen verify --postgres ...`.");
-
-    private async Task<IReadOnlyList<AuditEntry>> WithoutStoredIdsAsync(NpgsqlConnection connection, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        var ids = entries.Select(static entry => entry.Event.Id.Value).Distinct().ToArray();
-        var stored = new HashSet<Guid>();
-        await using (var command = Command(connection, $"SELECT event_id FROM {_schema}.audit_events WHERE event_id = ANY(@ids)"))
+        try
         {
-            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            // A set-up still running (first use racing shutdown) finishes first: it starts the loop.
+            _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
+            _integrationLoop.Dispose();
+
+            // What this instance sequenced is integrated before it goes, so the log reads complete without another writer.
+            if (Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere))
             {
-                stored.Add(reader.GetGuid(0));
+                IntegrateAsync(false, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
             }
         }
+        catch (AggregateException)
+        {
+            // Batches left sequenced are integrated by the next instance that reads or appends.
+        }
 
-        return entries.Where(entry => stored.Add(entry.Event.Id.Value)).ToArray();
+        _dataSource.Dispose();
     }
 
-    private static async Task<ChainPoint?> ReadPointAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private SealedChain SealedChain(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        new(new LogTables(connection, transaction, $"{_schema}."), _signer, static (reader, ordinal) => reader.GetFieldValue<string[]>(ordinal));
+
+    private NpgsqlConnection OpenConnection()
     {
-        await using var command = Command(connection, sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ChainPoint(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.GetString(3))
-            : null;
+        try
+        {
+            return _dataSource.OpenConnection();
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new AuditStoreException($"Cannot reach the PostgreSQL audit log: {exception.Message}", exception);
+        }
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
@@ -441,33 +440,23 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         try
         {
             await PostgreSqlSchema.MigrateAsync(_dataSource, _schema, CancellationToken.None);
-            if (_signer.ChecksSignatures)
+
+            // Batches an instance left sequenced are integrated now, and a new log gets its first checkpoint.
+            LedgerRound round;
+            do
             {
-                // A signed genesis head: with a key, a log emptied together with its head no longer verifies.
-                await using var connection = await _dataSource.OpenConnectionAsync();
-                await ExecuteAsync(
-                    connection,
-                    $"UPDATE {_schema}.audit_head SET signature = @signature WHERE id = 1 AND sequence = 0 AND signature IS NULL AND NOT EXISTS (SELECT 1 FROM {_schema}.audit_events)",
-                    CancellationToken.None,
-                    ("signature", _signer.SignHead(0, AuditChain.Genesis.ToArray())));
+                using var connection = OpenConnection();
+                using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
+                round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
             }
+            while (round.Batches > 0);
         }
         catch (NpgsqlException exception)
         {
             throw new AuditStoreException($"Cannot prepare the PostgreSQL audit log in schema '{_schema}': {exception.Message}", exception);
         }
-    }
 
-    private static async ValueTask WriteNullableAsync(NpgsqlBinaryImporter import, string? value, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await import.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await import.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-        }
+        _integrationLoop.Start();
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)

@@ -16,6 +16,9 @@ internal static class PostgreSqlSchema
     /// </summary>
     public const int LockClass = 0x41554447;
 
+    /// <summary>The advisory lock class of integration ("AUDI"), apart from delivery's: the second key is the schema's 32-bit <c>hashtext</c>.</summary>
+    public const int IntegrationLockClass = 0x41554449;
+
     private static readonly string[] s_migrations =
     [
         """
@@ -88,6 +91,61 @@ internal static class PostgreSqlSchema
         DROP INDEX {0}.ix_audit_events_actor_id;
         DROP INDEX {0}.ix_audit_events_actor_name;
         DROP INDEX {0}.ix_audit_events_occurred_at;
+        """,
+        // The ledger (docs/ledger.md): appends become rows of ledger_batches, integration gives each record its place
+        // in its organization's Merkle log. The chain written so far is sealed: its head goes into every checkpoint,
+        // its records keep a null partition_index, and new records continue the feed (sequence) after it. Instances
+        // still running the previous version cannot write after this step: upgrade them all.
+        """
+        ALTER TABLE {0}.audit_events ADD COLUMN partition_index bigint;
+        CREATE UNIQUE INDEX ux_audit_events_partition ON {0}.audit_events (organization_id, partition_index) WHERE partition_index IS NOT NULL;
+        CREATE TABLE {0}.ledger_batches (
+            id           bigserial PRIMARY KEY,
+            sequenced_at bigint NOT NULL,
+            entries      bytea  NOT NULL
+        );
+        CREATE TABLE {0}.ledger_trees (
+            id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            partition         text   NOT NULL UNIQUE,
+            size              bigint NOT NULL,
+            edge              bytea  NOT NULL,
+            purged_through    bigint NOT NULL,
+            checkpointed_size bigint NOT NULL
+        );
+        CREATE INDEX ix_ledger_trees_uncheckpointed ON {0}.ledger_trees (id) WHERE size <> checkpointed_size;
+        CREATE TABLE {0}.ledger_nodes (
+            tree_id    bigint  NOT NULL,
+            level      integer NOT NULL,
+            node_index bigint  NOT NULL,
+            hash       bytea   NOT NULL,
+            PRIMARY KEY (tree_id, level, node_index)
+        );
+        CREATE TABLE {0}.ledger_top_leaves (
+            leaf_index bigint PRIMARY KEY,
+            tree_id    bigint NOT NULL,
+            size       bigint NOT NULL,
+            checkpoint text   NOT NULL
+        );
+        CREATE INDEX ix_ledger_top_leaves_tree ON {0}.ledger_top_leaves (tree_id, leaf_index);
+        CREATE TABLE {0}.ledger_checkpoints (
+            id         bigserial PRIMARY KEY,
+            size       bigint NOT NULL,
+            note       text   NOT NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE {0}.ledger_state (
+            id              integer PRIMARY KEY CHECK (id = 1),
+            last_feed       bigint  NOT NULL,
+            generation      bigint  NOT NULL,
+            purged_feed     bigint  NOT NULL,
+            top_size        bigint  NOT NULL,
+            top_edge        bytea   NOT NULL,
+            sealed_sequence bigint,
+            sealed_hash     bytea
+        );
+        INSERT INTO {0}.ledger_state (id, last_feed, generation, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
+        SELECT 1, coalesce(h.sequence, 0), 0, coalesce((SELECT max(through_sequence) FROM {0}.audit_checkpoints), 0), 0, ''::bytea, h.sequence, h.hash
+        FROM (SELECT 1) s LEFT JOIN {0}.audit_head h ON h.id = 1 AND h.sequence > 0;
         """,
     ];
 

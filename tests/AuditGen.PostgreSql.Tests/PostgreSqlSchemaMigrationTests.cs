@@ -1,8 +1,10 @@
 using AuditGen.Events;
 using AuditGen.Events.Json;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
-using AuditGen.Tests.Processes;
 using AuditGen.Stores.PostgreSql;
+using AuditGen.Tests.Processes;
+using Npgsql;
 
 namespace AuditGen.PostgreSql.Tests;
 
@@ -10,15 +12,14 @@ namespace AuditGen.PostgreSql.Tests;
 [Collection(PostgresServerGroup.Name)]
 public sealed class PostgreSqlSchemaMigrationTests(PostgresServer server)
 {
+    private static readonly byte[] s_chainKey = Enumerable.Range(1, 32).Select(static i => (byte)i).ToArray();
+
     private readonly string _schema = PostgresServer.NewSchema();
 
     [Fact]
     public async Task A_version_1_log_keeps_its_target_types_through_the_migration_and_still_verifies()
     {
-        using (var store = Open())
-        {
-            await store.AppendAsync([Entry("team"), Entry("invoice"), Entry("team", "user")], CancellationToken.None);
-        }
+        await LegacyPostgreSqlChainLog.WriteAsync(server, _schema, [Entry("team"), Entry("invoice"), Entry("team", "user")]);
 
         // The same records as version 1 laid them out: target types in their own table, one index per filter column.
         await server.ExecuteAsync(_schema, """
@@ -49,7 +50,75 @@ public sealed class PostgreSqlSchemaMigrationTests(PostgresServer server)
         Assert.Contains("'target_types'", tampered.Problem, StringComparison.Ordinal);
     }
 
-    private PostgreSqlAuditStore Open() => new(server.ConnectionString, _schema, null, TimeProvider.System);
+    [Fact]
+    public async Task A_chain_written_by_the_previous_version_is_sealed_under_the_ledger_and_both_parts_verify()
+    {
+        await LegacyPostgreSqlChainLog.WriteAsync(server, _schema, [Entry("team"), Entry("team"), Entry("team"), Entry("team")], s_chainKey);
+
+        using var store = Open(s_chainKey);
+        await store.AppendAsync([Entry("team"), Entry("user")], CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(6, verification.RecordsChecked);
+        var sequences = await SequencesAsync(store, new AuditQuery());
+        Assert.Equal([1L, 2, 3, 4, 5, 6], sequences);
+        Assert.Contains("\nsealed-chain 4 ", await LatestCheckpointAsync(), StringComparison.Ordinal);
+
+        await server.ExecuteAsync(_schema, "UPDATE audit_events SET action = 'team.deleted' WHERE sequence = 2");
+        var broken = await store.VerifyAsync(CancellationToken.None);
+        Assert.Equal(2, broken.FirstBrokenSequence);
+        Assert.StartsWith("in the chain sealed under the ledger:", broken.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sealed_chain_whose_head_was_moved_back_fails_its_signature_and_purge_refuses_it()
+    {
+        await LegacyPostgreSqlChainLog.WriteAsync(server, _schema, [Entry("team"), Entry("team"), Entry("team"), Entry("team"), Entry("team")], s_chainKey);
+        using (var store = Open(s_chainKey))
+        {
+            Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+        }
+
+        // Cut the chain's tail and move its head back, as someone hiding the last records would; without the key the signature cannot follow.
+        await server.ExecuteAsync(_schema, "DELETE FROM audit_events WHERE sequence > 3; UPDATE audit_head SET sequence = 3, hash = (SELECT hash FROM audit_events WHERE sequence = 3)");
+        using var reopened = Open(s_chainKey);
+        var verification = await reopened.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains("signature", verification.Problem, StringComparison.Ordinal);
+        var purge = await Assert.ThrowsAsync<AuditStoreException>(() => reopened.PurgeAsync(DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Contains("nothing was purged", purge.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purging_across_the_seal_leaves_both_parts_verifiable()
+    {
+        await LegacyPostgreSqlChainLog.WriteAsync(server, _schema, [Entry("team"), Entry("team"), Entry("team")], s_chainKey);
+        using var store = Open(s_chainKey);
+        await store.AppendAsync([Entry("team"), Entry("user"), Entry("user")], CancellationToken.None);
+        await store.SetSinkCursorAsync("workos", 4, CancellationToken.None);
+
+        var purge = await store.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.Equal((4L, 4L), (purge.PurgedCount, purge.ThroughSequence));
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal((4L, 2L), (verification.CheckpointSequence, verification.RecordsChecked));
+        var sequences = await SequencesAsync(store, new AuditQuery());
+        Assert.Equal([5L, 6], sequences);
+    }
+
+    private PostgreSqlAuditStore Open(byte[]? chainKey = null) =>
+        new(server.ConnectionString, _schema, chainKey, TimeProvider.System, LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero });
+
+    private async Task<string> LatestCheckpointAsync()
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT note FROM {_schema}.ledger_checkpoints ORDER BY id DESC LIMIT 1", connection);
+        return ((string)(await command.ExecuteScalarAsync())!).ReplaceLineEndings("\n");
+    }
 
     private static async Task<long[]> SequencesAsync(PostgreSqlAuditStore store, AuditQuery query) =>
         await store.QueryAsync(query, CancellationToken.None).Select(entry => entry.Sequence).ToArrayAsync();

@@ -70,6 +70,7 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
     /// Purges each partition's records before the index given for it, within the round's transaction; the round that
     /// follows (<see cref="IntegrateRound"/> with a forced checkpoint) commits to the purge before anything else sees it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Evidence would be purged away (see <see cref="CheckBeforePurging"/>).</exception>
     public void Purge(ILedgerIntegration integration, IEnumerable<(string Partition, long PurgedThrough)> purges)
     {
         ValidateCache(integration);
@@ -90,6 +91,17 @@ internal sealed class LedgerIntegrator(LedgerSettings settings, TimeProvider tim
         }
 
         integration.WriteTrees(purged);
+    }
+
+    /// <summary>A purge must be committed to by a signed checkpoint when the log's are signed: this instance needs the signing key.</summary>
+    /// <exception cref="InvalidOperationException">The log's checkpoints are signed and this instance has no signing key.</exception>
+    public void CheckCanCommitPurge(ILedgerIntegration integration)
+    {
+        integration.ReadTopLog(out var latestNote, out _);
+        if (settings.Signer is null && latestNote is not null && SignedNote.IsSigned(latestNote))
+        {
+            throw new InvalidOperationException("its checkpoints are signed; purging needs the log's signing key, or the purge could not be committed to.");
+        }
     }
 
     /// <summary>

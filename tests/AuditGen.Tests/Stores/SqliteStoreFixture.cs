@@ -1,7 +1,7 @@
 using AuditGen.Events;
-using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
+using AuditGen.Tests.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace AuditGen.Tests.Stores;
@@ -35,25 +35,6 @@ internal sealed class TempDatabase : IDisposable
     {
         SqliteConnection.ClearAllPools();
         System.IO.Directory.Delete(_directory, recursive: true);
-    }
-}
-
-/// <summary>Test log keys: one generated per distinct key, so a store reopened with the same key signs with the same log key.</summary>
-internal static class LedgerKeys
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> s_signers = new();
-
-    public static LedgerSettings SettingsFor(byte[]? key)
-    {
-        if (key is null)
-        {
-            return LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero };
-        }
-
-        var text = s_signers.GetOrAdd(Convert.ToHexString(key), static _ => NoteSigner.Generate("auditgen.test/log"));
-        return NoteSigner.TryParse(text, out var signer, out var problem)
-            ? new LedgerSettings(signer, signer!.Verifier, TimeSpan.Zero)
-            : throw new InvalidOperationException(problem);
     }
 }
 

@@ -15,9 +15,6 @@ namespace AuditGen.Stores.Sqlite;
 /// </summary>
 internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
 {
-    /// <summary>How long background integration lets batches gather after the first one; readers integrate at once.</summary>
-    private static readonly TimeSpan GatheringDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly string _path;
     private readonly string _connectionString;
     private readonly string _sequenceConnectionString;
@@ -27,16 +24,13 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _sequenceLock = new(1, 1);
     private readonly SemaphoreSlim _integrationLock = new(1, 1);
-    private readonly SemaphoreSlim _sequenced = new(0);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly RetriedInitialization _initialization;
     private readonly LedgerSettings _ledger;
     private readonly LedgerIntegrator _integrator;
     private long _lastSequenced;
     private long _lastIntegrated;
-    private int _signaled;
+    private readonly LedgerIntegrationLoop _integrationLoop;
     private int _disposed;
-    private Task? _integrationLoop;
 
     /// <summary>Opens (and creates, or migrates) the store at <paramref name="path"/> on first use.</summary>
     /// <param name="path">The database file.</param>
@@ -53,6 +47,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         _readOnly = readOnly;
         _ledger = ledger ?? LedgerSettings.Unsigned;
         _integrator = new LedgerIntegrator(_ledger, timeProvider);
+        _integrationLoop = new LedgerIntegrationLoop(stopping => IntegrateAsync(false, stopping), _ledger.CheckpointInterval);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -114,7 +109,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             LedgerBatch.Return(batch);
         }
 
-        SignalSequenced();
+        _integrationLoop.Signal();
     }
 
     /// <summary>
@@ -177,53 +172,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         if (pending)
         {
             await IntegrateAsync(false, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// The background integration: after appends, and once more after the checkpoint interval while changes wait for a
-    /// checkpoint, so the last changes before a quiet spell are checkpointed too. A failed round is retried on the next
-    /// signal or after the interval; reads, which integrate too, surface the error.
-    /// </summary>
-    private async Task RunIntegrationAsync(CancellationToken stopping)
-    {
-        var checkpointPending = true;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (checkpointPending)
-                {
-                    await _sequenced.WaitAsync(_ledger.CheckpointInterval, stopping);
-                }
-                else
-                {
-                    await _sequenced.WaitAsync(stopping);
-                }
-
-                // Rounds that take many batches write each busy page of the log once for many records.
-                await Task.Delay(GatheringDelay, stopping);
-                Volatile.Write(ref _signaled, 0);
-                checkpointPending = await IntegrateAsync(false, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Whatever a round met, the loop lives on and tries again after the interval; reads, which integrate
-                // too, report the error to their callers.
-                checkpointPending = true;
-            }
-        }
-    }
-
-    private void SignalSequenced()
-    {
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
-        {
-            _sequenced.Release();
         }
     }
 
@@ -428,23 +376,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             // One read transaction: in WAL mode it sees one snapshot, so a concurrent append or purge
             // cannot make a healthy log look broken.
             using var snapshot = connection.BeginTransaction(deferred: true);
-            var sealedChain = HasSealedChain(connection, snapshot)
-                ? AuditChainVerifier.Verify(_signer, LatestCheckpoint(connection, snapshot), Head(connection, snapshot), ReadChain(connection, snapshot, long.MaxValue), cancellationToken)
-                : new AuditChainVerification(true, 0, null, null, 0);
-            if (!sealedChain.IsIntact)
-            {
-                return sealedChain with { Problem = $"in the chain sealed under the ledger: {sealedChain.Problem}" };
-            }
-
-            var ledger = LedgerVerifier.Verify(new SqliteLedgerSnapshot(connection, snapshot), _ledger, cancellationToken);
-            return ledger.IsIntact
-                ? sealedChain with { RecordsChecked = sealedChain.RecordsChecked + ledger.RecordsChecked, CheckpointSequence = PurgedFeed(connection, snapshot) }
-                : new AuditChainVerification(
-                    false,
-                    sealedChain.RecordsChecked + ledger.RecordsChecked,
-                    ledger.Feed,
-                    ledger.Partition is null ? ledger.Problem : $"organization '{ledger.Partition}', record {ledger.PartitionIndex}: {ledger.Problem}",
-                    PurgedFeed(connection, snapshot));
+            var sealedChain = SealedChain(connection, snapshot);
+            return LedgerReport.Verification(
+                sealedChain.Exists ? sealedChain.Verify(cancellationToken) : null,
+                () => LedgerVerifier.Verify(new SqliteLedgerSnapshot(connection, snapshot), _ledger, cancellationToken),
+                PurgedFeed(connection, snapshot));
         }, cancellationToken);
     }
 
@@ -473,39 +409,14 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             using var connection = OpenConnection();
             using var batches = OpenSequenceConnection();
             using var integration = new SqliteLedgerIntegration(connection, batches);
-            var transaction = integration.Transaction;
-            if (_ledger.Signer is null && Scalar(connection, transaction, "SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1") is string note && SignedNote.IsSigned(note))
-            {
-                throw new AuditStoreException($"The checkpoints of '{_path}' are signed; purging needs the log's signing key, or the purge could not be committed to.");
-            }
-
-            var through = RetentionCut.Through(
-                Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE stored_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds())) as long?,
-                Scalar(connection, transaction, "SELECT min(sequence) FROM audit_sink_cursors") as long?,
-                Scalar(connection, transaction, "SELECT min(sequence) FROM audit_dead_letters") as long?);
-
-            var purged = (long)Scalar(connection, transaction, "SELECT count(*) FROM audit_events WHERE sequence <= $through", ("$through", through))!;
-            if (purged == 0)
-            {
-                return new AuditPurgeResult(0, 0);
-            }
-
-            PurgeSealedChain(connection, transaction, through, cancellationToken);
-            var partitions = new List<(string, long)>();
-            using (var command = Command(connection, transaction, "SELECT organization_id, max(partition_index) + 1 FROM audit_events WHERE sequence <= $through AND partition_index IS NOT NULL GROUP BY organization_id", ("$through", through)))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    partitions.Add((reader.GetString(0), reader.GetInt64(1)));
-                }
-            }
-
-            _integrator.Purge(integration, partitions);
-            integration.RecordPurge(through);
-            var round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
-            InterlockedMax(ref _lastIntegrated, round.IntegratedThrough);
-            return new AuditPurgeResult(purged, through);
+            return LedgerRetention.Purge(
+                _integrator,
+                integration,
+                new LogTables(connection, integration.Transaction, "main."),
+                SealedChain(connection, integration.Transaction),
+                cutoff,
+                _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                cancellationToken);
         }
         catch (SqliteException exception)
         {
@@ -522,49 +433,12 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         }
     }
 
+    private SealedChain SealedChain(SqliteConnection connection, SqliteTransaction transaction) =>
+        new(new LogTables(connection, transaction, "main."), _signer, static (reader, ordinal) => SqliteTargetTypes.Read(reader.GetString(ordinal)));
+
     /// <summary>The last record retention removed (0 when none was).</summary>
     private static long PurgedFeed(SqliteConnection connection, SqliteTransaction? transaction) =>
         (long)Scalar(connection, transaction, "SELECT purged_feed FROM ledger_state WHERE id = 1")!;
-
-    /// <summary>Whether a previous version wrote a chain here, which the ledger sealed when it took over.</summary>
-    private static bool HasSealedChain(SqliteConnection connection, SqliteTransaction transaction) =>
-        Scalar(connection, transaction, "SELECT sealed_sequence FROM ledger_state WHERE id = 1") is not null
-            || Scalar(connection, transaction, "SELECT count(*) FROM audit_checkpoints") is > 0L;
-
-    /// <summary>
-    /// Purges the records a previous version chained, up to <paramref name="through"/>, leaving a checkpoint the rest
-    /// of that chain verifies from. Evidence of tampering is never purged away: the purged records are checked first.
-    /// </summary>
-    private void PurgeSealedChain(SqliteConnection connection, SqliteTransaction transaction, long through, CancellationToken cancellationToken)
-    {
-        var last = Scalar(connection, transaction, "SELECT max(sequence) FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", through)) as long?;
-        if (last is not { } sealedThrough)
-        {
-            return;
-        }
-
-        if (!_signer.ChecksSignatures && Head(connection, transaction) is { Signature: not null })
-        {
-            throw new AuditStoreException($"The chain of '{_path}' is signed; purging it needs its chain key, or the new checkpoint could not be verified.");
-        }
-
-        var verification = AuditChainVerifier.VerifyPrefix(_signer, LatestCheckpoint(connection, transaction), ReadChain(connection, transaction, sealedThrough), cancellationToken);
-        if (!verification.IsIntact)
-        {
-            throw new AuditStoreException($"The chain of '{_path}' is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");
-        }
-
-        var count = (long)Scalar(connection, transaction, "SELECT count(*) FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", sealedThrough))!;
-        var throughHash = (byte[])Scalar(connection, transaction, "SELECT hash FROM audit_events WHERE sequence = $through", ("$through", sealedThrough))!;
-        var createdAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        Execute(connection, transaction, "DELETE FROM audit_events WHERE sequence <= $through AND partition_index IS NULL", ("$through", sealedThrough));
-        Execute(
-            connection,
-            transaction,
-            "INSERT INTO audit_checkpoints (through_sequence, through_hash, purged_count, created_at, signature) VALUES ($through, $hash, $count, $at, $signature)",
-            ("$through", sealedThrough), ("$hash", throughHash), ("$count", count), ("$at", createdAt),
-            ("$signature", (object?)_signer.SignCheckpoint(sealedThrough, throughHash, $"{count}/{createdAt}") ?? DBNull.Value));
-    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -574,12 +448,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             return;
         }
 
-        _stopping.Cancel();
         try
         {
             // A set-up still running (first use racing shutdown) finishes first: it opens files and starts the loop.
             _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
-            _integrationLoop?.Wait(TimeSpan.FromSeconds(5));
+            _integrationLoop.Dispose();
 
             // What this instance sequenced is integrated before it goes, so a reader that integrates nothing (the CLI) sees it.
             if (Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated))
@@ -592,27 +465,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             // Batches left sequenced are integrated when the log is next opened for writing; reads have reported the error.
         }
 
-        _stopping.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         SqliteConnection.ClearPool(new SqliteConnection(_sequenceConnectionString));
-    }
-
-    private static IEnumerable<ChainRecord> ReadChain(SqliteConnection connection, SqliteTransaction transaction, long through)
-    {
-        using var command = Command(connection, transaction, """
-            SELECT e.sequence, e.event_id, e.organization_id, e.event_json, e.adjustments, e.rejection, e.hash, e.stored_at,
-                   e.action, e.occurred_at, e.actor_id, e.actor_name, e.target_types
-            FROM audit_events e WHERE e.sequence <= $through AND e.partition_index IS NULL ORDER BY e.sequence
-            """, ("$through", through));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return new ChainRecord(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetInt64(7),
-                reader.GetString(8), reader.GetInt64(9), reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                SqliteTargetTypes.Read(reader.GetString(12)));
-        }
     }
 
     /// <summary>Runs work on a new connection, with SQLite's errors explained (a corrupt page can surface in any read).</summary>
@@ -814,7 +668,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 Execute(sequence, null, "DELETE FROM ledger_batches WHERE id <= $through", ("$through", _lastIntegrated));
             }
 
-            _integrationLoop = Task.Run(() => RunIntegrationAsync(_stopping.Token));
+            _integrationLoop.Start();
         }
         catch (SqliteException exception)
         {
@@ -829,21 +683,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         14 => new AuditStoreException($"Cannot open the audit database '{_path}': check that its directory exists and is writable ({exception.Message})", exception),
         _ => new AuditStoreException($"The audit database '{_path}' failed: {exception.Message}", exception),
     };
-
-    private static ChainPoint? Head(SqliteConnection connection, SqliteTransaction? transaction) =>
-        ReadPoint(connection, transaction, "SELECT sequence, hash, signature, '' FROM audit_head WHERE id = 1");
-
-    private static ChainPoint? LatestCheckpoint(SqliteConnection connection, SqliteTransaction? transaction) =>
-        ReadPoint(connection, transaction, "SELECT through_sequence, through_hash, signature, purged_count || '/' || created_at FROM audit_checkpoints ORDER BY id DESC LIMIT 1");
-
-    private static ChainPoint? ReadPoint(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        using var command = Command(connection, transaction, sql);
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new ChainPoint(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.GetString(3))
-            : null;
-    }
 
     /// <summary>Whether signatures are checked: the checkpoints' with the log's verifier key, a sealed chain's with its chain key.</summary>
     public bool ChecksSignatures => _ledger.Verifier is not null || _signer.ChecksSignatures;

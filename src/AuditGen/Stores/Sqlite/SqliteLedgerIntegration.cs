@@ -154,10 +154,6 @@ internal sealed class SqliteLedgerIntegration : ILedgerIntegration
         Execute("INSERT INTO ledger_checkpoints (size, note, created_at) VALUES ($size, $note, $at)", ("$size", topLevel.Size), ("$note", checkpointNote), ("$at", createdAt));
     }
 
-    /// <summary>Records the last feed position retention removed, which verification and statistics report.</summary>
-    public void RecordPurge(long throughFeed) =>
-        Execute("UPDATE ledger_state SET purged_feed = max(purged_feed, $through) WHERE id = 1", ("$through", throughFeed));
-
     public void PurgeRecords(LedgerTree tree, long purgedThrough)
     {
         var bandStart = purgedThrough - (purgedThrough % (1L << LedgerTree.BandHeight));

@@ -1,0 +1,31 @@
+using AuditGen.Ledger;
+
+namespace AuditGen.Stores.PostgreSql;
+
+/// <summary>The ledger as verification reads it, inside a repeatable-read transaction: one consistent snapshot.</summary>
+internal sealed class PostgreSqlLedgerSnapshot(PostgreSqlLedgerRows rows) : ILedgerSnapshot
+{
+    public IEnumerable<LedgerTreeRow> ReadTrees() =>
+        rows.Paged($"SELECT {PostgreSqlLedgerRows.TreeColumns} FROM {rows.Schema}.ledger_trees", "id", "", PostgreSqlLedgerRows.Tree, static tree => tree.Id);
+
+    public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex) => rows.ReadRecords(partition, fromIndex, long.MaxValue);
+
+    public StoredLedgerRecord? ReadFirstOrphan() => rows.ReadFirstOrphan();
+
+    public IReadOnlyList<byte[]> ReadNodes(long treeId, int level, long first, long count) => rows.ReadNodes(treeId, level, first, count);
+
+    public IEnumerable<TopLevelLeaf> ReadTopLeaves() => TopLeaves("");
+
+    public IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId) => TopLeaves("AND tree_id = @tree", ("tree", treeId));
+
+    public LedgerTreeRow ReadTopLog(out string? latestCheckpointNote) => rows.TopLog(out latestCheckpointNote, out _);
+
+    private IEnumerable<TopLevelLeaf> TopLeaves(string where, params (string Name, object? Value)[] parameters) =>
+        rows.Paged(
+            $"SELECT leaf_index, tree_id, size, checkpoint FROM {rows.Schema}.ledger_top_leaves",
+            "leaf_index",
+            where,
+            static reader => new TopLevelLeaf(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)),
+            static leaf => leaf.Index,
+            parameters);
+}

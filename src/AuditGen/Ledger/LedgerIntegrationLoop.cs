@@ -1,0 +1,79 @@
+namespace AuditGen.Ledger;
+
+/// <summary>
+/// A store's background integration, the same for every database: it runs after appends, letting batches gather
+/// briefly so one round takes many, and once more after the checkpoint interval while changes wait for a checkpoint,
+/// so the last changes before a quiet spell are checkpointed too. A failed round is retried on the next signal or
+/// after the interval; reads, which integrate too, report the error to their callers.
+/// </summary>
+/// <param name="integrate">Integrates everything sequenced so far; returns whether changes still wait for a checkpoint.</param>
+/// <param name="checkpointInterval">The longest a change waits for a top-level checkpoint.</param>
+internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> integrate, TimeSpan checkpointInterval) : IDisposable
+{
+    /// <summary>How long integration lets batches gather after the first one; readers integrate at once.</summary>
+    private static readonly TimeSpan GatheringDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly SemaphoreSlim _sequenced = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _signaled;
+    private Task? _loop;
+
+    public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+
+    /// <summary>Wakes the loop: a batch was sequenced. Signals while it is already awake cost nothing.</summary>
+    public void Signal()
+    {
+        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        {
+            _sequenced.Release();
+        }
+    }
+
+    /// <summary>Stops the loop, waiting a few seconds for a round in progress.</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The loop ends only by cancellation; a round cut short is rolled back and done again by the next integration.
+        }
+
+        _stopping.Dispose();
+        _sequenced.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var checkpointPending = true;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (checkpointPending)
+                {
+                    await _sequenced.WaitAsync(checkpointInterval, stopping);
+                }
+                else
+                {
+                    await _sequenced.WaitAsync(stopping);
+                }
+
+                await Task.Delay(GatheringDelay, stopping);
+                Volatile.Write(ref _signaled, 0);
+                checkpointPending = await integrate(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                checkpointPending = true;
+            }
+        }
+    }
+}
