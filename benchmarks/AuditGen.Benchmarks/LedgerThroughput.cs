@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using AuditGen.Events;
-using AuditGen.Events.Json;
 using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -24,32 +22,10 @@ internal static class LedgerThroughput
         var directory = Directory.CreateTempSubdirectory("auditgen-ledger-").FullName;
         try
         {
-            // One serialized event per organization (the JSON holds no event id), each use under a fresh id: the loop
-            // that feeds the store costs a fraction of a microsecond per event, so the store is what is measured.
-            var templates = Enumerable.Range(0, organizations)
-                .Select(i => BenchmarkEvents.MemberAdded($"org_{i.ToString(CultureInfo.InvariantCulture)}"))
-                .Select(auditEvent => (Event: auditEvent, Json: WorkOsJson.SerializeEvent(auditEvent)))
-                .ToArray();
-            var random = new Random(13);
-            AuditEntry Next()
-            {
-                var (template, json) = templates[random.Next(organizations)];
-                var auditEvent = new AuditEvent
-                {
-                    OrganizationId = template.OrganizationId,
-                    Action = template.Action,
-                    OccurredAt = template.OccurredAt,
-                    Actor = template.Actor,
-                    Targets = template.Targets,
-                    Context = template.Context,
-                    Metadata = template.Metadata,
-                };
-                return new AuditEntry(auditEvent, json, [], null);
-            }
-
+            var feed = new EventFeed(organizations, 13);
             var batches = new Queue<AuditEntry[]>();
             var store = new SqliteAuditStore(Path.Combine(directory, "audit.db"), null, TimeProvider.System, ledger: AuditGen.Ledger.LedgerSettings.Unsigned with { CheckpointInterval = checkpointInterval });
-            await store.AppendAsync([Next()], CancellationToken.None);
+            await store.AppendAsync(feed.NextBatch(1), CancellationToken.None);
 
             var process = Process.GetCurrentProcess();
             long appended = 0;
@@ -64,7 +40,7 @@ internal static class LedgerThroughput
                     var before = process.TotalProcessorTime;
                     for (var i = 0; i < 20; i++)
                     {
-                        batches.Enqueue(Enumerable.Range(0, BatchSize).Select(_ => Next()).ToArray());
+                        batches.Enqueue(feed.NextBatch(BatchSize));
                     }
 
                     process.Refresh();

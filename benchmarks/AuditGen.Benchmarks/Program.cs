@@ -3,7 +3,8 @@ using AuditGen.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `ledger [organizations] [seconds] [checkpoint interval, s]` the
-// ledger's sustained rate on SQLite, `allocations` the request path's
+// ledger's sustained rate on SQLite, `ledger-pg [writers] [seconds] [organizations]` writer processes on one PostgreSQL
+// log (benchmarks/writers.sh), `allocations` the request path's
 // allocation profile; anything else goes to BenchmarkDotNet.
 if (args is ["strict-latency", ..])
 {
@@ -19,6 +20,25 @@ if (args is ["ledger", ..])
     var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
     var checkpointSeconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 1;
     Console.Write(await LedgerThroughput.RunAsync(organizations, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(checkpointSeconds)));
+    return;
+}
+
+if (args is ["ledger-pg", ..])
+{
+    var writers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+    var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+    var organizations = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+    Console.Write(await PostgreSqlWriters.RunAsync(writers, TimeSpan.FromSeconds(seconds), organizations));
+    return;
+}
+
+if (args is ["ledger-pg-writer", var schema, var writerSeconds, var writerOrganizations, var seed])
+{
+    await PostgreSqlWriters.WriteAsync(
+        schema,
+        TimeSpan.FromSeconds(double.Parse(writerSeconds, CultureInfo.InvariantCulture)),
+        int.Parse(writerOrganizations, CultureInfo.InvariantCulture),
+        int.Parse(seed, CultureInfo.InvariantCulture));
     return;
 }
 

@@ -106,11 +106,19 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         _integrationLoop.Signal();
     }
 
-    /// <summary>Integrates every batch any instance has sequenced so far, one round after another.</summary>
+    /// <summary>
+    /// Integrates, round after round, every batch any instance committed before the call, and no further: appends that
+    /// keep coming never hold the caller up.
+    /// </summary>
     /// <returns>Whether changes still wait for a checkpoint.</returns>
     internal async Task<bool> IntegrateAsync(bool forceCheckpoint, CancellationToken cancellationToken)
     {
         await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        return await IntegrateThroughAsync(await LastSequencedBatchAsync(cancellationToken) ?? 0, forceCheckpoint, cancellationToken);
+    }
+
+    private async Task<bool> IntegrateThroughAsync(long target, bool forceCheckpoint, CancellationToken cancellationToken)
+    {
         await _integrationLock.WaitAsync(cancellationToken);
         try
         {
@@ -122,7 +130,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
                 using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
                 round = _integrator.IntegrateRound(integration, forceCheckpoint);
             }
-            while (round.Batches > 0);
+            while (round.Batches > 0 && round.IntegratedThrough < target);
             Volatile.Write(ref _integratedHere, sequenced);
             return round.CheckpointPending;
         }
@@ -136,20 +144,21 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         }
     }
 
-    /// <summary>Integrates first when any instance has sequenced batches not yet integrated, so a read sees every committed append.</summary>
+    /// <summary>Integrates first when batches wait, so a read sees every append committed before it.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var pending = Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere);
-        if (!pending)
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        if (await LastSequencedBatchAsync(cancellationToken) is { } target)
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            pending = await ScalarAsync(connection, $"SELECT EXISTS (SELECT 1 FROM {_schema}.ledger_batches)", cancellationToken) is true;
+            await IntegrateThroughAsync(target, false, cancellationToken);
         }
+    }
 
-        if (pending)
-        {
-            await IntegrateAsync(false, cancellationToken);
-        }
+    /// <summary>The newest batch committed so far and not yet integrated, by any instance; null when none waits.</summary>
+    private async Task<long?> LastSequencedBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, $"SELECT max(id) FROM {_schema}.ledger_batches", cancellationToken) as long?;
     }
 
     /// <inheritdoc />
@@ -441,15 +450,10 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         {
             await PostgreSqlSchema.MigrateAsync(_dataSource, _schema, CancellationToken.None);
 
-            // Batches an instance left sequenced are integrated now, and a new log gets its first checkpoint.
-            LedgerRound round;
-            do
-            {
-                using var connection = OpenConnection();
-                using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
-                round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
-            }
-            while (round.Batches > 0);
+            // A new log gets its first checkpoint; batches other instances are appending are left to the background loop.
+            using var connection = OpenConnection();
+            using var integration = new PostgreSqlLedgerIntegration(connection, _schema);
+            _integrator.IntegrateRound(integration, forceCheckpoint: true);
         }
         catch (NpgsqlException exception)
         {

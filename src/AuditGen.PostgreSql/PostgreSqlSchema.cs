@@ -104,6 +104,8 @@ internal static class PostgreSqlSchema
             sequenced_at bigint NOT NULL,
             entries      bytea  NOT NULL
         );
+        -- A batch lives only until integration: compressing it would cost each append more CPU than it saves.
+        ALTER TABLE {0}.ledger_batches ALTER COLUMN entries SET STORAGE EXTERNAL;
         CREATE TABLE {0}.ledger_trees (
             id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             partition         text   NOT NULL UNIQUE,

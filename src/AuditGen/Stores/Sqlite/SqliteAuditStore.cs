@@ -113,8 +113,8 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     }
 
     /// <summary>
-    /// Integrates every batch sequenced so far. Reads call it first when this process has sequenced batches not yet
-    /// integrated, so a reader sees its own writes; a read-only store integrates nothing.
+    /// Integrates every batch sequenced before the call, and no further: appends that keep coming never hold a reader
+    /// up. Reads call it first when batches wait, so a reader sees its own writes; a read-only store integrates nothing.
     /// </summary>
     /// <returns>Whether changes still wait for a checkpoint.</returns>
     internal async Task<bool> IntegrateAsync(bool forceCheckpoint, CancellationToken cancellationToken)
@@ -128,6 +128,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         await _integrationLock.WaitAsync(cancellationToken);
         try
         {
+            var target = LastSequencedBatch();
             LedgerRound round;
             do
             {
@@ -149,7 +150,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                     _writeLock.Release();
                 }
             }
-            while (round.Batches > 0);
+            while (round.Batches > 0 && round.IntegratedThrough < target);
             await ForgetIntegratedBatchesAsync(cancellationToken);
             return round.CheckpointPending;
         }
@@ -574,6 +575,13 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         return Explained(() => Scalar(connection, null, "SELECT EXISTS (SELECT 1 FROM ledger_batches WHERE id > $integrated)", ("$integrated", Volatile.Read(ref _lastIntegrated))) is 1L);
     }
 
+    /// <summary>The newest batch committed to the batch file so far, by any process; 0 when none waits.</summary>
+    private long LastSequencedBatch()
+    {
+        using var connection = OpenSequenceConnection();
+        return Explained(() => (long)Scalar(connection, null, "SELECT coalesce(max(id), 0) FROM ledger_batches")!);
+    }
+
     private SqliteConnection OpenSequenceConnection()
     {
         var connection = new SqliteConnection(_sequenceConnectionString);
@@ -653,6 +661,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             }
 
             // Batches a crashed process sequenced are integrated now, and a new log gets its first checkpoint.
+            var target = LastSequencedBatch();
             LedgerRound round;
             do
             {
@@ -660,7 +669,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 using var integration = new SqliteLedgerIntegration(connection, batches);
                 round = _integrator.IntegrateRound(integration, forceCheckpoint: true);
             }
-            while (round.Batches > 0);
+            while (round.Batches > 0 && round.IntegratedThrough < target);
 
             _lastIntegrated = round.IntegratedThrough;
             using (var sequence = OpenSequenceConnection())
