@@ -2,6 +2,7 @@ using AuditGen.Tests.Processes;
 using AuditGen.Pipeline;
 using AuditGen.Stores.PostgreSql;
 using AuditGen.Tests.Contracts;
+using Npgsql;
 
 namespace AuditGen.PostgreSql.Tests;
 
@@ -15,4 +16,20 @@ public sealed class PostgreSqlStoreContractTests(PostgresServer server) : AuditS
         new PostgreSqlAuditStore(server.ConnectionString, _schema, chainKey, TimeProvider.System, LedgerKeys.SettingsFor(chainKey));
 
     protected override Task TamperAsync(string sql) => server.ExecuteAsync(_schema, sql);
+
+    protected override async Task<string[]> LogTablesAsync()
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = @schema AND tablename NOT IN ('ledger_batches', 'audit_schema_version') ORDER BY tablename COLLATE \"C\"", connection);
+        command.Parameters.AddWithValue("schema", _schema);
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return [.. tables];
+    }
 }

@@ -182,11 +182,11 @@ public abstract class AuditStoreContract
     }
 
     [Fact]
-    public async Task Concurrent_appenders_extend_one_gapless_chain()
+    public async Task Concurrent_appenders_over_many_organizations_make_one_gapless_feed_and_every_log_verifies()
     {
         var stores = Enumerable.Range(0, 4).Select(_ => OpenStore()).ToArray();
         var written = new List<AuditEventId>();
-        var batches = Enumerable.Range(0, 40).Select(_ => Entries(25)).ToArray();
+        var batches = Enumerable.Range(0, 40).Select(b => Enumerable.Range(0, 25).Select(i => Entry(organization: $"org_{(b + i) % 7}")).ToArray()).ToArray();
         foreach (var batch in batches)
         {
             written.AddRange(batch.Select(e => e.Event.Id));
@@ -205,6 +205,54 @@ public abstract class AuditStoreContract
             Dispose(store);
         }
     }
+
+    [Theory]
+    [InlineData("DELETE FROM audit_events WHERE organization_id = 'org_b'; DELETE FROM ledger_trees WHERE partition = 'org_b';", "is gone")]
+    [InlineData("UPDATE ledger_top_leaves SET tree_id = 999 WHERE tree_id = (SELECT id FROM ledger_trees WHERE partition = 'org_b');", "were moved")]
+    [InlineData("UPDATE ledger_top_leaves SET size = 1 WHERE leaf_index = (SELECT max(leaf_index) FROM ledger_top_leaves);", "size stored beside it")]
+    public async Task A_whole_organization_s_log_removed_or_detached_from_its_checkpoints_is_caught(string tampering, string problem)
+    {
+        var store = OpenStore();
+        await store.AppendAsync([.. Entries(2), Entry(organization: "org_b"), Entry(organization: "org_b")], CancellationToken.None);
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+
+        await TamperAsync(tampering);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(problem, verification.Problem, StringComparison.Ordinal);
+        Dispose(store);
+    }
+
+    [Fact]
+    public async Task Organization_ids_that_look_like_paths_SQL_or_control_characters_stay_data_in_their_own_logs()
+    {
+        string[] organizations = ["../../etc/passwd", "org'); DROP TABLE audit_events; --", "org\u0001\n\u2028", "org_1", ""];
+        var store = OpenStore();
+        await store.AppendAsync(organizations.SelectMany(organization => Enumerable.Range(0, 2).Select(_ => Entry(organization: organization))).ToArray(), CancellationToken.None);
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(10, verification.RecordsChecked);
+        foreach (var organization in organizations)
+        {
+            Assert.Equal(2, await store.CountAsync(new AuditQuery { OrganizationId = organization }, CancellationToken.None));
+        }
+
+        Assert.Equal(LogTables, await LogTablesAsync());
+        Dispose(store);
+    }
+
+    /// <summary>The tables every log has, whatever its organizations: partitions are keys, never tables.</summary>
+    private static readonly string[] LogTables =
+    [
+        "audit_checkpoints", "audit_dead_letters", "audit_events", "audit_head", "audit_sink_cursors",
+        "ledger_checkpoints", "ledger_nodes", "ledger_state", "ledger_top_leaves", "ledger_trees",
+    ];
+
+    /// <summary>The store's own tables, sorted, leaving out the dialect's bookkeeping (batch and version tables).</summary>
+    protected abstract Task<string[]> LogTablesAsync();
 
     private protected static AuditEntry Entry(string organization = "org_1", string action = "team.renamed", string actorId = "user_1", string? actorName = "Ada", string targetType = "team", DateTimeOffset? occurredAt = null)
     {

@@ -513,26 +513,6 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Organization_ids_that_look_like_paths_SQL_or_control_characters_stay_data_in_their_own_logs()
-    {
-        string[] organizations = ["../../etc/passwd", "org'); DROP TABLE audit_events; --", "org\u0001\n\u2028", "org_1", ""];
-        using var store = _database.Open();
-        await store.AppendAsync(organizations.SelectMany(organization => Enumerable.Range(0, 2).Select(_ => StoreEntries.Entry(organization: organization))).ToArray(), CancellationToken.None);
-
-        var verification = await store.VerifyAsync(CancellationToken.None);
-
-        Assert.True(verification.IsIntact, verification.Problem);
-        Assert.Equal(10, verification.RecordsChecked);
-        foreach (var organization in organizations)
-        {
-            Assert.Equal(2, await store.CountAsync(new AuditQuery { OrganizationId = organization }, CancellationToken.None));
-        }
-
-        Assert.Equal(5L, ReadScalar("SELECT count(*) FROM ledger_trees"));
-        Assert.Equal(["audit.db", "audit.db-shm", "audit.db-wal", "audit.db.batches", "audit.db.batches-shm", "audit.db.batches-wal"], Directory.GetFiles(_database.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
     public async Task More_organizations_than_the_integrator_keeps_in_memory_still_make_one_verifiable_log_each()
     {
         // 20,000 organizations, past the 16,384 trees the integrator caches: trees are read back from the file as needed.
@@ -577,26 +557,6 @@ public sealed class SqliteAuditStoreTests : IDisposable
         Assert.True(verification.IsIntact, verification.Problem);
         Assert.Equal([1L, 2, 3, 4, 5, 6], (await store.ReadAfterAsync(0, 10, CancellationToken.None)).Select(e => e.Sequence));
         Assert.Equal(6L, ReadScalar("SELECT size FROM ledger_trees WHERE partition = 'org_1'"));
-    }
-
-    [Theory]
-    [InlineData("DELETE FROM audit_events WHERE organization_id = 'org_b'; DELETE FROM ledger_trees WHERE partition = 'org_b';", "is gone")]
-    [InlineData("UPDATE ledger_top_leaves SET tree_id = 999 WHERE tree_id = (SELECT id FROM ledger_trees WHERE partition = 'org_b');", "were moved")]
-    [InlineData("UPDATE ledger_top_leaves SET size = 1 WHERE leaf_index = (SELECT max(leaf_index) FROM ledger_top_leaves);", "size stored beside it")]
-    public async Task A_whole_organization_s_log_removed_or_detached_from_its_checkpoints_is_caught(string tampering, string problem)
-    {
-        using var store = _database.Open();
-        await store.AppendAsync([.. StoreEntries.Entries(2), StoreEntries.Entry(organization: "org_b"), StoreEntries.Entry(organization: "org_b")], CancellationToken.None);
-        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
-        using (var tamper = _database.Tamper())
-        {
-            tamper.Execute(tampering);
-        }
-
-        var verification = await store.VerifyAsync(CancellationToken.None);
-
-        Assert.False(verification.IsIntact);
-        Assert.Contains(problem, verification.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

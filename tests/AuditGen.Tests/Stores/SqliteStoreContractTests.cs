@@ -17,5 +17,20 @@ public sealed class SqliteStoreContractTests : AuditStoreContract, IDisposable
         return Task.CompletedTask;
     }
 
+    protected override Task<string[]> LogTablesAsync()
+    {
+        using var connection = _database.Tamper();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var tables = new List<string>();
+        while (reader.Read())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return Task.FromResult(tables.ToArray());
+    }
+
     public void Dispose() => _database.Dispose();
 }
