@@ -104,16 +104,26 @@ internal static class AuditLogOptions
     {
         if ((result.GetValue(SigningKey) ?? Environment.GetEnvironmentVariable("AUDITGEN_SIGNING_KEY")) is { Length: > 0 } signingKey)
         {
-            return NoteSigner.TryParse(signingKey, out var signer, out var problem)
-                ? LedgerSettings.Unsigned with { Signer = signer, Verifier = signer!.Verifier }
-                : throw new UsageException($"--signing-key is not a signing key: {problem}.");
+            try
+            {
+                return LedgerSettings.SignedWith(signingKey, LedgerSettings.Unsigned.CheckpointInterval);
+            }
+            catch (FormatException exception)
+            {
+                throw new UsageException($"--signing-key is not a signing key: {exception.Message}.");
+            }
         }
 
         if ((result.GetValue(VerifierKey) ?? Environment.GetEnvironmentVariable("AUDITGEN_VERIFIER_KEY")) is { Length: > 0 } verifierKey)
         {
-            return NoteVerifier.TryParse(verifierKey, out var verifier, out var problem)
-                ? LedgerSettings.Unsigned with { Verifier = verifier }
-                : throw new UsageException($"--verifier-key is not a verifier key: {problem}.");
+            try
+            {
+                return LedgerSettings.VerifiedWith(verifierKey);
+            }
+            catch (FormatException exception)
+            {
+                throw new UsageException($"--verifier-key is not a verifier key: {exception.Message}.");
+            }
         }
 
         return LedgerSettings.Unsigned;

@@ -334,9 +334,7 @@ public sealed class CliTests : IDisposable
     private SqliteAuditStore Open(string? signingKey = null) => new(Database, null, TimeProvider.System, ledger: Ledger(signingKey));
 
     private static LedgerSettings Ledger(string? signingKey) =>
-        signingKey is null ? LedgerSettings.Unsigned
-        : NoteSigner.TryParse(signingKey, out var signer, out var problem) ? LedgerSettings.Unsigned with { Signer = signer, Verifier = signer!.Verifier }
-        : throw new ArgumentException(problem, nameof(signingKey));
+        signingKey is null ? LedgerSettings.Unsigned : LedgerSettings.SignedWith(signingKey, LedgerSettings.Unsigned.CheckpointInterval);
 
     private async Task SeedAsync(int count, string action = "user.signed_in", string organization = "org_1", string? signingKey = null)
     {

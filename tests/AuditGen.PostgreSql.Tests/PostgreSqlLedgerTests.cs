@@ -94,10 +94,7 @@ public sealed class PostgreSqlLedgerTests(PostgresServer server)
     private PostgreSqlAuditStore Open(LedgerSettings? settings = null) =>
         new(server.ConnectionString, _schema, null, TimeProvider.System, settings ?? LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero });
 
-    private static LedgerSettings LedgerKeysFor(string name) =>
-        NoteSigner.TryParse(NoteSigner.Generate(name), out var signer, out var problem)
-            ? new LedgerSettings(signer, signer!.Verifier, TimeSpan.Zero)
-            : throw new InvalidOperationException(problem);
+    private static LedgerSettings LedgerKeysFor(string name) => LedgerSettings.SignedWith(NoteSigner.Generate(name), TimeSpan.Zero);
 
     private async Task InsertBatchAsync(NpgsqlConnection connection, AuditEntry[] entries)
     {

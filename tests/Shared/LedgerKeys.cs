@@ -14,9 +14,6 @@ internal static class LedgerKeys
             return LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero };
         }
 
-        var text = s_signers.GetOrAdd(Convert.ToHexString(key), static _ => NoteSigner.Generate("auditgen.test/log"));
-        return NoteSigner.TryParse(text, out var signer, out var problem)
-            ? new LedgerSettings(signer, signer!.Verifier, TimeSpan.Zero)
-            : throw new InvalidOperationException(problem);
+        return LedgerSettings.SignedWith(s_signers.GetOrAdd(Convert.ToHexString(key), static _ => NoteSigner.Generate("auditgen.test/log")), TimeSpan.Zero);
     }
 }

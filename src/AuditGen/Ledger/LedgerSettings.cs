@@ -11,6 +11,20 @@ internal sealed record LedgerSettings(NoteSigner? Signer, NoteVerifier? Verifier
 
     public static LedgerSettings Unsigned { get; } = new(null, null, TimeSpan.FromSeconds(1));
 
+    /// <summary>Signs with the signer key <paramref name="signingKey"/> (text form), which also verifies.</summary>
+    /// <exception cref="FormatException">It is not a signer key; the message says why.</exception>
+    public static LedgerSettings SignedWith(string signingKey, TimeSpan checkpointInterval) =>
+        NoteSigner.TryParse(signingKey, out var signer, out var problem)
+            ? new LedgerSettings(signer, signer!.Verifier, checkpointInterval)
+            : throw new FormatException(problem);
+
+    /// <summary>Signs nothing, and checks checkpoints with the verifier key <paramref name="verifierKey"/> (text form).</summary>
+    /// <exception cref="FormatException">It is not a verifier key; the message says why.</exception>
+    public static LedgerSettings VerifiedWith(string verifierKey) =>
+        NoteVerifier.TryParse(verifierKey, out var verifier, out var problem)
+            ? Unsigned with { Verifier = verifier }
+            : throw new FormatException(problem);
+
     /// <summary>The log's origin, the first line of each checkpoint: the signing key's name.</summary>
     public string Origin => Signer?.Name ?? Verifier?.Name ?? UnsignedOrigin;
 }

@@ -7,13 +7,16 @@ internal static class LedgerSigning
 {
     public static LedgerSettings Settings(AuditLedgerOptions options)
     {
-        NoteSigner? signer = null;
-        if (options.SigningKey is { } key && !NoteSigner.TryParse(key, out signer, out var problem))
+        try
         {
-            throw new ArgumentException($"{AuditLedgerOptions.SectionName}:SigningKey is not a signing key ({problem}).", nameof(options));
+            return options.SigningKey is { } key
+                ? LedgerSettings.SignedWith(key, options.CheckpointInterval)
+                : LedgerSettings.Unsigned with { CheckpointInterval = options.CheckpointInterval };
         }
-
-        return new LedgerSettings(signer, signer?.Verifier, options.CheckpointInterval);
+        catch (FormatException exception)
+        {
+            throw new ArgumentException($"{AuditLedgerOptions.SectionName}:SigningKey is not a signing key ({exception.Message}).", nameof(options));
+        }
     }
 
     /// <summary>Why <paramref name="key"/> is not a signing key, or <see langword="null"/> when it is one.</summary>
