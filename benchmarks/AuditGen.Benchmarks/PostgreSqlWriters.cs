@@ -61,7 +61,7 @@ internal static class PostgreSqlWriters
         return new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"writers: {writers}, organizations: {organizations:N0}, batches of {BatchSize}, appending for {appendSeconds:F1} s")
             .AppendLine(CultureInfo.InvariantCulture, $"events: {appended:N0} appended, {stored:N0} stored, log verifies: {verified.IsIntact} ({verified.RecordsChecked:N0} records)")
-            .AppendLine(CultureInfo.InvariantCulture, $"committed: {appended / appendSeconds:N0} events/s; caught up (integrated, indexed, checkpointed): {appended / caughtUp.TotalSeconds:N0} events/s after {caughtUp.TotalSeconds:F1} s")
+            .AppendLine(CultureInfo.InvariantCulture, $"committed: {appended / appendSeconds:N0} events/s; caught up (integrated and readable): {appended / caughtUp.TotalSeconds:N0} events/s after {caughtUp.TotalSeconds:F1} s")
             .ToString();
     }
 

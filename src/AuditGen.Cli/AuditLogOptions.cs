@@ -76,7 +76,7 @@ internal static class AuditLogOptions
                 throw new AuditStoreException($"The PostgreSQL schema '{schema}' holds no AuditGen audit log.");
             }
 
-            var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System, Ledger(result));
+            var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System, Ledger(result), migrate: false);
             return new OpenedAuditLog(store, store.ChecksSignatures);
         }
 

@@ -26,8 +26,10 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     private readonly LedgerIntegrator _integrator;
     private readonly LedgerIntegrationLoop _integrationLoop;
     private readonly SemaphoreSlim _integrationLock = new(1, 1);
+    private readonly bool _migrate;
     private long _sequencedHere;
     private long _integratedHere;
+    private bool _checkpointPending;
     private int _disposed;
 
     /// <summary>Connects to the database of <paramref name="connectionString"/>; the schema is created or migrated on first use.</summary>
@@ -36,7 +38,8 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     /// <param name="chainKey">The key that signed the chain a previous version wrote, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for <c>stored_at</c>.</param>
     /// <param name="ledger">How checkpoints are signed and how often they are made; unsigned, every second, by default.</param>
-    public PostgreSqlAuditStore(string connectionString, string schema, byte[]? chainKey, TimeProvider timeProvider, LedgerSettings? ledger = null)
+    /// <param name="migrate">Create or migrate the schema on first use (the application); tools pass <see langword="false"/> and need it current.</param>
+    public PostgreSqlAuditStore(string connectionString, string schema, byte[]? chainKey, TimeProvider timeProvider, LedgerSettings? ledger = null, bool migrate = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         if (!IsIdentifier(schema))
@@ -51,6 +54,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         _ledger = ledger ?? LedgerSettings.Unsigned;
         _integrator = new LedgerIntegrator(_ledger, timeProvider);
         _integrationLoop = new LedgerIntegrationLoop(stopping => IntegrateAsync(false, stopping), _ledger.CheckpointInterval);
+        _migrate = migrate;
         _initialization = new RetriedInitialization(InitializeAsync);
     }
 
@@ -114,15 +118,19 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     internal async Task<bool> IntegrateAsync(bool forceCheckpoint, CancellationToken cancellationToken)
     {
         await _initialization.EnsureAsync().WaitAsync(cancellationToken);
-        return await IntegrateThroughAsync(await LastSequencedBatchAsync(cancellationToken) ?? 0, forceCheckpoint, cancellationToken);
+        var sequenced = Volatile.Read(ref _sequencedHere);
+        return await IntegrateThroughAsync(await LastSequencedBatchAsync(cancellationToken) ?? 0, sequenced, forceCheckpoint, cancellationToken);
     }
 
-    private async Task<bool> IntegrateThroughAsync(long target, bool forceCheckpoint, CancellationToken cancellationToken)
+    /// <param name="target">The newest batch to integrate.</param>
+    /// <param name="sequenced">How many batches this instance had sequenced before <paramref name="target"/> was read: all of them are integrated once this returns.</param>
+    /// <param name="forceCheckpoint">Make a top-level checkpoint now if anything changed, whatever the interval.</param>
+    /// <param name="cancellationToken">Stops waiting for the integration lock.</param>
+    private async Task<bool> IntegrateThroughAsync(long target, long sequenced, bool forceCheckpoint, CancellationToken cancellationToken)
     {
         await _integrationLock.WaitAsync(cancellationToken);
         try
         {
-            var sequenced = Volatile.Read(ref _sequencedHere);
             LedgerRound round;
             do
             {
@@ -132,6 +140,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             }
             while (round.Batches > 0 && round.IntegratedThrough < target);
             Volatile.Write(ref _integratedHere, sequenced);
+            Volatile.Write(ref _checkpointPending, round.CheckpointPending);
             return round.CheckpointPending;
         }
         catch (NpgsqlException exception)
@@ -148,9 +157,10 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         await _initialization.EnsureAsync().WaitAsync(cancellationToken);
+        var sequenced = Volatile.Read(ref _sequencedHere);
         if (await LastSequencedBatchAsync(cancellationToken) is { } target)
         {
-            await IntegrateThroughAsync(target, false, cancellationToken);
+            await IntegrateThroughAsync(target, sequenced, false, cancellationToken);
         }
     }
 
@@ -402,10 +412,11 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
             _integrationLoop.Dispose();
 
-            // What this instance sequenced is integrated before it goes, so the log reads complete without another writer.
-            if (Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere))
+            // What this instance sequenced is integrated, and checkpointed, before it goes: no other instance may append
+            // for a while, and its loop would not checkpoint changes it did not make.
+            if (Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere) || Volatile.Read(ref _checkpointPending))
             {
-                IntegrateAsync(false, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
+                IntegrateAsync(true, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
             }
         }
         catch (AggregateException)
@@ -448,7 +459,14 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     {
         try
         {
-            await PostgreSqlSchema.MigrateAsync(_dataSource, _schema, CancellationToken.None);
+            if (_migrate)
+            {
+                await PostgreSqlSchema.MigrateAsync(_dataSource, _schema, CancellationToken.None);
+            }
+            else
+            {
+                await PostgreSqlSchema.CheckCurrentAsync(_dataSource, _schema, CancellationToken.None);
+            }
 
             // A new log gets its first checkpoint; batches other instances are appending are left to the background loop.
             using var connection = OpenConnection();

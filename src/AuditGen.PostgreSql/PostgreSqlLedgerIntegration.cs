@@ -18,7 +18,7 @@ internal sealed class PostgreSqlLedgerIntegration : ILedgerIntegration
     private readonly string _schema;
     private readonly List<long> _batchIds = [];
     private readonly HashSet<Guid> _storedEventIds = [];
-    private readonly Dictionary<string, LedgerTreeRow> _prefetchedTrees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LedgerTreeRow?> _prefetchedTrees = new(StringComparer.Ordinal);
     private readonly List<LedgerRecord> _records = [];
     private readonly List<(long Index, long TreeId, long Size, string Text)> _topLeaves = [];
     private long _lastInserted;
@@ -27,7 +27,8 @@ internal sealed class PostgreSqlLedgerIntegration : ILedgerIntegration
     {
         _schema = schema;
         _rows = new PostgreSqlLedgerRows(connection, schema);
-        _transaction = connection.BeginTransaction();
+        // Read committed whatever the server's default: each statement must see what rounds before the lock committed.
+        _transaction = connection.BeginTransaction(System.Data.IsolationLevel.ReadCommitted);
         try
         {
             _rows.Execute($"SELECT pg_advisory_xact_lock({PostgreSqlSchema.IntegrationLockClass}, hashtext(@schema))", ("schema", schema));
@@ -78,8 +79,8 @@ internal sealed class PostgreSqlLedgerIntegration : ILedgerIntegration
     }
 
     /// <summary>
-    /// Reads, in one statement each, which of the round's event ids are already stored and the trees of its partitions,
-    /// instead of one round trip per record and per partition.
+    /// Reads, in one statement each, which of the round's event ids are already stored and the trees of its partitions
+    /// (or that they have none yet), instead of one round trip per record and per partition.
     /// </summary>
     private void PrefetchFor(List<SequencedBatch> batches)
     {
@@ -104,6 +105,11 @@ internal sealed class PostgreSqlLedgerIntegration : ILedgerIntegration
             }
         }
 
+        foreach (var partition in partitions)
+        {
+            _prefetchedTrees[partition] = null;
+        }
+
         using (var command = _rows.Command($"SELECT {PostgreSqlLedgerRows.TreeColumns} FROM {_schema}.ledger_trees WHERE partition = ANY(@partitions)"))
         {
             command.Parameters.Add(new NpgsqlParameter("partitions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = partitions.ToArray() });
@@ -118,6 +124,7 @@ internal sealed class PostgreSqlLedgerIntegration : ILedgerIntegration
 
     public LedgerTreeRow? ReadTree(string partition)
     {
+        // A partition of the round's batches was looked up with the rest: not found there, it has no tree yet.
         if (_prefetchedTrees.TryGetValue(partition, out var tree))
         {
             return tree;

@@ -145,6 +145,14 @@ internal static class PostgreSqlSchema
             sealed_sequence bigint,
             sealed_hash     bytea
         );
+        -- An instance still running version 2 would append records outside the ledger, under feed positions
+        -- integration gives out next, and stop every round after it: its inserts are refused instead.
+        CREATE FUNCTION {0}.refuse_records_outside_the_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'this AuditGen audit log has schema version 3, where records are appended through the ledger: upgrade this instance of AuditGen';
+        END $$;
+        CREATE TRIGGER refuse_records_outside_the_ledger BEFORE INSERT ON {0}.audit_events
+            FOR EACH ROW WHEN (NEW.partition_index IS NULL) EXECUTE FUNCTION {0}.refuse_records_outside_the_ledger();
         INSERT INTO {0}.ledger_state (id, last_feed, generation, purged_feed, top_size, top_edge, sealed_sequence, sealed_hash)
         SELECT 1, coalesce(h.sequence, 0), 0, coalesce((SELECT max(through_sequence) FROM {0}.audit_checkpoints), 0), 0, ''::bytea, h.sequence, h.hash
         FROM (SELECT 1) s LEFT JOIN {0}.audit_head h ON h.id = 1 AND h.sequence > 0;
@@ -186,6 +194,22 @@ internal static class PostgreSqlSchema
 
         await ExecuteAsync(connection, $"UPDATE {schema}.audit_schema_version SET version = {LatestVersion}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// For tools: checks that the schema is at the version this AuditGen works with, changing nothing. Migrating is the
+    /// application's job at start-up; a tool that migrated would stop instances of the previous version writing.
+    /// </summary>
+    public static async Task CheckCurrentAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var version = (int)(await ScalarAsync(connection, $"SELECT version FROM {schema}.audit_schema_version", cancellationToken) ?? 0);
+        if (version != LatestVersion)
+        {
+            throw new AuditStoreException(version > LatestVersion
+                ? $"The PostgreSQL schema '{schema}' has audit schema version {version}, written by a newer AuditGen; this version knows up to {LatestVersion}."
+                : $"The PostgreSQL schema '{schema}' has audit schema version {version}; this version of AuditGen works with version {LatestVersion}. Upgrade the application first: it migrates the schema at start-up, and tools never do.");
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -109,6 +109,43 @@ public sealed class PostgreSqlSchemaMigrationTests(PostgresServer server)
         Assert.Equal([5L, 6], sequences);
     }
 
+    [Fact]
+    public async Task Tools_never_migrate_and_after_the_migration_an_instance_of_the_previous_version_cannot_append()
+    {
+        await LegacyPostgreSqlChainLog.WriteAsync(server, _schema, [Entry("team")]);
+        using (var tool = new PostgreSqlAuditStore(server.ConnectionString, _schema, null, TimeProvider.System, migrate: false))
+        {
+            var refused = await Assert.ThrowsAsync<AuditStoreException>(() => tool.CountAsync(new AuditQuery(), CancellationToken.None));
+            Assert.Contains("has audit schema version 2", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Upgrade the application first", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, await ScalarAsync("SELECT version FROM audit_schema_version"));
+        using var store = Open();
+        await store.AppendAsync([Entry("team")], CancellationToken.None);
+        Assert.Equal(2, await store.CountAsync(new AuditQuery(), CancellationToken.None));
+
+        // What an append of a version-2 instance still running does: a record with the next sequence, outside the ledger.
+        var old = await Assert.ThrowsAsync<PostgresException>(() => server.ExecuteAsync(_schema, """
+            INSERT INTO audit_events (sequence, event_id, organization_id, action, occurred_at, actor_id, event_json, adjustments, stored_at, hash)
+            VALUES (3, gen_random_uuid(), 'org_1', 'team.renamed', 0, 'user_1', '\x7b7d', '', 0, '\x00')
+            """));
+        Assert.Contains("upgrade this instance of AuditGen", old.MessageText, StringComparison.Ordinal);
+
+        await store.AppendAsync([Entry("team")], CancellationToken.None);
+        var verification = await store.VerifyAsync(CancellationToken.None);
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(3, verification.RecordsChecked);
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SET search_path TO {_schema}; {sql}", connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     private PostgreSqlAuditStore Open(byte[]? chainKey = null) =>
         new(server.ConnectionString, _schema, chainKey, TimeProvider.System, LedgerSettings.Unsigned with { CheckpointInterval = TimeSpan.Zero });
 

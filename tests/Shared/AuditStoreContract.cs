@@ -244,6 +244,20 @@ public abstract class AuditStoreContract
         Dispose(store);
     }
 
+    [Fact]
+    public async Task One_batch_touching_10000_organizations_is_placed_in_10000_logs_that_verify()
+    {
+        var store = OpenStore();
+        await store.AppendAsync(Enumerable.Range(0, 10_000).Select(i => Entry(organization: $"org_{i}")).ToArray(), CancellationToken.None);
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(10_000, verification.RecordsChecked);
+        Assert.Equal(1, await store.CountAsync(new AuditQuery { OrganizationId = "org_9999" }, CancellationToken.None));
+        Dispose(store);
+    }
+
     /// <summary>The tables every log has, whatever its organizations: partitions are keys, never tables.</summary>
     private static readonly string[] LogTables =
     [

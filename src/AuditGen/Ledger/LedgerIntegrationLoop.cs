@@ -42,8 +42,8 @@ internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> 
             // The loop ends only by cancellation; a round cut short is rolled back and done again by the next integration.
         }
 
+        // The semaphore is left to the collector: an append finishing during shutdown may still signal it.
         _stopping.Dispose();
-        _sequenced.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stopping)

@@ -28,7 +28,7 @@ internal sealed class SealedChain(LogTables log, AuditChainSigner signer, Func<D
 
     /// <summary>
     /// Purges the chain's records up to <paramref name="through"/>, leaving a checkpoint the rest of it verifies from.
-    /// Evidence of tampering is never purged away: the whole sealed chain is checked first.
+    /// Evidence of tampering is never purged away: the purged records and the sealed head are checked first.
     /// </summary>
     /// <param name="through">The last feed position retention removes.</param>
     /// <param name="createdAt">The purge's time, in Unix milliseconds.</param>
@@ -46,8 +46,17 @@ internal sealed class SealedChain(LogTables log, AuditChainSigner signer, Func<D
             throw new InvalidOperationException("its sealed chain is signed; purging it needs its chain key, or the new checkpoint could not be verified.");
         }
 
-        // The chain is sealed, so checking all of it, head and signature included, costs no more than the part purged.
-        var verification = Verify(cancellationToken);
+        // Only the part purged is read, while every process's integration waits; the head, which the ledger sealed,
+        // must still carry its signature and be the one the ledger names in every checkpoint.
+        var head = Head();
+        var sealedHead = ReadPoint($"SELECT sealed_sequence, sealed_hash, NULL, '' FROM {_tables}ledger_state WHERE id = 1 AND sealed_sequence IS NOT NULL");
+        if (head is not { } stored || !signer.HeadHolds(stored) || sealedHead is not { } sealedPoint
+            || stored.Sequence != sealedPoint.Sequence || !stored.Hash.AsSpan().SequenceEqual(sealedPoint.Hash))
+        {
+            throw new InvalidOperationException("its sealed chain's head was changed, or its signature does not match; nothing was purged. Run `auditgen verify`.");
+        }
+
+        var verification = AuditChainVerifier.VerifyPrefix(signer, LatestCheckpoint(), Records(sealedThrough), cancellationToken);
         if (!verification.IsIntact)
         {
             throw new InvalidOperationException($"its sealed chain is broken at record {verification.FirstBrokenSequence} ({verification.Problem}); nothing was purged.");

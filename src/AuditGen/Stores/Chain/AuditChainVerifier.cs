@@ -11,7 +11,17 @@ namespace AuditGen.Stores.Chain;
 internal static class AuditChainVerifier
 {
     /// <summary>The whole chain, from the checkpoint to the head.</summary>
-    public static AuditChainVerification Verify(AuditChainSigner signer, ChainPoint? checkpoint, ChainPoint? head, IEnumerable<ChainRecord> records, CancellationToken cancellationToken)
+    public static AuditChainVerification Verify(AuditChainSigner signer, ChainPoint? checkpoint, ChainPoint? head, IEnumerable<ChainRecord> records, CancellationToken cancellationToken) =>
+        Verify(signer, checkpoint, records, head, toHead: true, cancellationToken);
+
+    /// <summary>
+    /// Only the records given (a prefix of the chain after the checkpoint, such as the records a purge removes), without
+    /// the head: cheap enough to run while appends wait.
+    /// </summary>
+    public static AuditChainVerification VerifyPrefix(AuditChainSigner signer, ChainPoint? checkpoint, IEnumerable<ChainRecord> prefix, CancellationToken cancellationToken) =>
+        Verify(signer, checkpoint, prefix, head: null, toHead: false, cancellationToken);
+
+    private static AuditChainVerification Verify(AuditChainSigner signer, ChainPoint? checkpoint, IEnumerable<ChainRecord> records, ChainPoint? head, bool toHead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(records);
@@ -45,6 +55,11 @@ internal static class AuditChainVerifier
 
             previousHash = computed;
             checkedCount++;
+        }
+
+        if (!toHead)
+        {
+            return new AuditChainVerification(true, checkedCount, null, null, checkpointSequence);
         }
 
         if (head is null)

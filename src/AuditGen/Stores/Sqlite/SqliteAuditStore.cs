@@ -29,6 +29,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     private readonly LedgerIntegrator _integrator;
     private long _lastSequenced;
     private long _lastIntegrated;
+    private bool _checkpointPending;
     private readonly LedgerIntegrationLoop _integrationLoop;
     private int _disposed;
 
@@ -152,6 +153,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             }
             while (round.Batches > 0 && round.IntegratedThrough < target);
             await ForgetIntegratedBatchesAsync(cancellationToken);
+            Volatile.Write(ref _checkpointPending, round.CheckpointPending);
             return round.CheckpointPending;
         }
         finally
@@ -455,10 +457,11 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
             _integrationLoop.Dispose();
 
-            // What this instance sequenced is integrated before it goes, so a reader that integrates nothing (the CLI) sees it.
-            if (Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated))
+            // What this instance sequenced is integrated, and checkpointed, before it goes, so a reader that integrates
+            // nothing (the CLI) sees it, and no change waits for a checkpoint no loop is left to make.
+            if (Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated) || Volatile.Read(ref _checkpointPending))
             {
-                IntegrateAsync(false, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
+                IntegrateAsync(true, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
             }
         }
         catch (AggregateException)
