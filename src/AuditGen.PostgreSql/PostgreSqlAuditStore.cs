@@ -29,7 +29,6 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
     private readonly bool _migrate;
     private long _sequencedHere;
     private long _integratedHere;
-    private bool _checkpointPending;
     private int _disposed;
 
     /// <summary>Connects to the database of <paramref name="connectionString"/>; the schema is created or migrated on first use.</summary>
@@ -53,7 +52,10 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         _timeProvider = timeProvider;
         _ledger = ledger ?? LedgerSettings.Unsigned;
         _integrator = new LedgerIntegrator(_ledger, timeProvider);
-        _integrationLoop = new LedgerIntegrationLoop(stopping => IntegrateAsync(false, stopping), _ledger.CheckpointInterval);
+        _integrationLoop = new LedgerIntegrationLoop(
+            IntegrateAsync,
+            () => Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere),
+            _ledger.CheckpointInterval);
         _migrate = migrate;
         _initialization = new RetriedInitialization(InitializeAsync);
     }
@@ -140,7 +142,7 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             }
             while (round.Batches > 0 && round.IntegratedThrough < target);
             Volatile.Write(ref _integratedHere, sequenced);
-            Volatile.Write(ref _checkpointPending, round.CheckpointPending);
+            _integrationLoop.Integrated(round.CheckpointPending);
             return round.CheckpointPending;
         }
         catch (NpgsqlException exception)
@@ -410,20 +412,13 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
         {
             // A set-up still running (first use racing shutdown) finishes first: it starts the loop.
             _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
-            _integrationLoop.Dispose();
-
-            // What this instance sequenced is integrated, and checkpointed, before it goes: no other instance may append
-            // for a while, and its loop would not checkpoint changes it did not make.
-            if (Volatile.Read(ref _sequencedHere) > Volatile.Read(ref _integratedHere) || Volatile.Read(ref _checkpointPending))
-            {
-                IntegrateAsync(true, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
-            }
         }
         catch (AggregateException)
         {
-            // Batches left sequenced are integrated by the next instance that reads or appends.
+            // A set-up that failed left nothing to integrate.
         }
 
+        _integrationLoop.Dispose();
         _dataSource.Dispose();
     }
 

@@ -6,9 +6,10 @@ namespace AuditGen.Ledger;
 /// so the last changes before a quiet spell are checkpointed too. A failed round is retried on the next signal or
 /// after the interval; reads, which integrate too, report the error to their callers.
 /// </summary>
-/// <param name="integrate">Integrates everything sequenced so far; returns whether changes still wait for a checkpoint.</param>
+/// <param name="integrate">Integrates everything sequenced so far, checkpointing at once when asked; returns whether changes still wait for a checkpoint.</param>
+/// <param name="sequencedNotIntegrated">Whether this instance sequenced batches not integrated yet.</param>
 /// <param name="checkpointInterval">The longest a change waits for a top-level checkpoint.</param>
-internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> integrate, TimeSpan checkpointInterval) : IDisposable
+internal sealed class LedgerIntegrationLoop(Func<bool, CancellationToken, Task<bool>> integrate, Func<bool> sequencedNotIntegrated, TimeSpan checkpointInterval) : IDisposable
 {
     /// <summary>How long integration lets batches gather after the first one; readers integrate at once.</summary>
     private static readonly TimeSpan GatheringDelay = TimeSpan.FromMilliseconds(100);
@@ -16,6 +17,7 @@ internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> 
     private readonly SemaphoreSlim _sequenced = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private int _signaled;
+    private volatile bool _checkpointPending;
     private Task? _loop;
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
@@ -29,17 +31,28 @@ internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> 
         }
     }
 
-    /// <summary>Stops the loop, waiting a few seconds for a round in progress.</summary>
+    /// <summary>Notes what an integration by anyone in this instance (the loop, a reader) left: changes waiting for a checkpoint or not.</summary>
+    public void Integrated(bool checkpointPending) => _checkpointPending = checkpointPending;
+
+    /// <summary>
+    /// Stops the loop, then integrates and checkpoints what this instance leaves behind, so a reader that integrates
+    /// nothing (a CLI command) sees it and no change waits for a checkpoint no loop is left to make. What still fails
+    /// is integrated by the next instance that opens the log for writing.
+    /// </summary>
     public void Dispose()
     {
         _stopping.Cancel();
         try
         {
             _loop?.Wait(TimeSpan.FromSeconds(5));
+            if (sequencedNotIntegrated() || _checkpointPending)
+            {
+                integrate(true, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
+            }
         }
         catch (AggregateException)
         {
-            // The loop ends only by cancellation; a round cut short is rolled back and done again by the next integration.
+            // The loop ends only by cancellation, and a round cut short is rolled back: readers have reported its error.
         }
 
         // The semaphore is left to the collector: an append finishing during shutdown may still signal it.
@@ -64,7 +77,7 @@ internal sealed class LedgerIntegrationLoop(Func<CancellationToken, Task<bool>> 
 
                 await Task.Delay(GatheringDelay, stopping);
                 Volatile.Write(ref _signaled, 0);
-                checkpointPending = await integrate(stopping);
+                checkpointPending = await integrate(false, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

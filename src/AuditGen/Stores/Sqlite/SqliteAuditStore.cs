@@ -29,7 +29,6 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
     private readonly LedgerIntegrator _integrator;
     private long _lastSequenced;
     private long _lastIntegrated;
-    private bool _checkpointPending;
     private readonly LedgerIntegrationLoop _integrationLoop;
     private int _disposed;
 
@@ -48,7 +47,10 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         _readOnly = readOnly;
         _ledger = ledger ?? LedgerSettings.Unsigned;
         _integrator = new LedgerIntegrator(_ledger, timeProvider);
-        _integrationLoop = new LedgerIntegrationLoop(stopping => IntegrateAsync(false, stopping), _ledger.CheckpointInterval);
+        _integrationLoop = new LedgerIntegrationLoop(
+            IntegrateAsync,
+            () => Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated),
+            _ledger.CheckpointInterval);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -153,7 +155,7 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
             }
             while (round.Batches > 0 && round.IntegratedThrough < target);
             await ForgetIntegratedBatchesAsync(cancellationToken);
-            Volatile.Write(ref _checkpointPending, round.CheckpointPending);
+            _integrationLoop.Integrated(round.CheckpointPending);
             return round.CheckpointPending;
         }
         finally
@@ -455,20 +457,13 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
         {
             // A set-up still running (first use racing shutdown) finishes first: it opens files and starts the loop.
             _initialization.Current?.Wait(TimeSpan.FromSeconds(30));
-            _integrationLoop.Dispose();
-
-            // What this instance sequenced is integrated, and checkpointed, before it goes, so a reader that integrates
-            // nothing (the CLI) sees it, and no change waits for a checkpoint no loop is left to make.
-            if (Volatile.Read(ref _lastSequenced) > Volatile.Read(ref _lastIntegrated) || Volatile.Read(ref _checkpointPending))
-            {
-                IntegrateAsync(true, CancellationToken.None).Wait(TimeSpan.FromSeconds(30));
-            }
         }
         catch (AggregateException)
         {
-            // Batches left sequenced are integrated when the log is next opened for writing; reads have reported the error.
+            // A set-up that failed left nothing to integrate.
         }
 
+        _integrationLoop.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         SqliteConnection.ClearPool(new SqliteConnection(_sequenceConnectionString));
     }
