@@ -69,6 +69,30 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_generate_witness_makes_a_cosigning_key_pair_that_is_no_log_key()
+    {
+        var keys = await RunAsync("keys", "generate", "--witness", "--name", "witness.example.org/w1");
+        var signingKey = Regex.Match(keys.Output, @"signing key:\s+(\S+)").Groups[1].Value;
+        var verifierKey = Regex.Match(keys.Output, @"verifier key:\s+(\S+)").Groups[1].Value;
+
+        Assert.Equal(0, keys.ExitCode);
+        Assert.True(Cosigner.TryParse(signingKey, out var cosigner, out var problem), problem);
+        Assert.True(CosignatureVerifier.TryParse(verifierKey, out var verifier, out problem), problem);
+        using (cosigner)
+        {
+            const string Checkpoint = "example.com/audit\n3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+            Assert.Equal(1_764_000_000, verifier!.Verify(Checkpoint, [cosigner!.CosignatureLine(Checkpoint, 1_764_000_000).TrimEnd('\n')]));
+        }
+
+        // A witness key is of another type than a log's: neither is taken for the other.
+        Assert.False(NoteSigner.TryParse(signingKey, out _, out _));
+        await SeedAsync(1);
+        var asLogKey = await RunAsync("verify", "--db", Database, "--verifier-key", verifierKey);
+        Assert.Equal(2, asLogKey.ExitCode);
+        Assert.Contains("type 0x01", asLogKey.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Events_a_stopped_process_committed_but_did_not_integrate_are_announced_then_integrated_by_the_next_writer()
     {
         await SeedAsync(2);

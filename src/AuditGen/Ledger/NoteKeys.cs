@@ -8,13 +8,15 @@ namespace AuditGen.Ledger;
 
 /// <summary>
 /// Ed25519 note keys as <c>c2sp.org/signed-note</c> defines them and Go's <c>golang.org/x/mod/sumdb/note</c> writes them:
-/// a verifier key is <c>name+hex(key id)+base64(0x01 || public key)</c>, a signer key is
-/// <c>PRIVATE+KEY+name+hex(key id)+base64(0x01 || seed)</c>, and the key id is the first 4 bytes of
-/// SHA-256(name || 0x0A || 0x01 || public key).
+/// a verifier key is <c>name+hex(key id)+base64(type || public key)</c>, a signer key is
+/// <c>PRIVATE+KEY+name+hex(key id)+base64(type || seed)</c>, and the key id is the first 4 bytes of
+/// SHA-256(name || 0x0A || type || public key). The type is 0x01 for a log's note signatures and 0x04 for a witness's
+/// cosignatures (<c>c2sp.org/tlog-cosignature</c>).
 /// </summary>
 internal static class NoteKeys
 {
     public const byte Ed25519Type = 0x01;
+    public const byte CosignatureType = 0x04;
     public const string SignerKeyPrefix = "PRIVATE+KEY+";
 
     public static SignatureAlgorithm Ed25519 => SignatureAlgorithm.Ed25519;
@@ -23,20 +25,24 @@ internal static class NoteKeys
     public static bool IsValidName(string name) =>
         name.Length > 0 && !name.Any(static c => c == '+' || char.IsWhiteSpace(c) || char.IsControl(c));
 
-    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey)
+    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var input = new byte[Encoding.UTF8.GetByteCount(name) + 2 + publicKey.Length];
         var written = Encoding.UTF8.GetBytes(name, input);
         input[written] = (byte)'\n';
-        input[written + 1] = Ed25519Type;
+        input[written + 1] = type;
         publicKey.CopyTo(input.AsSpan(written + 2));
         return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
     }
 
     public static string Hex(uint keyId) => keyId.ToString("x8", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads <c>name+hex(key id)+base64(type || key)</c>, checking the name, the type, the length and the key id.</summary>
-    internal static bool TryParse(string text, int keyLength, out string name, out uint keyId, out byte[] key, out string? problem)
+    /// <summary>Reads <c>name+hex(key id)+base64(type || key)</c>, checking the name, the type and the length.</summary>
+    internal static bool TryParse(string text, int keyLength, out string name, out uint keyId, out byte[] key, out string? problem) =>
+        TryParse(text, keyLength, Ed25519Type, out name, out keyId, out key, out problem);
+
+    /// <inheritdoc cref="TryParse(string, int, out string, out uint, out byte[], out string?)"/>
+    internal static bool TryParse(string text, int keyLength, byte type, out string name, out uint keyId, out byte[] key, out string? problem)
     {
         (name, keyId, key) = ("", 0, []);
         var parts = text.Split('+', 3);
@@ -48,9 +54,11 @@ internal static class NoteKeys
         }
 
         var buffer = new byte[parts[2].Length];
-        if (!Convert.TryFromBase64String(parts[2], buffer, out var length) || length != keyLength + 1 || buffer[0] != Ed25519Type)
+        if (!Convert.TryFromBase64String(parts[2], buffer, out var length) || length != keyLength + 1 || buffer[0] != type)
         {
-            problem = "the key is not a base64 Ed25519 key (type 0x01 and 32 bytes)";
+            problem = type == Ed25519Type
+                ? "the key is not a base64 Ed25519 key (type 0x01 and 32 bytes)"
+                : $"the key is not a base64 Ed25519 key of type 0x{type:x2} and 32 bytes";
             return false;
         }
 

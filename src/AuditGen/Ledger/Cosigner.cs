@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Text;
+using NSec.Cryptography;
+
+namespace AuditGen.Ledger;
+
+/// <summary>
+/// A witness's key: cosigns checkpoints as <c>c2sp.org/tlog-cosignature</c> defines (<c>cosignature/v1</c>, Ed25519).
+/// The signed message is <c>cosignature/v1</c>, <c>time &lt;seconds&gt;</c> and the checkpoint's text; the signature
+/// line carries the key id, the time (8 bytes, big-endian) and the signature. Key texts are those of note keys with
+/// the cosignature type 0x04: <c>PRIVATE+KEY+name+hex(key id)+base64(0x04 || seed)</c>.
+/// </summary>
+internal sealed class Cosigner : IDisposable
+{
+    private readonly Key _key;
+
+    private Cosigner(string name, Key key)
+    {
+        _key = key;
+        Verifier = CosignatureVerifier.From(name, key.PublicKey);
+    }
+
+    public string Name => Verifier.Name;
+
+    public CosignatureVerifier Verifier { get; }
+
+    /// <summary>A new random witness key named <paramref name="name"/>, in its signer-key text form.</summary>
+    public static string Generate(string name)
+    {
+        if (!NoteKeys.IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' cannot name a key: it must not be empty, nor hold spaces or '+'.", nameof(name));
+        }
+
+        using var key = Key.Create(NoteKeys.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        var keyId = NoteKeys.KeyId(name, key.PublicKey.Export(KeyBlobFormat.RawPublicKey), NoteKeys.CosignatureType);
+        return $"{NoteKeys.SignerKeyPrefix}{name}+{NoteKeys.Hex(keyId)}+{Convert.ToBase64String([NoteKeys.CosignatureType, .. key.Export(KeyBlobFormat.RawPrivateKey)])}";
+    }
+
+    /// <summary>Reads a witness signer key, checking that its key id matches the key.</summary>
+    public static bool TryParse(string text, out Cosigner? cosigner, out string? problem)
+    {
+        cosigner = null;
+        if (!text.StartsWith(NoteKeys.SignerKeyPrefix, StringComparison.Ordinal))
+        {
+            problem = $"a signer key starts with {NoteKeys.SignerKeyPrefix}";
+            return false;
+        }
+
+        if (!NoteKeys.TryParse(text[NoteKeys.SignerKeyPrefix.Length..], 32, NoteKeys.CosignatureType, out var name, out var keyId, out var seed, out problem))
+        {
+            return false;
+        }
+
+        var created = new Cosigner(name, Key.Import(NoteKeys.Ed25519, seed, KeyBlobFormat.RawPrivateKey));
+        if (created.Verifier.KeyId != keyId)
+        {
+            created.Dispose();
+            problem = "the key id does not match the name and the key";
+            return false;
+        }
+
+        cosigner = created;
+        return true;
+    }
+
+    /// <summary>The cosignature line of a checkpoint's text, made at <paramref name="timestamp"/> (Unix seconds).</summary>
+    public string CosignatureLine(string checkpointText, long timestamp)
+    {
+        var signature = new byte[4 + 8 + NoteKeys.Ed25519.SignatureSize];
+        BinaryPrimitives.WriteUInt32BigEndian(signature, Verifier.KeyId);
+        BinaryPrimitives.WriteInt64BigEndian(signature.AsSpan(4), timestamp);
+        NoteKeys.Ed25519.Sign(_key, CosignatureVerifier.SignedMessage(checkpointText, timestamp), signature.AsSpan(12));
+        return $"{SignedNote.SignaturePrefix}{Name} {Convert.ToBase64String(signature)}\n";
+    }
+
+    public void Dispose() => _key.Dispose();
+}
+
+/// <summary>The public half of a witness key: checks cosignature lines. Its text form is what a witness publishes.</summary>
+internal sealed class CosignatureVerifier
+{
+    private readonly PublicKey _publicKey;
+
+    private CosignatureVerifier(string name, uint keyId, PublicKey publicKey)
+    {
+        Name = name;
+        KeyId = keyId;
+        _publicKey = publicKey;
+    }
+
+    public string Name { get; }
+
+    public uint KeyId { get; }
+
+    internal static CosignatureVerifier From(string name, PublicKey publicKey) =>
+        new(name, NoteKeys.KeyId(name, publicKey.Export(KeyBlobFormat.RawPublicKey), NoteKeys.CosignatureType), publicKey);
+
+    /// <summary>Reads a witness verifier key, <c>name+hex(key id)+base64(0x04 || public key)</c>.</summary>
+    public static bool TryParse(string text, out CosignatureVerifier? verifier, out string? problem)
+    {
+        verifier = null;
+        if (!NoteKeys.TryParse(text, 32, NoteKeys.CosignatureType, out var name, out var keyId, out var key, out problem))
+        {
+            return false;
+        }
+
+        if (!PublicKey.TryImport(NoteKeys.Ed25519, key, KeyBlobFormat.RawPublicKey, out var publicKey) || NoteKeys.KeyId(name, key, NoteKeys.CosignatureType) != keyId)
+        {
+            problem = "the key id does not match the name and the public key";
+            return false;
+        }
+
+        verifier = new CosignatureVerifier(name, keyId, publicKey!);
+        return true;
+    }
+
+    /// <summary>
+    /// Finds this witness's cosignature among <paramref name="signatureLines"/> and checks it over
+    /// <paramref name="checkpointText"/>; returns its time (Unix seconds), or null when there is none that verifies.
+    /// </summary>
+    public long? Verify(string checkpointText, IEnumerable<string> signatureLines)
+    {
+        foreach (var line in signatureLines)
+        {
+            var space = line.LastIndexOf(' ');
+            if (!line.StartsWith(SignedNote.SignaturePrefix, StringComparison.Ordinal) || space <= SignedNote.SignaturePrefix.Length
+                || line[SignedNote.SignaturePrefix.Length..space] != Name)
+            {
+                continue;
+            }
+
+            var signature = new byte[line.Length];
+            if (Convert.TryFromBase64String(line[(space + 1)..].TrimEnd('\n'), signature, out var length)
+                && length == 4 + 8 + NoteKeys.Ed25519.SignatureSize
+                && BinaryPrimitives.ReadUInt32BigEndian(signature) == KeyId
+                && BinaryPrimitives.ReadInt64BigEndian(signature.AsSpan(4)) is var timestamp and >= 0
+                && NoteKeys.Ed25519.Verify(_publicKey, SignedMessage(checkpointText, timestamp), signature.AsSpan(12, length - 12)))
+            {
+                return timestamp;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What a cosignature signs: <c>cosignature/v1</c>, <c>time &lt;seconds&gt;</c>, then the checkpoint's text.</summary>
+    internal static byte[] SignedMessage(string checkpointText, long timestamp) =>
+        Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cosignature/v1\ntime {timestamp}\n{checkpointText}"));
+
+    public override string ToString() =>
+        $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.CosignatureType, .. _publicKey.Export(KeyBlobFormat.RawPublicKey)])}";
+}
