@@ -15,7 +15,7 @@ namespace AuditGen.Stores.PostgreSql;
 /// advisory lock (<see cref="PostgreSqlLedgerIntegration"/>); reads integrate first, so they see every committed
 /// append. Each sink is delivered by one instance at a time, the holder of a session-level advisory lock.
 /// </summary>
-internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
+internal sealed class PostgreSqlAuditStore : IReadableAuditStore, ILedgerReader, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
@@ -366,6 +366,15 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, IDisposable
             sealedChain.Exists ? sealedChain.Verify(cancellationToken) : null,
             () => LedgerVerifier.Verify(new PostgreSqlLedgerSnapshot(rows), _ledger, cancellationToken),
             (long)rows.Scalar($"SELECT purged_feed FROM {_schema}.ledger_state WHERE id = 1")!);
+    }
+
+    /// <inheritdoc />
+    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, T> read, CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        return read(new PostgreSqlLedgerSnapshot(new PostgreSqlLedgerRows(connection, _schema)));
     }
 
     /// <inheritdoc />

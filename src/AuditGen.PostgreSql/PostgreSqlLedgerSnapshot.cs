@@ -18,6 +18,21 @@ internal sealed class PostgreSqlLedgerSnapshot(PostgreSqlLedgerRows rows) : ILed
 
     public IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId) => TopLeaves("AND tree_id = @tree", ("tree", treeId));
 
+    public IReadOnlyList<string> ReadTopLeafRange(long first, long count)
+    {
+        using var command = rows.Command(
+            $"SELECT checkpoint FROM {rows.Schema}.ledger_top_leaves WHERE leaf_index >= @first AND leaf_index < @end ORDER BY leaf_index",
+            ("first", first), ("end", first + count));
+        using var reader = command.ExecuteReader();
+        var texts = new List<string>();
+        while (reader.Read())
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
+    }
+
     public LedgerTreeRow ReadTopLog(out string? latestCheckpointNote) => rows.TopLog(out latestCheckpointNote, out _);
 
     private IEnumerable<TopLevelLeaf> TopLeaves(string where, params (string Name, object? Value)[] parameters) =>

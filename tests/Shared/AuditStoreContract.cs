@@ -1,7 +1,9 @@
 using System.Text;
 using AuditGen.Events;
 using AuditGen.Events.Json;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
+using AuditGen.Stores;
 
 namespace AuditGen.Tests.Contracts;
 
@@ -256,6 +258,58 @@ public abstract class AuditStoreContract
         Assert.Equal(10_000, verification.RecordsChecked);
         Assert.Equal(1, await store.CountAsync(new AuditQuery { OrganizationId = "org_9999" }, CancellationToken.None));
         Dispose(store);
+    }
+
+    [Fact]
+    public async Task Consistency_proofs_of_the_top_level_log_and_inclusion_proofs_of_records_verify_across_stored_bands()
+    {
+        var store = OpenStore();
+
+        // 300 organizations at once: one checkpoint of 300 top-level leaves, past the first stored band of 256.
+        await store.AppendAsync(Enumerable.Range(0, 300).Select(i => Entry(organization: $"org_{i}")).ToArray(), CancellationToken.None);
+        await store.CountAsync(new AuditQuery(), CancellationToken.None);
+        await store.AppendAsync([.. Enumerable.Range(0, 600).Select(_ => Entry(organization: "org_big")), .. Enumerable.Range(0, 40).Select(i => Entry(organization: $"org_{i}"))], CancellationToken.None);
+
+        var reader = (ILedgerReader)store;
+        var (leaves, newest, tree, records) = await reader.ReadLedgerAsync(snapshot =>
+        {
+            var top = snapshot.ReadTopLog(out var note);
+            var big = snapshot.ReadTrees().Single(t => t.Partition == "org_big");
+            return (snapshot.ReadTopLeafRange(0, top.Size), note!, big, snapshot.ReadRecords("org_big", 0).ToList());
+        }, CancellationToken.None);
+
+        // Roots rebuilt here from the leaves alone, apart from the stored subtrees the proofs are made of.
+        Assert.Equal(341, leaves.Count);
+        Assert.True(Checkpoint.TryParse(newest, out var checkpoint, out var problem), problem);
+        Assert.Equal(RootOf(leaves.Select(static text => MerkleHash.Leaf(Encoding.UTF8.GetBytes(text))).ToList(), leaves.Count), checkpoint!.RootHash);
+        foreach (var (oldSize, newSize) in new (long, long)[] { (1, 341), (255, 341), (256, 300), (300, 341), (341, 341) })
+        {
+            var proof = await reader.ReadLedgerAsync(snapshot => LedgerProofs.TopLevelConsistency(snapshot, oldSize, newSize), CancellationToken.None);
+            var hashes = leaves.Select(static text => MerkleHash.Leaf(Encoding.UTF8.GetBytes(text))).ToList();
+            Assert.True(MerkleProof.VerifyConsistency(oldSize, newSize, RootOf(hashes, oldSize), RootOf(hashes, newSize), proof), $"{oldSize} -> {newSize}");
+        }
+
+        var leafHashes = records.Select(static record => record.LeafHash).ToList();
+        Assert.Equal(600, tree.Size);
+        foreach (var index in new long[] { 0, 5, 255, 256, 511, 599 })
+        {
+            var proof = await reader.ReadLedgerAsync(snapshot => LedgerProofs.Inclusion(snapshot, tree, index, 600), CancellationToken.None);
+            Assert.True(MerkleProof.VerifyInclusion(index, 600, leafHashes[(int)index], proof, RootOf(leafHashes, 600)), $"record {index}");
+            Assert.False(MerkleProof.VerifyInclusion(index, 600, leafHashes[(int)((index + 1) % 600)], proof, RootOf(leafHashes, 600)));
+        }
+
+        Dispose(store);
+    }
+
+    private static byte[] RootOf(IReadOnlyList<byte[]> leafHashes, long size)
+    {
+        var frontier = MerkleFrontier.Empty();
+        foreach (var hash in leafHashes.Take((int)size))
+        {
+            frontier.Append(hash, static (_, _) => { });
+        }
+
+        return frontier.Root();
     }
 
     /// <summary>The tables every log has, whatever its organizations: partitions are keys, never tables.</summary>

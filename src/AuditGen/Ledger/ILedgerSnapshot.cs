@@ -18,6 +18,9 @@ internal interface ILedgerSnapshot
     /// <summary>The top-level log's leaves (partition checkpoints), in index order.</summary>
     IEnumerable<TopLevelLeaf> ReadTopLeaves();
 
+    /// <summary>The texts of the top-level leaves in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), in index order.</summary>
+    IReadOnlyList<string> ReadTopLeafRange(long first, long count);
+
     /// <summary>The top-level leaves of one partition's tree, in index order.</summary>
     IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId);
 

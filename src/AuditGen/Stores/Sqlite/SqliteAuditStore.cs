@@ -13,7 +13,7 @@ namespace AuditGen.Stores.Sqlite;
 /// organizations' Merkle logs in the background, in rounds; reads first integrate what this process sequenced, so
 /// they see their own writes. Records keep the exact WorkOS JSON beside the columns the export filters read.
 /// </summary>
-internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
+internal sealed class SqliteAuditStore : IReadableAuditStore, ILedgerReader, IDisposable
 {
     private readonly string _path;
     private readonly string _connectionString;
@@ -386,6 +386,17 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, IDisposable
                 sealedChain.Exists ? sealedChain.Verify(cancellationToken) : null,
                 () => LedgerVerifier.Verify(new SqliteLedgerSnapshot(connection, snapshot), _ledger, cancellationToken),
                 PurgedFeed(connection, snapshot));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, T> read, CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await WithConnectionAsync(connection =>
+        {
+            using var snapshot = connection.BeginTransaction(deferred: true);
+            return read(new SqliteLedgerSnapshot(connection, snapshot));
         }, cancellationToken);
     }
 

@@ -59,6 +59,10 @@ internal sealed class SqliteLedgerSnapshot(SqliteConnection connection, SqliteTr
     public IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId) =>
         TopLeaves("SELECT leaf_index, tree_id, size, checkpoint FROM ledger_top_leaves WHERE tree_id = $tree ORDER BY leaf_index", ("$tree", treeId));
 
+    public IReadOnlyList<string> ReadTopLeafRange(long first, long count) =>
+        TopLeaves("SELECT leaf_index, tree_id, size, checkpoint FROM ledger_top_leaves WHERE leaf_index >= $first AND leaf_index < $end ORDER BY leaf_index", ("$first", first), ("$end", first + count))
+            .Select(static leaf => leaf.CheckpointText).ToList();
+
     public LedgerTreeRow ReadTopLog(out string? latestCheckpointNote)
     {
         using (var command = Command("SELECT note FROM ledger_checkpoints ORDER BY id DESC LIMIT 1"))
