@@ -1,4 +1,7 @@
 using System.CommandLine;
+using AuditGen.Ledger;
+using AuditGen.Stores;
+using AuditGen.Stores.Witnesses;
 using Spectre.Console;
 
 namespace AuditGen.Cli.Commands;
@@ -7,18 +10,27 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
+        var witnesses = new Option<string[]>("--witness")
+        {
+            Description = "A witness to check the log against, as URL=VERIFIERKEY (its add-checkpoint prefix and its cosigning key); repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("verify", """
             Rebuild every organization's Merkle log from its records, check them against the checkpoints the log
             committed to (and their signature, given the verifier key), and report the first record that differs.
-            Exit code 0 when intact, 1 when broken.
+            With --witness, also ask each witness whether the log extends the newest checkpoint it cosigned: a log
+            cut short, put back from an older copy or forked is caught even by someone holding the database and the
+            signing key. Exit code 0 when intact, 1 when broken.
 
             Examples:
               auditgen verify --db ./auditgen.db
               auditgen verify --db /var/lib/app/auditgen.db --verifier-key "$VERIFIER_KEY"
+              auditgen verify --db ./auditgen.db --witness "https://witness.example.org/=witness.example.org/w1+..."
             """)
         {
             AuditLogOptions.VerifierKey,
             AuditLogOptions.ChainKey,
+            witnesses,
         };
 
         AuditLogOptions.AddTo(command);
@@ -43,9 +55,61 @@ internal static class VerifyCommand
                 table.AddRow("problem", Markup.Escape(verification.Problem ?? ""));
             }
 
+            var witnessed = true;
+            var problems = new List<string>();
+            foreach (var (url, key) in (result.GetValue(witnesses) ?? []).Select(ParseWitness))
+            {
+                using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+                WitnessOutcome outcome;
+                try
+                {
+                    outcome = await LedgerWitnessing.SubmitAsync((ILedgerReader)log, client, key, knownSize: 0, cancellationToken);
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    outcome = WitnessOutcome.Refused(key.Name, $"{url} cannot be reached ({exception.Message})");
+                }
+
+                witnessed &= outcome.Kind == WitnessOutcomeKind.Cosigned;
+                table.AddRow(
+                    $"witness {Markup.Escape(outcome.Witness)}",
+                    outcome.Kind switch
+                    {
+                        WitnessOutcomeKind.Cosigned => $"[green]cosigned[/] the log's {outcome.LogSize:N0} checkpoints",
+                        WitnessOutcomeKind.Refused => "[red]did not answer[/]",
+                        _ => "[red]the log does not extend what it cosigned[/]",
+                    });
+                if (outcome.Problem is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+
             AnsiConsole.Write(table);
-            return verification.IsIntact ? ExitCodes.Success : ExitCodes.ChainBroken;
+            foreach (var problem in problems)
+            {
+                // Whole lines, outside the table, so that a script can find them.
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
+            }
+
+            return verification.IsIntact && witnessed ? ExitCodes.Success : ExitCodes.ChainBroken;
         });
         return command;
+    }
+
+    private static (Uri Url, CosignatureVerifier Key) ParseWitness(string value)
+    {
+        var split = value.IndexOf('=', StringComparison.Ordinal);
+        if (split <= 0 || !Uri.TryCreate(value[..split], UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--witness takes URL=VERIFIERKEY, an http(s) URL then the witness's verifier key (was '{value}').");
+        }
+
+        if (!CosignatureVerifier.TryParse(value[(split + 1)..], out var key, out var problem))
+        {
+            throw new UsageException($"--witness '{url}' has no witness verifier key after '=': {problem}.");
+        }
+
+        return (url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), key!);
     }
 }

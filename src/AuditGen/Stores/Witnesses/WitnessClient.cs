@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using AuditGen.Ledger;
+
+namespace AuditGen.Stores.Witnesses;
+
+/// <summary>
+/// Submits the log's newest top-level checkpoint to one witness (<c>c2sp.org/tlog-witness</c> <c>add-checkpoint</c>) with
+/// a consistency proof from the size the witness holds, and reads its answer: a cosignature, or proof that the log no
+/// longer extends what the witness cosigned (a smaller log: records cut or an older copy put back; another tree: a fork).
+/// </summary>
+internal static class WitnessClient
+{
+    /// <param name="client">Sends the request; its base address is the witness's submission prefix.</param>
+    /// <param name="witness">The witness's key, which its cosignature must verify with.</param>
+    /// <param name="checkpointNote">The log's newest signed top-level checkpoint.</param>
+    /// <param name="consistencyProof">Reads the top-level consistency proof from a size to another.</param>
+    /// <param name="knownSize">The size the witness was last seen to hold (0 when unknown: its answer says).</param>
+    /// <param name="cancellationToken">Stops the exchange.</param>
+    public static async Task<WitnessOutcome> SubmitAsync(HttpClient client, CosignatureVerifier witness, string checkpointNote, Func<long, long, Task<byte[][]>> consistencyProof, long knownSize, CancellationToken cancellationToken)
+    {
+        var text = checkpointNote[..(checkpointNote.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
+        if (!Checkpoint.TryParse(text, out var checkpoint, out var problem))
+        {
+            throw new InvalidOperationException($"The log's checkpoint cannot be read: {problem}");
+        }
+
+        var oldSize = Math.Min(knownSize, checkpoint!.Size);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var proof = oldSize == 0 || oldSize == checkpoint.Size ? [] : await consistencyProof(oldSize, checkpoint.Size);
+            var body = new StringBuilder().Append(CultureInfo.InvariantCulture, $"old {oldSize}\n");
+            foreach (var hash in proof)
+            {
+                body.Append(Convert.ToBase64String(hash)).Append('\n');
+            }
+
+            body.Append('\n').Append(checkpointNote);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "add-checkpoint") { Content = new StringContent(body.ToString(), Encoding.UTF8, "text/plain") };
+            using var response = await client.SendAsync(request, cancellationToken);
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    return witness.Verify(text, answer.Split('\n', StringSplitOptions.RemoveEmptyEntries)) is { } time
+                        ? WitnessOutcome.Cosigned(witness.Name, checkpoint.Size, time)
+                        : WitnessOutcome.Refused(witness.Name, "its answer carries no cosignature that verifies with its key");
+                case HttpStatusCode.Conflict when long.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var witnessSize):
+                    if (witnessSize > checkpoint.Size)
+                    {
+                        return WitnessOutcome.Ahead(witness.Name, checkpoint.Size, witnessSize);
+                    }
+
+                    if (witnessSize == oldSize)
+                    {
+                        // The size the witness holds, and still a conflict: it holds another tree of that size.
+                        return WitnessOutcome.Forked(witness.Name, checkpoint.Size, witnessSize);
+                    }
+
+                    oldSize = witnessSize;
+                    break;
+                case HttpStatusCode.UnprocessableEntity:
+                    return WitnessOutcome.Forked(witness.Name, checkpoint.Size, oldSize);
+                default:
+                    return WitnessOutcome.Refused(witness.Name, $"{(int)response.StatusCode} {response.ReasonPhrase}: {answer.Trim()}");
+            }
+        }
+
+        return WitnessOutcome.Refused(witness.Name, "its size kept changing while the log submitted");
+    }
+}
+
+/// <summary>What a witness said of the log's newest checkpoint.</summary>
+/// <param name="Witness">The witness's key name.</param>
+/// <param name="Kind">Cosigned, or how the log fails to extend what the witness cosigned, or why it refused.</param>
+/// <param name="LogSize">The log's top-level size submitted.</param>
+/// <param name="WitnessSize">The size the witness holds now.</param>
+/// <param name="CosignedAt">When it cosigned (Unix seconds), when it did.</param>
+/// <param name="Problem">What is wrong, in words, when it did not cosign.</param>
+internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, long LogSize, long WitnessSize, long? CosignedAt, string? Problem)
+{
+    public static WitnessOutcome Cosigned(string witness, long size, long time) => new(witness, WitnessOutcomeKind.Cosigned, size, size, time, null);
+
+    public static WitnessOutcome Ahead(string witness, long logSize, long witnessSize) =>
+        new(witness, WitnessOutcomeKind.LogBehindWitness, logSize, witnessSize, null,
+            $"witness {witness} cosigned a top-level log of {witnessSize} checkpoints, but the log holds {logSize}: checkpoints (and the records under them) were cut, or an older copy of the log was put back");
+
+    public static WitnessOutcome Forked(string witness, long logSize, long witnessSize) =>
+        new(witness, WitnessOutcomeKind.Forked, logSize, witnessSize, null,
+            $"witness {witness} cosigned another top-level log (of {witnessSize} checkpoints) than the one this log extends to {logSize}: the log was forked or rewritten");
+
+    public static WitnessOutcome Refused(string witness, string problem) => new(witness, WitnessOutcomeKind.Refused, 0, 0, null, $"witness {witness} did not cosign: {problem}");
+}
+
+internal enum WitnessOutcomeKind
+{
+    Cosigned,
+    LogBehindWitness,
+    Forked,
+    Refused,
+}

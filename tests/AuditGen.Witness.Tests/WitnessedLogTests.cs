@@ -1,0 +1,153 @@
+using System.Reflection;
+using AuditGen.Events;
+using AuditGen.Events.Json;
+using AuditGen.Ledger;
+using AuditGen.Pipeline;
+using AuditGen.Stores.Sqlite;
+using AuditGen.Tests.Cli;
+using AuditGen.Tests.Processes;
+using Microsoft.Data.Sqlite;
+
+namespace AuditGen.Witness.Tests;
+
+/// <summary>
+/// A log checked against a witness running as its own process, with `auditgen verify --witness`: the rollback that a
+/// signature alone cannot catch (an older copy of the database put back by someone who also holds the signing key) is
+/// caught by the witness, which remembers a larger log.
+/// </summary>
+public sealed class WitnessedLogTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("auditgen-witnessed-").FullName;
+    private readonly string _witnessKey = Cosigner.Generate("witness.test/w1");
+    private readonly string _logKey = NoteSigner.Generate("example.com/audit");
+    private WebAppProcess _witness = null!;
+
+    private string Database => Path.Combine(_directory, "audit.db");
+
+    public async Task InitializeAsync()
+    {
+        var path = typeof(WitnessedLogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WitnessPath").Value!;
+        _witness = await WebAppProcess.StartAsync(
+            path,
+            new Dictionary<string, string>
+            {
+                ["Witness__SigningKey"] = _witnessKey,
+                ["Witness__Logs__0"] = LedgerSettings.SignedWith(_logKey, TimeSpan.Zero).Verifier!.ToString(),
+                ["Witness__Database"] = Path.Combine(_directory, "witness.db"),
+            },
+            "/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _witness.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_log_put_back_from_an_older_copy_with_its_valid_signatures_is_caught_by_the_witness()
+    {
+        await AppendAsync(3);
+        var first = await VerifyAsync();
+        Backup("before");
+        await AppendAsync(2);
+        var second = await VerifyAsync();
+
+        // The attacker holds the database and the signing key: the older copy verifies on its own.
+        Restore("before");
+        var alone = await AuditGenCli.RunAsync(new Dictionary<string, string>(), "verify", "--db", Database, "--verifier-key", VerifierKey);
+        var witnessed = await VerifyAsync();
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Errors);
+        Assert.Contains("cosigned", first.Output, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.Output + second.Errors);
+        Assert.Equal(0, alone.ExitCode);
+        Assert.Equal(1, witnessed.ExitCode);
+        Assert.Contains("witness.test/w1", witnessed.Output, StringComparison.Ordinal);
+        Assert.Contains("an older copy of the log was put back", Words(witnessed.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_log_signed_with_the_same_key_is_caught_as_a_fork()
+    {
+        await AppendAsync(3);
+        Assert.Equal(0, (await VerifyAsync()).ExitCode);
+
+        // A second log, written with the same key from the same start: another tree for the witness.
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_directory, "audit.db*"))
+        {
+            File.Delete(file);
+        }
+
+        await AppendAsync(3);
+        var forked = await VerifyAsync();
+
+        Assert.Equal(1, forked.ExitCode);
+        Assert.Contains("forked or rewritten", Words(forked.Output), StringComparison.Ordinal);
+    }
+
+    /// <summary>The output's words, one space apart: the console wraps long lines.</summary>
+    private static string Words(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+
+    private string VerifierKey => LedgerSettings.SignedWith(_logKey, TimeSpan.Zero).Verifier!.ToString();
+
+    private string WitnessArgument
+    {
+        get
+        {
+            Assert.True(Cosigner.TryParse(_witnessKey, out var cosigner, out _));
+            using (cosigner)
+            {
+                return $"{_witness.BaseAddress}={cosigner!.Verifier}";
+            }
+        }
+    }
+
+    private Task<(int ExitCode, string Output, string Errors)> VerifyAsync() =>
+        AuditGenCli.RunAsync(new Dictionary<string, string>(), "verify", "--db", Database, "--verifier-key", VerifierKey, "--witness", WitnessArgument);
+
+    private async Task AppendAsync(int count)
+    {
+        using var store = new SqliteAuditStore(Database, null, TimeProvider.System, ledger: LedgerSettings.SignedWith(_logKey, TimeSpan.Zero));
+        await store.AppendAsync(Enumerable.Range(0, count).Select(_ => Entry()).ToArray(), CancellationToken.None);
+        await store.CountAsync(new AuditQuery(), CancellationToken.None);
+    }
+
+    private void Backup(string name)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_directory, "audit.db*"))
+        {
+            File.Copy(file, Path.Combine(_directory, $"{name}.{Path.GetFileName(file)}"));
+        }
+    }
+
+    private void Restore(string name)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_directory, "audit.db*"))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var file in Directory.GetFiles(_directory, $"{name}.audit.db*"))
+        {
+            File.Copy(file, Path.Combine(_directory, Path.GetFileName(file)[(name.Length + 1)..]));
+        }
+    }
+
+    private static AuditEntry Entry()
+    {
+        var auditEvent = new AuditEvent
+        {
+            OrganizationId = "org_1",
+            Action = "team.renamed",
+            Actor = new AuditActor { Type = "user", Id = "user_1" },
+            Targets = [new AuditTarget { Type = "team", Id = "team_1" }],
+            Context = new AuditContext { Location = "127.0.0.1" },
+        };
+        return new AuditEntry(auditEvent, WorkOsJson.SerializeEvent(auditEvent), [], null);
+    }
+}
