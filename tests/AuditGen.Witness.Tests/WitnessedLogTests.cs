@@ -6,7 +6,14 @@ using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
 using AuditGen.Tests.Cli;
 using AuditGen.Tests.Processes;
+using AuditGen.Stores;
+using AuditGen.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AuditGen.Witness.Tests;
 
@@ -90,6 +97,75 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
     /// <summary>The output's words, one space apart: the console wraps long lines.</summary>
     private static string Words(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+
+    [Fact]
+    public async Task The_application_submits_its_checkpoints_to_the_witness_on_its_own_and_reports_it_in_its_health_check()
+    {
+        using var host = await StartHostAsync(_logKey);
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        for (var i = 0; i < 3; i++)
+        {
+            await writer.WriteCommittedAsync(Entry().Event);
+        }
+
+        var log = (IAuditLog)host.Services.GetRequiredService<IAuditStore>();
+        Assert.Equal(3, await log.CountAsync(new AuditQuery(), CancellationToken.None));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var report = await Eventually.GetAsync(
+            () => health.CheckHealthAsync(),
+            report => report.Entries["auditgen-witnesses"].Description?.StartsWith("1 of 1 witnesses cosigned", StringComparison.Ordinal) == true
+                && WitnessSizeAsync().Result > 0,
+            "the witness to cosign the log's checkpoint with its records");
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["auditgen-witnesses"].Status);
+        var size = await WitnessSizeAsync();
+        var top = await ((ILedgerReader)log).ReadLedgerAsync(static snapshot => snapshot.ReadTopLog(out _).Size, CancellationToken.None);
+        Assert.Equal(top, size);
+    }
+
+    [Fact]
+    public async Task A_witness_that_does_not_know_the_log_s_key_leaves_the_health_check_degraded_with_its_answer_and_an_error_logged()
+    {
+        using var host = await StartHostAsync(NoteSigner.Generate("example.com/audit"));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+
+        var report = await Eventually.GetAsync(() => health.CheckHealthAsync(), static report => report.Entries["auditgen-witnesses"] is { Status: HealthStatus.Degraded, Description: { } text } && text.Contains("did not cosign", StringComparison.Ordinal), "the witness's refusal");
+
+        Assert.Contains("0 of 1 witnesses cosigned", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
+        Assert.Contains("403", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
+        var logs = ((CapturingLoggerProvider)host.Services.GetRequiredService<ILoggerProvider>()).Logs;
+        Assert.Contains(logs, static entry => entry.Level == LogLevel.Error && entry.Message.Contains("did not cosign", StringComparison.Ordinal));
+    }
+
+    /// <summary>The size the witness holds, from its own answer: a conflict that names it.</summary>
+    private async Task<long> WitnessSizeAsync()
+    {
+        using var client = new HttpClient { BaseAddress = _witness.BaseAddress };
+        using var signer = LedgerSettings.SignedWith(_logKey, TimeSpan.Zero).Signer!;
+        var note = SignedNote.Sign(new Checkpoint(signer.Name, 0, MerkleHash.EmptyTree.ToArray()).ToNoteText(), signer);
+        using var response = await client.PostAsync("add-checkpoint", new StringContent("old 0\n\n" + note));
+        var body = await response.Content.ReadAsStringAsync();
+        return response.StatusCode == System.Net.HttpStatusCode.Conflict ? long.Parse(body.Trim(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    private async Task<IHost> StartHostAsync(string signingKey)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuditGen:Sqlite:Path"] = Database,
+            ["AuditGen:Ledger:SigningKey"] = signingKey,
+            ["AuditGen:Ledger:CheckpointInterval"] = "00:00:00.100",
+            ["AuditGen:Ledger:WitnessInterval"] = "00:00:01",
+            ["AuditGen:Ledger:Witnesses:0"] = WitnessArgument,
+        });
+        builder.Logging.ClearProviders().AddProvider(new CapturingLoggerProvider());
+        builder.Services.AddAuditGen();
+        builder.Services.AddHealthChecks().AddAuditGen();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
 
     private string VerifierKey => LedgerSettings.SignedWith(_logKey, TimeSpan.Zero).Verifier!.ToString();
 

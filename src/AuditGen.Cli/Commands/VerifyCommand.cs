@@ -97,19 +97,6 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static (Uri Url, CosignatureVerifier Key) ParseWitness(string value)
-    {
-        var split = value.IndexOf('=', StringComparison.Ordinal);
-        if (split <= 0 || !Uri.TryCreate(value[..split], UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-        {
-            throw new UsageException($"--witness takes URL=VERIFIERKEY, an http(s) URL then the witness's verifier key (was '{value}').");
-        }
-
-        if (!CosignatureVerifier.TryParse(value[(split + 1)..], out var key, out var problem))
-        {
-            throw new UsageException($"--witness '{url}' has no witness verifier key after '=': {problem}.");
-        }
-
-        return (url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), key!);
-    }
+    private static WitnessEndpoint ParseWitness(string value) =>
+        WitnessEndpoint.TryParse(value, out var endpoint, out var problem) ? endpoint! : throw new UsageException($"--witness: {problem} (was '{value}').");
 }

@@ -5,6 +5,7 @@ using AuditGen.HealthChecks;
 using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using AuditGen.Stores;
+using AuditGen.Stores.Witnesses;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -40,6 +41,9 @@ public static class AuditGenServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditGenOptions>, AuditStoreConfigurationValidator>());
             services.AddOptions<AuditLedgerOptions>().BindConfiguration(AuditLedgerOptions.SectionName).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditLedgerOptions>, AuditLedgerOptionsValidator>());
+            services.TryAddSingleton<WitnessingStatus>();
+            services.AddHttpClient(WitnessPublisher.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(30));
+            services.AddHostedService<WitnessPublisher>();
             AddPipeline(services);
             AuditGenBuilderExtensions.AddSqliteStore(builder, replace: false);
             AddAspNetCoreHooks(services);
@@ -55,7 +59,9 @@ public static class AuditGenServiceCollectionExtensions
 
     /// <summary>
     /// Adds a health check named <paramref name="name"/> reporting each sink's backlog, last delivery and whether
-    /// delivery is paused (unhealthy while, for example, WorkOS refuses the API key).
+    /// delivery is paused (unhealthy while, for example, WorkOS refuses the API key), and one named
+    /// <paramref name="name"/><c>-witnesses</c> reporting the witnesses' latest answers (unhealthy when a witness holds a
+    /// log this one does not extend, degraded while fewer than the quorum cosigned).
     /// </summary>
     /// <param name="builder">The application's health checks.</param>
     /// <param name="name">The check's name (default <c>auditgen</c>).</param>
@@ -63,7 +69,10 @@ public static class AuditGenServiceCollectionExtensions
     public static IHealthChecksBuilder AddAuditGen(this IHealthChecksBuilder builder, string name = "auditgen", IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddCheck<AuditGenHealthCheck>(name, failureStatus: null, tags: tags ?? []);
+        var tagList = tags?.ToArray() ?? [];
+        return builder
+            .AddCheck<AuditGenHealthCheck>(name, failureStatus: null, tags: tagList)
+            .AddCheck<WitnessingHealthCheck>($"{name}-witnesses", failureStatus: null, tags: tagList);
     }
 
     private static void AddPipeline(IServiceCollection services)

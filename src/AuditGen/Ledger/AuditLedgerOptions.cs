@@ -16,4 +16,18 @@ public sealed class AuditLedgerOptions
 
     /// <summary>The longest a new record waits before the top-level log commits to it (default 1 second).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Witnesses the log's newest checkpoint is submitted to, each as <c>URL=VERIFIERKEY</c>: the witness's
+    /// <c>add-checkpoint</c> prefix (http or https) and its cosigning verifier key (<c>auditgen keys generate --witness</c>).
+    /// A witness remembers the newest checkpoint it cosigned outside the log's database, so a log put back from an
+    /// older copy, or forked, is caught even by someone holding the signing key. Needs <see cref="SigningKey"/>.
+    /// </summary>
+    public IList<string> Witnesses { get; } = [];
+
+    /// <summary>How many witnesses must cosign for the log to count as witnessed (default: all of them).</summary>
+    public int? WitnessQuorum { get; set; }
+
+    /// <summary>How often the newest checkpoint is submitted to the witnesses while the log changes (default 1 minute).</summary>
+    public TimeSpan WitnessInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

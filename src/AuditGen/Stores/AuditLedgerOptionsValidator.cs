@@ -20,6 +20,29 @@ internal sealed class AuditLedgerOptionsValidator : IValidateOptions<AuditLedger
             failures.Add($"{failures.Key(nameof(options.CheckpointInterval))} must be between 00:00:00.010 and 01:00:00 (was {options.CheckpointInterval}).");
         }
 
+        for (var i = 0; i < options.Witnesses.Count; i++)
+        {
+            if (!WitnessEndpoint.TryParse(options.Witnesses[i], out _, out var witnessProblem))
+            {
+                failures.Add($"{failures.Key($"{nameof(options.Witnesses)}:{i}")}: {witnessProblem}.");
+            }
+        }
+
+        if (options.Witnesses.Count > 0 && options.SigningKey is null)
+        {
+            failures.Add($"{failures.Key(nameof(options.Witnesses))} needs {failures.Key(nameof(options.SigningKey))}: a witness cosigns only checkpoints signed with the log's key.");
+        }
+
+        if (options.WitnessQuorum is { } quorum && (quorum < 1 || quorum > options.Witnesses.Count))
+        {
+            failures.Add($"{failures.Key(nameof(options.WitnessQuorum))} must be between 1 and the number of witnesses, {options.Witnesses.Count} (was {quorum}).");
+        }
+
+        if (options.WitnessInterval < TimeSpan.FromSeconds(1) || options.WitnessInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{failures.Key(nameof(options.WitnessInterval))} must be between 00:00:01 and 1.00:00:00 (was {options.WitnessInterval}).");
+        }
+
         return failures.Result;
     }
 }

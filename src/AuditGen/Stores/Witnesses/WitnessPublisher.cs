@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using AuditGen.Ledger;
+using AuditGen.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuditGen.Stores.Witnesses;
+
+/// <summary>
+/// Submits the log's newest signed checkpoint to every configured witness (<c>AuditGen:Ledger:Witnesses</c>) at start-up
+/// and then every <c>WitnessInterval</c>. A witness that cosigns is remembered at its size, so the next submission
+/// carries the proof from there; a witness that holds a larger or another log is a critical error (the log was put
+/// back or forked); one that refuses or cannot be reached is an error, retried at the next interval. Appends never wait
+/// for witnesses. <see cref="WitnessingStatus"/> keeps the latest answers for the health check.
+/// </summary>
+internal sealed partial class WitnessPublisher(
+    IAuditStore store,
+    IHttpClientFactory httpClients,
+    IOptions<AuditLedgerOptions> options,
+    WitnessingStatus status,
+    TimeProvider timeProvider,
+    ILogger<WitnessPublisher> logger) : BackgroundService
+{
+    public const string HttpClientName = "AuditGen.Witness";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var witnesses = options.Value.Witnesses
+            .Select(static text => WitnessEndpoint.TryParse(text, out var endpoint, out var problem) ? endpoint! : throw new InvalidOperationException(problem))
+            .ToList();
+        if (witnesses.Count == 0 || store is not ILedgerReader log)
+        {
+            return;
+        }
+
+        status.Configure(witnesses.Count, options.Value.WitnessQuorum ?? witnesses.Count);
+        var knownSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(options.Value.WitnessInterval, timeProvider);
+        do
+        {
+            foreach (var witness in witnesses)
+            {
+                var outcome = await SubmitAsync(log, witness, knownSizes.GetValueOrDefault(witness.Key.Name), stoppingToken);
+                if (outcome.Kind == WitnessOutcomeKind.Cosigned)
+                {
+                    knownSizes[witness.Key.Name] = outcome.WitnessSize;
+                }
+
+                status.Record(outcome, timeProvider.GetUtcNow());
+                Report(outcome);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<WitnessOutcome> SubmitAsync(ILedgerReader log, WitnessEndpoint witness, long knownSize, CancellationToken stoppingToken)
+    {
+        var client = httpClients.CreateClient(HttpClientName);
+        client.BaseAddress = witness.Url;
+        try
+        {
+            return await LedgerWitnessing.SubmitAsync(log, client, witness.Key, knownSize, stoppingToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or AuditStoreException || (exception is TaskCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            return WitnessOutcome.Refused(witness.Key.Name, $"{witness.Url} cannot be reached, or the log cannot be read ({exception.Message})");
+        }
+    }
+
+    private void Report(WitnessOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case WitnessOutcomeKind.Cosigned:
+                LogCosigned(outcome.Witness, outcome.LogSize);
+                break;
+            case WitnessOutcomeKind.Refused:
+                LogRefused(outcome.Witness, outcome.Problem!);
+                break;
+            default:
+                LogNotExtended(outcome.Witness, outcome.Problem!);
+                break;
+        }
+    }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Debug, Message = "Witness {Witness} cosigned the audit log's checkpoint of {Size} top-level entries.")]
+    private partial void LogCosigned(string witness, long size);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "Witness {Witness} did not cosign the audit log's checkpoint, which waits for the next interval: {Problem}")]
+    private partial void LogRefused(string witness, string problem);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Critical, Message = "The audit log does not extend what witness {Witness} cosigned before: {Problem}. Run `auditgen verify --witness` and investigate.")]
+    private partial void LogNotExtended(string witness, string problem);
+}
+
+/// <summary>The witnesses' latest answers, for the health check.</summary>
+internal sealed class WitnessingStatus
+{
+    private readonly ConcurrentDictionary<string, (WitnessOutcome Outcome, DateTimeOffset At)> _latest = new(StringComparer.Ordinal);
+
+    public int Configured { get; private set; }
+
+    public int Quorum { get; private set; }
+
+    public void Configure(int configured, int quorum) => (Configured, Quorum) = (configured, quorum);
+
+    public void Record(WitnessOutcome outcome, DateTimeOffset at) => _latest[outcome.Witness] = (outcome, at);
+
+    public IReadOnlyList<(WitnessOutcome Outcome, DateTimeOffset At)> Latest => [.. _latest.Values.OrderBy(static entry => entry.Outcome.Witness, StringComparer.Ordinal)];
+}
