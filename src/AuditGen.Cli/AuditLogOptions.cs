@@ -76,8 +76,9 @@ internal static class AuditLogOptions
                 throw new AuditStoreException($"The PostgreSQL schema '{schema}' holds no AuditGen audit log.");
             }
 
-            var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System, Ledger(result), migrate: false);
-            return new OpenedAuditLog(store, store.ChecksSignatures);
+            var ledger = Ledger(result);
+            var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System, ledger, migrate: false);
+            return new OpenedAuditLog(store, store.ChecksSignatures, ledger);
         }
 
         if (database is null)
@@ -95,8 +96,9 @@ internal static class AuditLogOptions
             throw new AuditStoreException($"'{database.FullName}' does not exist.");
         }
 
-        var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable, ledger: Ledger(result));
-        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures);
+        var sqliteLedger = Ledger(result);
+        var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable, ledger: sqliteLedger);
+        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures, sqliteLedger);
     }
 
     /// <summary>The ledger settings the command line gives: a signing key (which also verifies), or a verifier key, or neither.</summary>
@@ -145,9 +147,12 @@ internal static class AuditLogOptions
 }
 
 /// <summary>An audit log opened by a command, and whether its chain's signatures can be checked.</summary>
-internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatures) : IDisposable
+internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatures, LedgerSettings ledger) : IDisposable
 {
     public IReadableAuditStore Log { get; } = log;
+
+    /// <summary>The keys the command line gave, which the ledger is verified with.</summary>
+    public LedgerSettings Ledger { get; } = ledger;
 
     public bool ChecksSignatures { get; } = checksSignatures;
 

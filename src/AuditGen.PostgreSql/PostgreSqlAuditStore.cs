@@ -369,12 +369,19 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, ILedgerReader,
     }
 
     /// <inheritdoc />
-    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, T> read, CancellationToken cancellationToken)
+    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, Task<T>> read, CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        return read(new PostgreSqlLedgerSnapshot(new PostgreSqlLedgerRows(connection, _schema)));
+        try
+        {
+            await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            return await read(new PostgreSqlLedgerSnapshot(new PostgreSqlLedgerRows(connection, _schema)));
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new AuditStoreException($"Reading the PostgreSQL audit log in schema '{_schema}' failed: {exception.Message}", exception);
+        }
     }
 
     /// <inheritdoc />

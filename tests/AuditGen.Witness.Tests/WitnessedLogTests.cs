@@ -7,6 +7,7 @@ using AuditGen.Stores.Sqlite;
 using AuditGen.Tests.Cli;
 using AuditGen.Tests.Processes;
 using AuditGen.Stores;
+using AuditGen.Stores.Witnesses;
 using AuditGen.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -119,7 +120,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
         Assert.Equal(HealthStatus.Healthy, report.Entries["auditgen-witnesses"].Status);
         var size = await WitnessSizeAsync();
-        var top = await ((ILedgerReader)log).ReadLedgerAsync(static snapshot => snapshot.ReadTopLog(out _).Size, CancellationToken.None);
+        var top = await ((ILedgerReader)log).ReadLedgerAsync(static snapshot => Task.FromResult(snapshot.ReadTopLog(out _).Size), CancellationToken.None);
         Assert.Equal(top, size);
     }
 
@@ -135,6 +136,30 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         Assert.Contains("403", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
         var logs = ((CapturingLoggerProvider)host.Services.GetRequiredService<ILoggerProvider>()).Logs;
         Assert.Contains(logs, static entry => entry.Level == LogLevel.Error && entry.Message.Contains("did not cosign", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cosignature_dated_far_from_now_is_not_taken_as_an_answer_to_this_submission()
+    {
+        await AppendAsync(2);
+        using var store = new SqliteAuditStore(Database, null, TimeProvider.System, readOnly: true, ledger: LedgerSettings.SignedWith(_logKey, TimeSpan.Zero));
+        using var client = new HttpClient { BaseAddress = _witness.BaseAddress };
+        Assert.True(Cosigner.TryParse(_witnessKey, out var cosigner, out _));
+        using (cosigner)
+        {
+            // This machine's clock an hour ahead: the witness's fresh cosignature looks as old as a replayed one would.
+            var skewed = await LedgerWitnessing.SubmitAsync(store, client, cosigner!.Verifier, 0, null, new ShiftedClock(TimeSpan.FromHours(1)), CancellationToken.None);
+            var honest = await LedgerWitnessing.SubmitAsync(store, client, cosigner.Verifier, 0, null, TimeProvider.System, CancellationToken.None);
+
+            Assert.Equal(WitnessOutcomeKind.Refused, skewed.Kind);
+            Assert.Contains("too far from now", skewed.Problem, StringComparison.Ordinal);
+            Assert.Equal(WitnessOutcomeKind.Cosigned, honest.Kind);
+        }
+    }
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
     }
 
     /// <summary>The size the witness holds, from its own answer: a conflict that names it.</summary>

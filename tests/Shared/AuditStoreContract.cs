@@ -275,7 +275,7 @@ public abstract class AuditStoreContract
         {
             var top = snapshot.ReadTopLog(out var note);
             var big = snapshot.ReadTrees().Single(t => t.Partition == "org_big");
-            return (snapshot.ReadTopLeafRange(0, top.Size), note!, big, snapshot.ReadRecords("org_big", 0).ToList());
+            return Task.FromResult((snapshot.ReadTopLeafRange(0, top.Size), note!, big, snapshot.ReadRecords("org_big", 0).ToList()));
         }, CancellationToken.None);
 
         // Roots rebuilt here from the leaves alone, apart from the stored subtrees the proofs are made of.
@@ -284,7 +284,7 @@ public abstract class AuditStoreContract
         Assert.Equal(RootOf(leaves.Select(static text => MerkleHash.Leaf(Encoding.UTF8.GetBytes(text))).ToList(), leaves.Count), checkpoint!.RootHash);
         foreach (var (oldSize, newSize) in new (long, long)[] { (1, 341), (255, 341), (256, 300), (300, 341), (341, 341) })
         {
-            var proof = await reader.ReadLedgerAsync(snapshot => LedgerProofs.TopLevelConsistency(snapshot, oldSize, newSize), CancellationToken.None);
+            var proof = await reader.ReadLedgerAsync(snapshot => Task.FromResult(LedgerProofs.TopLevelConsistency(snapshot, oldSize, newSize)), CancellationToken.None);
             var hashes = leaves.Select(static text => MerkleHash.Leaf(Encoding.UTF8.GetBytes(text))).ToList();
             Assert.True(MerkleProof.VerifyConsistency(oldSize, newSize, RootOf(hashes, oldSize), RootOf(hashes, newSize), proof), $"{oldSize} -> {newSize}");
         }
@@ -293,7 +293,7 @@ public abstract class AuditStoreContract
         Assert.Equal(600, tree.Size);
         foreach (var index in new long[] { 0, 5, 255, 256, 511, 599 })
         {
-            var proof = await reader.ReadLedgerAsync(snapshot => LedgerProofs.Inclusion(snapshot, tree, index, 600), CancellationToken.None);
+            var proof = await reader.ReadLedgerAsync(snapshot => Task.FromResult(LedgerProofs.Inclusion(snapshot, tree, index, 600)), CancellationToken.None);
             Assert.True(MerkleProof.VerifyInclusion(index, 600, leafHashes[(int)index], proof, RootOf(leafHashes, 600)), $"record {index}");
             Assert.False(MerkleProof.VerifyInclusion(index, 600, leafHashes[(int)((index + 1) % 600)], proof, RootOf(leafHashes, 600)));
         }

@@ -57,13 +57,13 @@ internal static class VerifyCommand
 
             var witnessed = true;
             var problems = new List<string>();
-            foreach (var (url, key) in (result.GetValue(witnesses) ?? []).Select(ParseWitness))
+            foreach (var (url, key) in (result.GetValue(witnesses) ?? []).Select(ParseWitness).ToList())
             {
                 using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
                 WitnessOutcome outcome;
                 try
                 {
-                    outcome = await LedgerWitnessing.SubmitAsync((ILedgerReader)log, client, key, knownSize: 0, cancellationToken);
+                    outcome = await LedgerWitnessing.SubmitAsync((ILedgerReader)log, client, key, knownSize: 0, opened.Ledger, TimeProvider.System, cancellationToken);
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {

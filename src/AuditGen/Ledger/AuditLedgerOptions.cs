@@ -28,6 +28,6 @@ public sealed class AuditLedgerOptions
     /// <summary>How many witnesses must cosign for the log to count as witnessed (default: all of them).</summary>
     public int? WitnessQuorum { get; set; }
 
-    /// <summary>How often the newest checkpoint is submitted to the witnesses while the log changes (default 1 minute).</summary>
+    /// <summary>How often the newest checkpoint is submitted to the witnesses (default 1 minute); an unchanged one is cosigned again.</summary>
     public TimeSpan WitnessInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -98,7 +98,7 @@ internal static class LedgerVerifier
             }
             else
             {
-                text = note[..(note.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
+                text = SignedNote.TextOf(note);
             }
         }
         else if (settings.Verifier is not null)

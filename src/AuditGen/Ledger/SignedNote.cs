@@ -24,6 +24,10 @@ internal static class SignedNote
         return text + "\n" + string.Concat(signers.Select(signer => signer.SignatureLine(text)));
     }
 
+    /// <summary>The text a note's signatures cover: up to its blank line, or the whole note when it carries none.</summary>
+    public static string TextOf(string note) =>
+        note.IndexOf("\n\n", StringComparison.Ordinal) is >= 0 and var split ? note[..(split + 1)] : note;
+
     /// <summary>Whether <paramref name="note"/> carries signature lines (a bare checkpoint carries none).</summary>
     public static bool IsSigned(string note) => note.Contains("\n\n" + SignaturePrefix, StringComparison.Ordinal);
 

@@ -390,14 +390,19 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, ILedgerReader, IDi
     }
 
     /// <inheritdoc />
-    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, T> read, CancellationToken cancellationToken)
+    public async Task<T> ReadLedgerAsync<T>(Func<ILedgerSnapshot, Task<T>> read, CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);
-        return await WithConnectionAsync(connection =>
+        await using var connection = await OpenAsync(cancellationToken);
+        using var snapshot = Explained(() => connection.BeginTransaction(deferred: true));
+        try
         {
-            using var snapshot = connection.BeginTransaction(deferred: true);
-            return read(new SqliteLedgerSnapshot(connection, snapshot));
-        }, cancellationToken);
+            return await read(new SqliteLedgerSnapshot(connection, snapshot));
+        }
+        catch (SqliteException exception)
+        {
+            throw Explain(exception);
+        }
     }
 
     /// <inheritdoc />

@@ -12,15 +12,22 @@ namespace AuditGen.Stores.Witnesses;
 /// </summary>
 internal static class WitnessClient
 {
+    /// <summary>The largest answer read from a witness: a few signature lines, or a size.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
+    /// <summary>How far a cosignature's time may be from this machine's clock: an older one may be a replayed answer.</summary>
+    public static readonly TimeSpan CosignatureClockSkew = TimeSpan.FromMinutes(10);
+
     /// <param name="client">Sends the request; its base address is the witness's submission prefix.</param>
     /// <param name="witness">The witness's key, which its cosignature must verify with.</param>
     /// <param name="checkpointNote">The log's newest signed top-level checkpoint.</param>
     /// <param name="consistencyProof">Reads the top-level consistency proof from a size to another.</param>
     /// <param name="knownSize">The size the witness was last seen to hold (0 when unknown: its answer says).</param>
+    /// <param name="timeProvider">The clock a cosignature's time is checked against.</param>
     /// <param name="cancellationToken">Stops the exchange.</param>
-    public static async Task<WitnessOutcome> SubmitAsync(HttpClient client, CosignatureVerifier witness, string checkpointNote, Func<long, long, Task<byte[][]>> consistencyProof, long knownSize, CancellationToken cancellationToken)
+    public static async Task<WitnessOutcome> SubmitAsync(HttpClient client, CosignatureVerifier witness, string checkpointNote, Func<long, long, Task<byte[][]>> consistencyProof, long knownSize, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var text = checkpointNote[..(checkpointNote.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
+        var text = SignedNote.TextOf(checkpointNote);
         if (!Checkpoint.TryParse(text, out var checkpoint, out var problem))
         {
             throw new InvalidOperationException($"The log's checkpoint cannot be read: {problem}");
@@ -38,21 +45,26 @@ internal static class WitnessClient
 
             body.Append('\n').Append(checkpointNote);
             using var request = new HttpRequestMessage(HttpMethod.Post, "add-checkpoint") { Content = new StringContent(body.ToString(), Encoding.UTF8, "text/plain") };
-            using var response = await client.SendAsync(request, cancellationToken);
-            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var answer = await ReadAnswerAsync(response, cancellationToken);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    return witness.Verify(text, answer.Split('\n', StringSplitOptions.RemoveEmptyEntries)) is { } time
-                        ? WitnessOutcome.Cosigned(witness.Name, checkpoint.Size, time)
-                        : WitnessOutcome.Refused(witness.Name, "its answer carries no cosignature that verifies with its key");
+                    var now = timeProvider.GetUtcNow();
+                    return witness.Verify(text, answer.Split('\n', StringSplitOptions.RemoveEmptyEntries)) switch
+                    {
+                        null => WitnessOutcome.Refused(witness.Name, "its answer carries no cosignature that verifies with its key"),
+                        var time when Math.Abs(time.Value - now.ToUnixTimeSeconds()) > CosignatureClockSkew.TotalSeconds =>
+                            WitnessOutcome.Refused(witness.Name, $"its cosignature is dated {DateTimeOffset.FromUnixTimeSeconds(time.Value):O}, too far from now: an old answer replayed, or a clock that is wrong"),
+                        var time => WitnessOutcome.Cosigned(witness.Name, checkpoint.Size, time.Value),
+                    };
                 case HttpStatusCode.Conflict when long.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var witnessSize):
                     if (witnessSize > checkpoint.Size)
                     {
                         return WitnessOutcome.Ahead(witness.Name, checkpoint.Size, witnessSize);
                     }
 
-                    if (witnessSize == oldSize)
+                    if (witnessSize == oldSize && oldSize == checkpoint.Size)
                     {
                         // The size the witness holds, and still a conflict: it holds another tree of that size.
                         return WitnessOutcome.Forked(witness.Name, checkpoint.Size, witnessSize);
@@ -68,6 +80,20 @@ internal static class WitnessClient
         }
 
         return WitnessOutcome.Refused(witness.Name, "its size kept changing while the log submitted");
+    }
+
+    private static async Task<string> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxAnswerBytes];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, length);
     }
 }
 

@@ -29,8 +29,14 @@ internal sealed partial class WitnessPublisher(
         var witnesses = options.Value.Witnesses
             .Select(static text => WitnessEndpoint.TryParse(text, out var endpoint, out var problem) ? endpoint! : throw new InvalidOperationException(problem))
             .ToList();
-        if (witnesses.Count == 0 || store is not ILedgerReader log)
+        if (witnesses.Count == 0)
         {
+            return;
+        }
+
+        if (store is not ILedgerReader log)
+        {
+            LogNoLedger(witnesses.Count);
             return;
         }
 
@@ -60,10 +66,11 @@ internal sealed partial class WitnessPublisher(
         client.BaseAddress = witness.Url;
         try
         {
-            return await LedgerWitnessing.SubmitAsync(log, client, witness.Key, knownSize, stoppingToken);
+            return await LedgerWitnessing.SubmitAsync(log, client, witness.Key, knownSize, verifyWith: null, timeProvider, stoppingToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or AuditStoreException || (exception is TaskCanceledException && !stoppingToken.IsCancellationRequested))
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
+            // Whatever fails, the application and its appends go on; the next interval tries again.
             return WitnessOutcome.Refused(witness.Key.Name, $"{witness.Url} cannot be reached, or the log cannot be read ({exception.Message})");
         }
     }
@@ -89,6 +96,9 @@ internal sealed partial class WitnessPublisher(
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "Witness {Witness} did not cosign the audit log's checkpoint, which waits for the next interval: {Problem}")]
     private partial void LogRefused(string witness, string problem);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "{Count} witnesses are configured, but the audit store keeps no ledger (the in-memory store): nothing is submitted to them.")]
+    private partial void LogNoLedger(int count);
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Critical, Message = "The audit log does not extend what witness {Witness} cosigned before: {Problem}. Run `auditgen verify --witness` and investigate.")]
     private partial void LogNotExtended(string witness, string problem);
