@@ -25,34 +25,18 @@ internal sealed class Cosigner : IDisposable
     public CosignatureVerifier Verifier { get; }
 
     /// <summary>A new random witness key named <paramref name="name"/>, in its signer-key text form.</summary>
-    public static string Generate(string name)
-    {
-        if (!NoteKeys.IsValidName(name))
-        {
-            throw new ArgumentException($"'{name}' cannot name a key: it must not be empty, nor hold spaces or '+'.", nameof(name));
-        }
-
-        using var key = Key.Create(NoteKeys.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var keyId = NoteKeys.KeyId(name, key.PublicKey.Export(KeyBlobFormat.RawPublicKey), NoteKeys.CosignatureType);
-        return $"{NoteKeys.SignerKeyPrefix}{name}+{NoteKeys.Hex(keyId)}+{Convert.ToBase64String([NoteKeys.CosignatureType, .. key.Export(KeyBlobFormat.RawPrivateKey)])}";
-    }
+    public static string Generate(string name) => NoteKeys.GenerateSignerKey(name, NoteKeys.CosignatureType);
 
     /// <summary>Reads a witness signer key, checking that its key id matches the key.</summary>
     public static bool TryParse(string text, out Cosigner? cosigner, out string? problem)
     {
         cosigner = null;
-        if (!text.StartsWith(NoteKeys.SignerKeyPrefix, StringComparison.Ordinal))
-        {
-            problem = $"a signer key starts with {NoteKeys.SignerKeyPrefix}";
-            return false;
-        }
-
-        if (!NoteKeys.TryParse(text[NoteKeys.SignerKeyPrefix.Length..], 32, NoteKeys.CosignatureType, out var name, out var keyId, out var seed, out problem))
+        if (!NoteKeys.TryParseSignerKey(text, NoteKeys.CosignatureType, out var name, out var keyId, out var key, out problem))
         {
             return false;
         }
 
-        var created = new Cosigner(name, Key.Import(NoteKeys.Ed25519, seed, KeyBlobFormat.RawPrivateKey));
+        var created = new Cosigner(name, key!);
         if (created.Verifier.KeyId != keyId)
         {
             created.Dispose();

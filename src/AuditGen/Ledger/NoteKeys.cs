@@ -37,6 +37,38 @@ internal static class NoteKeys
 
     public static string Hex(uint keyId) => keyId.ToString("x8", CultureInfo.InvariantCulture);
 
+    /// <summary>A new random Ed25519 key named <paramref name="name"/>, in the signer-key text form with <paramref name="type"/>.</summary>
+    public static string GenerateSignerKey(string name, byte type)
+    {
+        if (!IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' cannot name a key: it must not be empty, nor hold spaces or '+'.", nameof(name));
+        }
+
+        using var key = Key.Create(Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        var keyId = KeyId(name, key.PublicKey.Export(KeyBlobFormat.RawPublicKey), type);
+        return $"{SignerKeyPrefix}{name}+{Hex(keyId)}+{Convert.ToBase64String([type, .. key.Export(KeyBlobFormat.RawPrivateKey)])}";
+    }
+
+    /// <summary>Reads a signer key of <paramref name="type"/>: <c>PRIVATE+KEY+</c> then <c>name+hex(key id)+base64(type || seed)</c>.</summary>
+    internal static bool TryParseSignerKey(string text, byte type, out string name, out uint keyId, out Key? key, out string? problem)
+    {
+        (name, keyId, key) = ("", 0, null);
+        if (!text.StartsWith(SignerKeyPrefix, StringComparison.Ordinal))
+        {
+            problem = $"a signer key starts with {SignerKeyPrefix}";
+            return false;
+        }
+
+        if (!TryParse(text[SignerKeyPrefix.Length..], 32, type, out name, out keyId, out var seed, out problem))
+        {
+            return false;
+        }
+
+        key = Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        return true;
+    }
+
     /// <summary>Reads <c>name+hex(key id)+base64(type || key)</c>, checking the name, the type and the length.</summary>
     internal static bool TryParse(string text, int keyLength, out string name, out uint keyId, out byte[] key, out string? problem) =>
         TryParse(text, keyLength, Ed25519Type, out name, out keyId, out key, out problem);

@@ -23,36 +23,18 @@ internal sealed class NoteSigner : IDisposable
     public NoteVerifier Verifier { get; }
 
     /// <summary>A new random key named <paramref name="name"/>, in its signer-key text form.</summary>
-    public static string Generate(string name)
-    {
-        if (!NoteKeys.IsValidName(name))
-        {
-            throw new ArgumentException($"'{name}' cannot name a key: it must not be empty, nor hold spaces or '+'.", nameof(name));
-        }
-
-        using var key = Key.Create(NoteKeys.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var seed = key.Export(KeyBlobFormat.RawPrivateKey);
-        var keyId = NoteKeys.KeyId(name, key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
-        return $"{NoteKeys.SignerKeyPrefix}{name}+{NoteKeys.Hex(keyId)}+{Convert.ToBase64String([NoteKeys.Ed25519Type, .. seed])}";
-    }
+    public static string Generate(string name) => NoteKeys.GenerateSignerKey(name, NoteKeys.Ed25519Type);
 
     /// <summary>Reads a signer key, checking that its key id matches the key.</summary>
     public static bool TryParse(string text, out NoteSigner? signer, out string? problem)
     {
         signer = null;
-        if (!text.StartsWith(NoteKeys.SignerKeyPrefix, StringComparison.Ordinal))
-        {
-            problem = $"a signer key starts with {NoteKeys.SignerKeyPrefix}";
-            return false;
-        }
-
-        if (!NoteKeys.TryParse(text[NoteKeys.SignerKeyPrefix.Length..], 32, out var name, out var keyId, out var seed, out problem))
+        if (!NoteKeys.TryParseSignerKey(text, NoteKeys.Ed25519Type, out var name, out var keyId, out var key, out problem))
         {
             return false;
         }
 
-        var key = Key.Import(NoteKeys.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
-        var created = new NoteSigner(name, key);
+        var created = new NoteSigner(name, key!);
         if (created.Verifier.KeyId != keyId)
         {
             created.Dispose();
