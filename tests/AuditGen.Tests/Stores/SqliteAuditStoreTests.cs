@@ -308,6 +308,30 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_purge_a_remaining_record_still_has_an_inclusion_proof_from_the_kept_hashes()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = _database.Open(clock: clock);
+        await store.AppendAsync(StoreEntries.Entries(300), CancellationToken.None);
+        clock.Now = clock.Now.AddDays(100);
+        await store.AppendAsync(StoreEntries.Entries(100), CancellationToken.None);
+        Assert.Equal(new AuditPurgeResult(300, 300), await store.PurgeAsync(clock.Now.AddDays(-30), CancellationToken.None));
+
+        // Records 0 to 299 are gone; the proofs of the rest need hashes from the purged band (256 to 299) and the subtree of 0 to 255.
+        var (tree, leaves) = await store.ReadLedgerAsync(static snapshot =>
+        {
+            var tree = snapshot.ReadTrees().Single();
+            return Task.FromResult((tree, snapshot.ReadRecords(tree.Partition, 0).ToDictionary(static record => record.PartitionIndex, static record => record.LeafHash)));
+        }, CancellationToken.None);
+        Assert.Equal((400L, 300L), (tree.Size, tree.PurgedThrough));
+        foreach (var index in new long[] { 300, 301, 399 })
+        {
+            var proof = await store.ReadLedgerAsync(snapshot => Task.FromResult(LedgerProofs.Inclusion(snapshot, tree, index, 400)), CancellationToken.None);
+            Assert.True(MerkleProof.VerifyInclusion(index, 400, leaves[index], proof, tree.ToTree().Root()), $"record {index}");
+        }
+    }
+
+    [Fact]
     public async Task Purge_never_removes_what_a_sink_has_not_delivered()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
