@@ -53,8 +53,9 @@ internal sealed partial class WitnessPublisher(
                     knownSizes[witness.Key.Name] = outcome.WitnessSize;
                 }
 
-                status.Record(outcome, timeProvider.GetUtcNow());
+                // Logged before the health check can show it, so whoever reads the one finds the other.
                 Report(outcome);
+                status.Record(outcome, timeProvider.GetUtcNow());
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
