@@ -13,6 +13,7 @@ var root = new RootCommand("""
 {
     ExportCommand.Create(),
     VerifyCommand.Create(),
+    VerifyExportCommand.Create(),
     TailCommand.Create(),
     StatsCommand.Create(),
     PurgeCommand.Create(),

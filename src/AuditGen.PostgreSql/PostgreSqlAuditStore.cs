@@ -385,6 +385,13 @@ internal sealed class PostgreSqlAuditStore : IReadableAuditStore, ILedgerReader,
     }
 
     /// <inheritdoc />
+    public async Task KeepWitnessedCheckpointAsync(long size, string cosignedNote, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, WitnessedCheckpointSql.Keep($"{_schema}."), cancellationToken, ("size", size), ("note", cosignedNote), ("at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await IntegrateAsync(false, cancellationToken);

@@ -8,6 +8,8 @@ internal sealed class PostgreSqlLedgerSnapshot(PostgreSqlLedgerRows rows) : ILed
     public IEnumerable<LedgerTreeRow> ReadTrees() =>
         rows.Paged($"SELECT {PostgreSqlLedgerRows.TreeColumns} FROM {rows.Schema}.ledger_trees", "id", "", PostgreSqlLedgerRows.Tree, static tree => tree.Id);
 
+    public LedgerTreeRow? ReadTree(string partition) => rows.Trees("WHERE partition = @partition", ("partition", partition)).SingleOrDefault();
+
     public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex) => rows.ReadRecords(partition, fromIndex, long.MaxValue);
 
     public StoredLedgerRecord? ReadFirstOrphan() => rows.ReadFirstOrphan();
@@ -17,6 +19,17 @@ internal sealed class PostgreSqlLedgerSnapshot(PostgreSqlLedgerRows rows) : ILed
     public IEnumerable<TopLevelLeaf> ReadTopLeaves() => TopLeaves("");
 
     public IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId) => TopLeaves("AND tree_id = @tree", ("tree", treeId));
+
+    public TopLevelLeaf? ReadLatestTopLeaf(long treeId, long beforeIndex)
+    {
+        using var command = rows.Command(
+            $"SELECT leaf_index, tree_id, size, checkpoint FROM {rows.Schema}.ledger_top_leaves WHERE tree_id = @tree AND leaf_index < @before ORDER BY leaf_index DESC LIMIT 1",
+            ("tree", treeId), ("before", beforeIndex));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new TopLevelLeaf(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)) : null;
+    }
+
+    public string? ReadWitnessedCheckpoint() => rows.Scalar(WitnessedCheckpointSql.Read($"{rows.Schema}.")) as string;
 
     public IReadOnlyList<string> ReadTopLeafRange(long first, long count)
     {

@@ -157,6 +157,15 @@ internal static class PostgreSqlSchema
         SELECT 1, coalesce(h.sequence, 0), 0, coalesce((SELECT max(through_sequence) FROM {0}.audit_checkpoints), 0), 0, ''::bytea, h.sequence, h.hash
         FROM (SELECT 1) s LEFT JOIN {0}.audit_head h ON h.id = 1 AND h.sequence > 0;
         """,
+        // The newest top-level checkpoint the witnesses cosigned, with their cosignatures: what exports prove records with.
+        """
+        CREATE TABLE {0}.ledger_witnessed (
+            id           integer PRIMARY KEY CHECK (id = 1),
+            size         bigint  NOT NULL,
+            note         text    NOT NULL,
+            witnessed_at bigint  NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

@@ -39,9 +39,9 @@ public sealed class WitnessProtocolTests : IAsyncLifetime
         var published = await client.GetStringAsync("/");
         var verifierText = published.Split('\n').Single(line => line.StartsWith("verifier key: ", StringComparison.Ordinal))["verifier key: ".Length..];
         Assert.True(CosignatureVerifier.TryParse(verifierText, out var verifier, out var problem), problem);
-        var time = verifier!.Verify(_log.CheckpointText(), [second.Body.TrimEnd('\n')]);
-        Assert.NotNull(time);
-        Assert.InRange(time.Value, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var cosignature = verifier!.Verify(_log.CheckpointText(), [second.Body.TrimEnd('\n')]);
+        Assert.NotNull(cosignature);
+        Assert.InRange(cosignature.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         // The cosignature is over the checkpoint's text: another text does not verify under it.
         Assert.Null(verifier.Verify(_log.CheckpointText().Replace("example.com", "example.org", StringComparison.Ordinal), [second.Body.TrimEnd('\n')]));

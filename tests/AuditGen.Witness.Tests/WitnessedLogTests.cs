@@ -6,7 +6,6 @@ using AuditGen.Pipeline;
 using AuditGen.Stores.Sqlite;
 using AuditGen.Tests.Cli;
 using AuditGen.Tests.Processes;
-using AuditGen.Stores;
 using AuditGen.Stores.Witnesses;
 using AuditGen.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
@@ -148,8 +147,9 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         using (cosigner)
         {
             // This machine's clock an hour ahead: the witness's fresh cosignature looks as old as a replayed one would.
-            var skewed = await LedgerWitnessing.SubmitAsync(store, client, cosigner!.Verifier, 0, null, new ShiftedClock(TimeSpan.FromHours(1)), CancellationToken.None);
-            var honest = await LedgerWitnessing.SubmitAsync(store, client, cosigner.Verifier, 0, null, TimeProvider.System, CancellationToken.None);
+            WitnessSubmission[] witness = [new(cosigner!.Verifier, client, KnownSize: 0)];
+            var skewed = (await LedgerWitnessing.SubmitAsync(store, witness, null, new ShiftedClock(TimeSpan.FromHours(1)), CancellationToken.None)).Outcomes.Single();
+            var honest = (await LedgerWitnessing.SubmitAsync(store, witness, null, TimeProvider.System, CancellationToken.None)).Outcomes.Single();
 
             Assert.Equal(WitnessOutcomeKind.Refused, skewed.Kind);
             Assert.Contains("too far from now", skewed.Problem, StringComparison.Ordinal);

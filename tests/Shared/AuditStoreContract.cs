@@ -3,7 +3,6 @@ using AuditGen.Events;
 using AuditGen.Events.Json;
 using AuditGen.Ledger;
 using AuditGen.Pipeline;
-using AuditGen.Stores;
 
 namespace AuditGen.Tests.Contracts;
 

@@ -14,20 +14,28 @@ internal static class ExportCommand
         var output = new Option<FileInfo?>("--out") { Description = "The file to write; standard output when omitted." };
         var after = new Option<long?>("--after") { Description = "Paging: only records after this sequence (the value the previous page printed)." };
         var limit = new Option<int?>("--limit") { Description = "Paging: at most this many records." };
+        var proof = new Option<bool>("--proof") { Description = "A proven export of one organization (--organization): its records with the proofs that they are in its log, checked offline with auditgen verify-export." };
+        var extends = new Option<FileInfo?>("--extends") { Description = "With --proof: an older proven export of the organization, which this one then proves it extends." };
         var command = new Command("export", """
             Export records as CSV, a JSON array or JSON Lines, with WorkOS's export filters.
             CSV cells a spreadsheet would run as formulas are prefixed with '.
+            With --proof, an organization's records as a proven export (docs/proofs.md): each record with its inclusion
+            proof, under the organization's checkpoint in the log's newest witnessed checkpoint.
 
             Examples:
               auditgen export --db ./auditgen.db --format csv --out audit.csv
               auditgen export --db ./auditgen.db --organization org_acme --range-start 2026-11-01T00:00:00Z --action user.signed_in --format jsonlines
               auditgen export --db ./auditgen.db --format csv --limit 10000 --after 20000 --out page3.csv
+              auditgen export --db ./auditgen.db --organization org_acme --proof --out acme.proof.jsonl
+              auditgen export --db ./auditgen.db --organization org_acme --proof --extends acme-october.proof.jsonl --out acme.proof.jsonl
             """)
         {
             format,
             output,
             after,
             limit,
+            proof,
+            extends,
         };
         query.AddTo(command);
 
@@ -41,8 +49,23 @@ internal static class ExportCommand
                 throw new UsageException("--limit must be 1 or more.");
             }
 
-            var auditQuery = query.Read(result) with { AfterSequence = result.GetValue(after), Limit = result.GetValue(limit) };
             var file = result.GetValue(output);
+            if (result.GetValue(proof))
+            {
+                if (result.GetResult(format) is { Implicit: false } || result.GetResult(after) is not null || result.GetResult(limit) is not null)
+                {
+                    throw new UsageException("--proof writes every record its filters select, in its own format: --format, --after and --limit do not apply.");
+                }
+
+                return await ProvenExportCommand.ExportAsync(log, query.Read(result), result.GetValue(extends), file, cancellationToken);
+            }
+
+            if (result.GetResult(extends) is not null)
+            {
+                throw new UsageException("--extends applies to a proven export (--proof).");
+            }
+
+            var auditQuery = query.Read(result) with { AfterSequence = result.GetValue(after), Limit = result.GetValue(limit) };
             if (file is null)
             {
                 await using var stdout = Console.OpenStandardOutput();

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AuditGen.Ledger;
-using AuditGen.Stores;
 using AuditGen.Stores.Witnesses;
 using Spectre.Console;
 
@@ -55,34 +54,34 @@ internal static class VerifyCommand
                 table.AddRow("problem", Markup.Escape(verification.Problem ?? ""));
             }
 
-            var witnessed = true;
+            var endpoints = (result.GetValue(witnesses) ?? []).Select(ParseWitness).ToList();
+            var clients = endpoints.Select(static endpoint => new HttpClient { BaseAddress = endpoint.Url, Timeout = TimeSpan.FromSeconds(30) }).ToList();
             var problems = new List<string>();
-            foreach (var (url, key) in (result.GetValue(witnesses) ?? []).Select(ParseWitness).ToList())
+            var witnessed = true;
+            try
             {
-                using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-                WitnessOutcome outcome;
-                try
+                var submissions = endpoints.Select((endpoint, i) => new WitnessSubmission(endpoint.Key, clients[i], KnownSize: 0)).ToList();
+                var round = submissions.Count == 0 ? null : await LedgerWitnessing.SubmitAsync((ILedgerReader)log, submissions, opened.Ledger, TimeProvider.System, cancellationToken);
+                foreach (var outcome in round?.Outcomes ?? [])
                 {
-                    outcome = await LedgerWitnessing.SubmitAsync((ILedgerReader)log, client, key, knownSize: 0, opened.Ledger, TimeProvider.System, cancellationToken);
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    outcome = WitnessOutcome.Refused(key.Name, $"{url} cannot be reached ({exception.Message})");
-                }
-
-                witnessed &= outcome.Kind == WitnessOutcomeKind.Cosigned;
-                table.AddRow(
-                    $"witness {Markup.Escape(outcome.Witness)}",
-                    outcome.Kind switch
+                    witnessed &= outcome.Kind == WitnessOutcomeKind.Cosigned;
+                    table.AddRow(
+                        $"witness {Markup.Escape(outcome.Witness)}",
+                        outcome.Kind switch
+                        {
+                            WitnessOutcomeKind.Cosigned => $"[green]cosigned[/] the log's {outcome.LogSize:N0} checkpoints",
+                            WitnessOutcomeKind.Refused => "[red]did not answer[/]",
+                            _ => "[red]the log does not extend what it cosigned[/]",
+                        });
+                    if (outcome.Problem is { } problem)
                     {
-                        WitnessOutcomeKind.Cosigned => $"[green]cosigned[/] the log's {outcome.LogSize:N0} checkpoints",
-                        WitnessOutcomeKind.Refused => "[red]did not answer[/]",
-                        _ => "[red]the log does not extend what it cosigned[/]",
-                    });
-                if (outcome.Problem is { } problem)
-                {
-                    problems.Add(problem);
+                        problems.Add(problem);
+                    }
                 }
+            }
+            finally
+            {
+                clients.ForEach(static client => client.Dispose());
             }
 
             AnsiConsole.Write(table);

@@ -75,6 +75,6 @@ internal sealed record Checkpoint(string Origin, long Size, byte[] RootHash, IRe
         return true;
     }
 
-    private static bool IsDecimal(string line) =>
+    internal static bool IsDecimal(string line) =>
         line.Length > 0 && line.All(char.IsAsciiDigit) && (line.Length == 1 || line[0] != '0');
 }

@@ -101,9 +101,9 @@ internal sealed class CosignatureVerifier
 
     /// <summary>
     /// Finds this witness's cosignature among <paramref name="signatureLines"/> and checks it over
-    /// <paramref name="checkpointText"/>; returns its time (Unix seconds), or null when there is none that verifies.
+    /// <paramref name="checkpointText"/>; returns it with its time, or null when there is none that verifies.
     /// </summary>
-    public long? Verify(string checkpointText, IEnumerable<string> signatureLines)
+    public Cosignature? Verify(string checkpointText, IEnumerable<string> signatureLines)
     {
         foreach (var line in signatureLines)
         {
@@ -121,7 +121,7 @@ internal sealed class CosignatureVerifier
                 && BinaryPrimitives.ReadInt64BigEndian(signature.AsSpan(4)) is var timestamp and >= 0
                 && NoteKeys.Ed25519.Verify(_publicKey, SignedMessage(checkpointText, timestamp), signature.AsSpan(12, length - 12)))
             {
-                return timestamp;
+                return new Cosignature(Name, timestamp, line.TrimEnd('\n'));
             }
         }
 
@@ -135,3 +135,6 @@ internal sealed class CosignatureVerifier
     public override string ToString() =>
         $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.CosignatureType, .. _publicKey.Export(KeyBlobFormat.RawPublicKey)])}";
 }
+
+/// <summary>A witness's cosignature that verified: its time (Unix seconds) and its signature line.</summary>
+internal sealed record Cosignature(string Witness, long Timestamp, string Line);

@@ -6,6 +6,9 @@ internal interface ILedgerSnapshot
     /// <summary>Every partition's tree, by id.</summary>
     IEnumerable<LedgerTreeRow> ReadTrees();
 
+    /// <summary>A partition's tree, or null when it has none.</summary>
+    LedgerTreeRow? ReadTree(string partition);
+
     /// <summary>A partition's records from <paramref name="fromIndex"/> on, in index order (as stored, gaps and all).</summary>
     IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex);
 
@@ -23,6 +26,12 @@ internal interface ILedgerSnapshot
 
     /// <summary>The top-level leaves of one partition's tree, in index order.</summary>
     IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId);
+
+    /// <summary>The newest top-level leaf of a partition's tree below <paramref name="beforeIndex"/>: its checkpoint in the top-level log of that size.</summary>
+    TopLevelLeaf? ReadLatestTopLeaf(long treeId, long beforeIndex);
+
+    /// <summary>The newest top-level checkpoint the witnesses cosigned, with its signatures (null when none was kept).</summary>
+    string? ReadWitnessedCheckpoint();
 
     /// <summary>The top-level tree as stored, and its newest checkpoint note (null when none was made yet).</summary>
     LedgerTreeRow ReadTopLog(out string? latestCheckpointNote);

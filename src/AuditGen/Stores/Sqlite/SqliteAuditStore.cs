@@ -406,6 +406,12 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, ILedgerReader, IDi
     }
 
     /// <inheritdoc />
+    public Task KeepWitnessedCheckpointAsync(long size, string cosignedNote, CancellationToken cancellationToken) =>
+        WithConnectionAsync(
+            connection => Execute(connection, null, WitnessedCheckpointSql.Keep("main."), ("@size", size), ("@note", cosignedNote), ("@at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds())),
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task<AuditPurgeResult> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         if (_readOnly)

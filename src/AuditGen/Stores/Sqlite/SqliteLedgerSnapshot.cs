@@ -16,6 +16,13 @@ internal sealed class SqliteLedgerSnapshot(SqliteConnection connection, SqliteTr
         }
     }
 
+    public LedgerTreeRow? ReadTree(string partition)
+    {
+        using var command = Command("SELECT id, partition, size, edge, purged_through, checkpointed_size FROM ledger_trees WHERE partition = $partition", ("$partition", partition));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? SqliteLedgerRows.Tree(reader) : null;
+    }
+
     private const string RecordColumns =
         "sequence, partition_index, stored_at, event_id, organization_id, action, occurred_at, actor_id, actor_name, target_types, event_json, adjustments, rejection, hash";
 
@@ -58,6 +65,16 @@ internal sealed class SqliteLedgerSnapshot(SqliteConnection connection, SqliteTr
 
     public IEnumerable<TopLevelLeaf> ReadTopLeaves(long treeId) =>
         TopLeaves("SELECT leaf_index, tree_id, size, checkpoint FROM ledger_top_leaves WHERE tree_id = $tree ORDER BY leaf_index", ("$tree", treeId));
+
+    public TopLevelLeaf? ReadLatestTopLeaf(long treeId, long beforeIndex) =>
+        TopLeaves("SELECT leaf_index, tree_id, size, checkpoint FROM ledger_top_leaves WHERE tree_id = $tree AND leaf_index < $before ORDER BY leaf_index DESC LIMIT 1", ("$tree", treeId), ("$before", beforeIndex))
+            .FirstOrDefault();
+
+    public string? ReadWitnessedCheckpoint()
+    {
+        using var command = Command(WitnessedCheckpointSql.Read("main."));
+        return command.ExecuteScalar() as string;
+    }
 
     public IReadOnlyList<string> ReadTopLeafRange(long first, long count) =>
         TopLeaves("SELECT leaf_index, tree_id, size, checkpoint FROM ledger_top_leaves WHERE leaf_index >= $first AND leaf_index < $end ORDER BY leaf_index", ("$first", first), ("$end", first + count))

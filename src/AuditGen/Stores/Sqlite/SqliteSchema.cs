@@ -138,6 +138,15 @@ internal static class SqliteSchema
         SELECT 1, 0, coalesce(h.sequence, 0), 0, randomblob(16), coalesce((SELECT max(through_sequence) FROM audit_checkpoints), 0), 0, x'', h.sequence, h.hash
         FROM (SELECT 1) LEFT JOIN audit_head h ON h.id = 1 AND h.sequence > 0;
         """,
+        // The newest top-level checkpoint the witnesses cosigned, with their cosignatures: what exports prove records with.
+        """
+        CREATE TABLE ledger_witnessed (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            size         INTEGER NOT NULL,
+            note         TEXT    NOT NULL,
+            witnessed_at INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

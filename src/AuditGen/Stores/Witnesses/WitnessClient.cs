@@ -54,9 +54,9 @@ internal static class WitnessClient
                     return witness.Verify(text, answer.Split('\n', StringSplitOptions.RemoveEmptyEntries)) switch
                     {
                         null => WitnessOutcome.Refused(witness.Name, "its answer carries no cosignature that verifies with its key"),
-                        var time when Math.Abs(time.Value - now.ToUnixTimeSeconds()) > CosignatureClockSkew.TotalSeconds =>
-                            WitnessOutcome.Refused(witness.Name, $"its cosignature is dated {DateTimeOffset.FromUnixTimeSeconds(time.Value):O}, too far from now: an old answer replayed, or a clock that is wrong"),
-                        var time => WitnessOutcome.Cosigned(witness.Name, checkpoint.Size, time.Value),
+                        var cosignature when Math.Abs(cosignature.Timestamp - now.ToUnixTimeSeconds()) > CosignatureClockSkew.TotalSeconds =>
+                            WitnessOutcome.Refused(witness.Name, $"its cosignature is dated {DateTimeOffset.FromUnixTimeSeconds(cosignature.Timestamp):O}, too far from now: an old answer replayed, or a clock that is wrong"),
+                        var cosignature => WitnessOutcome.Cosigned(checkpoint.Size, cosignature),
                     };
                 case HttpStatusCode.Conflict when long.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var witnessSize):
                     if (witnessSize > checkpoint.Size)
@@ -102,11 +102,11 @@ internal static class WitnessClient
 /// <param name="Kind">Cosigned, or how the log fails to extend what the witness cosigned, or why it refused.</param>
 /// <param name="LogSize">The log's top-level size submitted.</param>
 /// <param name="WitnessSize">The size the witness holds now.</param>
-/// <param name="CosignedAt">When it cosigned (Unix seconds), when it did.</param>
+/// <param name="Cosignature">Its cosignature, when it cosigned.</param>
 /// <param name="Problem">What is wrong, in words, when it did not cosign.</param>
-internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, long LogSize, long WitnessSize, long? CosignedAt, string? Problem)
+internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, long LogSize, long WitnessSize, Cosignature? Cosignature, string? Problem)
 {
-    public static WitnessOutcome Cosigned(string witness, long size, long time) => new(witness, WitnessOutcomeKind.Cosigned, size, size, time, null);
+    public static WitnessOutcome Cosigned(long size, Cosignature cosignature) => new(cosignature.Witness, WitnessOutcomeKind.Cosigned, size, size, cosignature, null);
 
     public static WitnessOutcome Ahead(string witness, long logSize, long witnessSize) =>
         new(witness, WitnessOutcomeKind.LogBehindWitness, logSize, witnessSize, null,

@@ -40,39 +40,62 @@ internal sealed partial class WitnessPublisher(
             return;
         }
 
-        status.Configure(witnesses.Count, options.Value.WitnessQuorum ?? witnesses.Count);
+        var quorum = options.Value.WitnessQuorum ?? witnesses.Count;
+        status.Configure(witnesses.Count, quorum);
         var knownSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(options.Value.WitnessInterval, timeProvider);
         do
         {
-            foreach (var witness in witnesses)
+            var round = await SubmitAsync(log, witnesses, knownSizes, stoppingToken);
+            foreach (var outcome in round.Outcomes)
             {
-                var outcome = await SubmitAsync(log, witness, knownSizes.GetValueOrDefault(witness.Key.Name), stoppingToken);
                 if (outcome.Kind == WitnessOutcomeKind.Cosigned)
                 {
-                    knownSizes[witness.Key.Name] = outcome.WitnessSize;
+                    knownSizes[outcome.Witness] = outcome.WitnessSize;
                 }
 
                 // Logged before the health check can show it, so whoever reads the one finds the other.
                 Report(outcome);
                 status.Record(outcome, timeProvider.GetUtcNow());
             }
+
+            if (round.Cosigned >= quorum && round.CosignedNote is { } cosigned)
+            {
+                await KeepAsync(log, round.Size, cosigned, stoppingToken);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<WitnessOutcome> SubmitAsync(ILedgerReader log, WitnessEndpoint witness, long knownSize, CancellationToken stoppingToken)
+    private async Task<WitnessRound> SubmitAsync(ILedgerReader log, List<WitnessEndpoint> witnesses, Dictionary<string, long> knownSizes, CancellationToken stoppingToken)
     {
-        var client = httpClients.CreateClient(HttpClientName);
-        client.BaseAddress = witness.Url;
+        var submissions = witnesses.Select(witness =>
+        {
+            var client = httpClients.CreateClient(HttpClientName);
+            client.BaseAddress = witness.Url;
+            return new WitnessSubmission(witness.Key, client, knownSizes.GetValueOrDefault(witness.Key.Name));
+        }).ToList();
         try
         {
-            return await LedgerWitnessing.SubmitAsync(log, client, witness.Key, knownSize, verifyWith: null, timeProvider, stoppingToken);
+            return await LedgerWitnessing.SubmitAsync(log, submissions, verifyWith: null, timeProvider, stoppingToken);
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             // Whatever fails, the application and its appends go on; the next interval tries again.
-            return WitnessOutcome.Refused(witness.Key.Name, $"{witness.Url} cannot be reached, or the log cannot be read ({exception.Message})");
+            return new WitnessRound(0, null, [.. witnesses.Select(witness => WitnessOutcome.Refused(witness.Key.Name, $"the log cannot be read or {witness.Url} cannot be reached ({exception.Message})"))]);
+        }
+    }
+
+    private async Task KeepAsync(ILedgerReader log, long size, string cosignedNote, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await log.KeepWitnessedCheckpointAsync(size, cosignedNote, stoppingToken);
+            status.Witnessed(size, timeProvider.GetUtcNow());
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogNotKept(size, exception);
         }
     }
 
@@ -101,6 +124,9 @@ internal sealed partial class WitnessPublisher(
     [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "{Count} witnesses are configured, but the audit store keeps no ledger (the in-memory store): nothing is submitted to them.")]
     private partial void LogNoLedger(int count);
 
+    [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "The checkpoint of {Size} top-level entries the witnesses cosigned could not be kept with the audit log; exports go on proving records with the previous one.")]
+    private partial void LogNotKept(long size, Exception exception);
+
     [LoggerMessage(EventId = 52, Level = LogLevel.Critical, Message = "The audit log does not extend what witness {Witness} cosigned before: {Problem}. Run `auditgen verify --witness` and investigate.")]
     private partial void LogNotExtended(string witness, string problem);
 }
@@ -117,6 +143,11 @@ internal sealed class WitnessingStatus
     public void Configure(int configured, int quorum) => (Configured, Quorum) = (configured, quorum);
 
     public void Record(WitnessOutcome outcome, DateTimeOffset at) => _latest[outcome.Witness] = (outcome, at);
+
+    /// <summary>The size of the newest top-level checkpoint enough witnesses cosigned, and when this instance kept it; null before one.</summary>
+    public (long Size, DateTimeOffset At)? LastWitnessed { get; private set; }
+
+    public void Witnessed(long size, DateTimeOffset at) => LastWitnessed = (size, at);
 
     public IReadOnlyList<(WitnessOutcome Outcome, DateTimeOffset At)> Latest => [.. _latest.Values.OrderBy(static entry => entry.Outcome.Witness, StringComparer.Ordinal)];
 }

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using AuditGen.Ledger;
+using AuditGen.Pipeline;
+
+namespace AuditGen.Export;
+
+/// <summary>
+/// An organization's records with the proof that each is in its log, as its log's newest witnessed checkpoint commits to
+/// it (<c>docs/proofs.md</c>): JSON Lines, a header line, then one line per record, in the log's order. Whoever holds
+/// it verifies it offline with the log's and the witnesses' public keys (<see cref="ProvenExportVerifier"/>).
+/// </summary>
+internal static class ProvenExport
+{
+    public const string Format = "auditgen/proven-export/v1";
+
+    /// <summary>
+    /// Writes the records of <paramref name="query"/>'s organization that match its WorkOS filters, up to the organization's
+    /// checkpoint in the newest witnessed checkpoint (the newest signed one when no witness cosigned one yet).
+    /// </summary>
+    /// <param name="log">The log.</param>
+    /// <param name="query">The organization and WorkOS's export filters; paging and order are not supported.</param>
+    /// <param name="extendsSize">The size of the organization's log in an older export: the header then proves this one extends it.</param>
+    /// <param name="output">Where to write.</param>
+    /// <param name="cancellationToken">Stops the export.</param>
+    public static Task<ProvenExportSummary> WriteAsync(ILedgerReader log, AuditQuery query, long? extendsSize, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrEmpty(query.OrganizationId))
+        {
+            throw new ArgumentException("A proven export is of one organization: name it.", nameof(query));
+        }
+
+        if (query.EventId is not null || query.AfterSequence is not null || query.Limit is not null || query.NewestFirst)
+        {
+            throw new ArgumentException("A proven export has every record its filters select, in the log's order: no paging, limit or event id.", nameof(query));
+        }
+
+        return log.ReadLedgerAsync(snapshot => WriteAsync(snapshot, query, query.OrganizationId, extendsSize, output, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, CancellationToken cancellationToken)
+    {
+        var witnessed = snapshot.ReadWitnessedCheckpoint();
+        snapshot.ReadTopLog(out var newest);
+        var note = witnessed ?? newest;
+        if (note is null || !SignedNote.IsSigned(note) || !Checkpoint.TryParse(SignedNote.TextOf(note), out var top, out _))
+        {
+            throw new AuditStoreException("The log's checkpoints are not signed (AuditGen:Ledger:SigningKey is not set), so an export cannot prove itself.");
+        }
+
+        var tree = snapshot.ReadTree(organization)
+            ?? throw new AuditStoreException($"Organization '{organization}' has no records in the ledger.");
+        var leaf = snapshot.ReadLatestTopLeaf(tree.Id, top!.Size)
+            ?? throw new AuditStoreException($"No checkpoint of the log commits to organization '{organization}' yet: export again after the next {(witnessed is null ? "checkpoint" : "witnessed checkpoint")}.");
+        if (!Checkpoint.TryParse(leaf.CheckpointText, out var checkpoint, out var problem))
+        {
+            throw new AuditStoreException($"The checkpoint of organization '{organization}' in the log cannot be read ({problem}): run `auditgen verify`.");
+        }
+
+        var purged = PartitionCheckpoint.PurgedThrough(checkpoint!);
+        if (tree.PurgedThrough > purged)
+        {
+            throw new AuditStoreException($"Retention purged records of organization '{organization}' after the checkpoint an export would prove them with: export again after the next {(witnessed is null ? "checkpoint" : "witnessed checkpoint")}.");
+        }
+
+        if (extendsSize is { } older && (older < 0 || older > checkpoint!.Size))
+        {
+            throw new AuditStoreException($"The older export holds {older} records of organization '{organization}', but its log's newest checkpoint holds {checkpoint!.Size}: that export is not of this log, or the log was cut.");
+        }
+
+        var prover = new PartitionProver(snapshot, tree);
+        await using var lines = new JsonLinesWriter(output);
+        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, LedgerProofs.TopLevelInclusion(snapshot, leaf.Index, top.Size), note), extendsSize, prover, checkpoint!.Size);
+        await lines.EndLineAsync(cancellationToken);
+
+        long count = 0;
+        foreach (var record in snapshot.ReadRecords(organization, purged))
+        {
+            if (record.PartitionIndex >= checkpoint.Size)
+            {
+                break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Matches(query, record.Entry))
+            {
+                continue;
+            }
+
+            var leafHash = LedgerLeaf.Hash(record.StoredAt, record.PartitionIndex, record.Entry.EventId, organization, record.Entry.Action, record.Entry.EventJson.Span, record.Entry.Adjustments, record.Entry.Rejection);
+            var proof = prover.Inclusion(record.PartitionIndex, checkpoint.Size);
+            if (!MerkleProof.VerifyInclusion(record.PartitionIndex, checkpoint.Size, leafHash, proof, checkpoint.RootHash))
+            {
+                throw new AuditStoreException($"Record {record.PartitionIndex} of organization '{organization}' (event {record.Entry.EventId}) is not the one its log's checkpoint commits to: the log was changed. Run `auditgen verify`.");
+            }
+
+            WriteRecord(lines.Json, record, proof);
+            await lines.EndLineAsync(cancellationToken);
+            count++;
+        }
+
+        await lines.CompleteAsync(cancellationToken);
+        return new ProvenExportSummary(organization, count, checkpoint.Size, purged, top.Size, witnessed is not null);
+    }
+
+    private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, PartitionProver prover, long size)
+    {
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteString("organization_id", organization);
+        json.WriteString("checkpoint", checkpointText);
+        json.WriteString("checkpoint_proof", checkpointProof.ToText());
+        var complete = IsComplete(query);
+        json.WriteBoolean("complete", complete);
+        if (!complete)
+        {
+            json.WriteStartObject("filters");
+            if (query.RangeStart is { } start)
+            {
+                json.WriteString("range_start", start.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (query.RangeEnd is { } end)
+            {
+                json.WriteString("range_end", end.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            WriteList(json, "actions", query.Actions);
+            WriteList(json, "actor_names", query.ActorNames);
+            WriteList(json, "actor_ids", query.ActorIds);
+            WriteList(json, "targets", query.TargetTypes);
+            json.WriteEndObject();
+        }
+
+        if (extendsSize is { } older)
+        {
+            json.WriteStartObject("consistency");
+            json.WriteNumber("from_size", older);
+            WriteHashes(json, "proof", older == 0 || older == size ? [] : prover.Consistency(older, size));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteRecord(Utf8JsonWriter json, StoredLedgerRecord record, byte[][] proof)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("index", record.PartitionIndex);
+        json.WriteNumber("stored_at", record.StoredAt);
+        json.WriteString("event_id", record.Entry.EventId);
+        json.WriteString("action", record.Entry.Action);
+        json.WriteString("event_json", record.Entry.EventJson.Span);
+        json.WriteString("adjustments", record.Entry.Adjustments);
+        json.WriteString("rejection", record.Entry.Rejection);
+        WriteHashes(json, "proof", proof);
+        json.WriteEndObject();
+    }
+
+    private static void WriteList(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            json.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+    }
+
+    private static void WriteHashes(Utf8JsonWriter json, string name, byte[][] hashes)
+    {
+        json.WriteStartArray(name);
+        foreach (var hash in hashes)
+        {
+            json.WriteBase64StringValue(hash);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static bool IsComplete(AuditQuery query) =>
+        query is { RangeStart: null, RangeEnd: null, Actions.Count: 0, ActorNames.Count: 0, ActorIds.Count: 0, TargetTypes.Count: 0 };
+
+    private static bool Matches(AuditQuery query, LedgerEntry entry) =>
+        (query.RangeStart is not { } start || entry.OccurredAt >= start.ToUnixTimeMilliseconds())
+        && (query.RangeEnd is not { } end || entry.OccurredAt < end.ToUnixTimeMilliseconds())
+        && (query.Actions.Count == 0 || query.Actions.Contains(entry.Action, StringComparer.Ordinal))
+        && (query.ActorNames.Count == 0 || (entry.ActorName is { } name && query.ActorNames.Contains(name, StringComparer.Ordinal)))
+        && (query.ActorIds.Count == 0 || query.ActorIds.Contains(entry.ActorId, StringComparer.Ordinal))
+        && (query.TargetTypes.Count == 0 || query.TargetTypes.Any(type => entry.TargetTypes.Contains(type, StringComparer.Ordinal)));
+}
+
+/// <summary>What a proven export holds.</summary>
+/// <param name="OrganizationId">The organization.</param>
+/// <param name="Records">How many records it carries.</param>
+/// <param name="LogSize">The size of the organization's log its checkpoint commits to: its records are proven up to there.</param>
+/// <param name="PurgedThrough">How many of the organization's oldest records retention removed, as that checkpoint states.</param>
+/// <param name="TopLevelSize">The size of the log's top-level checkpoint.</param>
+/// <param name="Witnessed">Whether that checkpoint is one the witnesses cosigned (otherwise only the log signed it).</param>
+internal sealed record ProvenExportSummary(string OrganizationId, long Records, long LogSize, long PurgedThrough, long TopLevelSize, bool Witnessed);
