@@ -124,6 +124,50 @@ public sealed class WitnessedLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_checkpoint_the_witness_cosigned_is_kept_and_an_organization_s_proven_export_carries_it_to_be_checked_offline()
+    {
+        using (var host = await StartHostAsync(_logKey))
+        {
+            var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+            for (var i = 0; i < 3; i++)
+            {
+                await writer.WriteCommittedAsync(Entry().Event);
+            }
+
+            var log = (ILedgerReader)host.Services.GetRequiredService<IAuditStore>();
+            await Eventually.GetAsync(
+                () => log.ReadLedgerAsync(static snapshot => Task.FromResult(snapshot.ReadWitnessedCheckpoint()), CancellationToken.None),
+                static note => note?.Contains("\u2014 witness.test/w1 ", StringComparison.Ordinal) == true,
+                "the application to keep the checkpoint its witness cosigned");
+            await Eventually.GetAsync(
+                () => ProvenRecordsAsync(log),
+                static records => records == 3,
+                "a witnessed checkpoint that commits to all three records");
+        }
+
+        var file = Path.Combine(_directory, "org_1.proof.jsonl");
+        var export = await AuditGenCli.RunAsync(new Dictionary<string, string>(), "export", "--db", Database, "--organization", "org_1", "--proof", "--out", file);
+        Assert.True(export.ExitCode == 0, export.Output + export.Errors);
+        Assert.Contains("its witnesses cosigned", Words(export.Output), StringComparison.Ordinal);
+
+        var verified = await VerifyExportAsync(file);
+        Assert.True(verified.ExitCode == 0, verified.Output + verified.Errors);
+        Assert.Contains("witness.test/w1 at", verified.Output, StringComparison.Ordinal);
+
+        // The witness's signature line changed by one character: a cosignature nobody made.
+        var lines = await File.ReadAllLinesAsync(file);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(lines[0])!;
+        var proof = (string)header["checkpoint_proof"]!;
+        var cosignature = proof.IndexOf("\u2014 witness.test/w1 ", StringComparison.Ordinal) + "\u2014 witness.test/w1 ".Length + 20;
+        header["checkpoint_proof"] = proof[..cosignature] + (proof[cosignature] == 'A' ? 'B' : 'A') + proof[(cosignature + 1)..];
+        await File.WriteAllLinesAsync(file, [header.ToJsonString(), .. lines[1..]]);
+        var forged = await VerifyExportAsync(file);
+
+        Assert.Equal(1, forged.ExitCode);
+        Assert.Contains("no valid cosignature of witness.test/w1", Words(forged.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_witness_that_does_not_know_the_log_s_key_leaves_the_health_check_degraded_with_its_answer_and_an_error_logged()
     {
         using var host = await StartHostAsync(NoteSigner.Generate("example.com/audit"));
@@ -208,6 +252,28 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
     private Task<(int ExitCode, string Output, string Errors)> VerifyAsync() =>
         AuditGenCli.RunAsync(new Dictionary<string, string>(), "verify", "--db", Database, "--verifier-key", VerifierKey, "--witness", WitnessArgument);
+
+    private static async Task<long> ProvenRecordsAsync(ILedgerReader log)
+    {
+        try
+        {
+            var summary = await AuditGen.Export.ProvenExport.WriteAsync(log, new AuditQuery { OrganizationId = "org_1" }, null, Stream.Null, CancellationToken.None);
+            return summary.Witnessed ? summary.Records : 0;
+        }
+        catch (AuditStoreException)
+        {
+            return 0;
+        }
+    }
+
+    private Task<(int ExitCode, string Output, string Errors)> VerifyExportAsync(string file)
+    {
+        Assert.True(Cosigner.TryParse(_witnessKey, out var cosigner, out _));
+        using (cosigner)
+        {
+            return AuditGenCli.RunAsync(new Dictionary<string, string>(), "verify-export", file, "--key", VerifierKey, "--witness-key", cosigner!.Verifier.ToString());
+        }
+    }
 
     private async Task AppendAsync(int count)
     {

@@ -300,6 +300,37 @@ public abstract class AuditStoreContract
         Dispose(store);
     }
 
+    [Fact]
+    public async Task An_organization_s_proven_export_carries_the_kept_witnessed_checkpoint_and_verifies_offline()
+    {
+        var key = Enumerable.Range(3, 32).Select(i => (byte)i).ToArray();
+        var store = OpenStore(key);
+        await store.AppendAsync([.. Enumerable.Range(0, 300).Select(_ => Entry(organization: "org_big")), Entry(organization: "org_small")], CancellationToken.None);
+        await store.CountAsync(new AuditQuery(), CancellationToken.None);
+        var reader = (ILedgerReader)store;
+        var (size, note) = await reader.ReadLedgerAsync(static snapshot => Task.FromResult((snapshot.ReadTopLog(out var newest).Size, newest!)), CancellationToken.None);
+        Assert.True(Cosigner.TryParse(Cosigner.Generate("witness.test/w1"), out var witness, out _));
+        using (witness)
+        {
+            var cosigned = note + witness!.CosignatureLine(SignedNote.TextOf(note), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            await reader.KeepWitnessedCheckpointAsync(size, cosigned, CancellationToken.None);
+            await store.AppendAsync(Entries(2), CancellationToken.None);
+            await reader.KeepWitnessedCheckpointAsync(size - 1, note, CancellationToken.None);
+
+            using var export = new MemoryStream();
+            var summary = await AuditGen.Export.ProvenExport.WriteAsync(reader, new AuditQuery { OrganizationId = "org_big" }, null, export, CancellationToken.None);
+            export.Position = 0;
+            var verification = await AuditGen.Export.ProvenExportVerifier.VerifyAsync(export, new(LedgerKeys.SettingsFor(key).Verifier!, [witness.Verifier], 1), CancellationToken.None);
+
+            Assert.Equal(cosigned, await reader.ReadLedgerAsync(static snapshot => Task.FromResult(snapshot.ReadWitnessedCheckpoint()), CancellationToken.None));
+            Assert.True(verification.IsValid, verification.Problem);
+            Assert.Equal((300L, 300L, size, true), (verification.Records, verification.Header!.Checkpoint.Size, summary.TopLevelSize, summary.Witnessed));
+            Assert.Equal("witness.test/w1", Assert.Single(verification.Header.Cosignatures).Witness);
+        }
+
+        Dispose(store);
+    }
+
     private static byte[] RootOf(IReadOnlyList<byte[]> leafHashes, long size)
     {
         var frontier = MerkleFrontier.Empty();
