@@ -55,7 +55,8 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/audit/$"));
 
         var chain = page.GetByTestId("chain-status");
-        await Assertions.Expect(chain).ToContainTextAsync("Hash chain verified");
+        await Assertions.Expect(chain).ToContainTextAsync("Audit log verified");
+        await Assertions.Expect(page.GetByTestId("proven-status")).ToContainTextAsync(new Regex("^The first [0-9]+ records of your organization's log are proven by a checkpoint the log signed, not yet cosigned by a witness\\.$"));
         var rows = page.GetByTestId("event-row");
         await Assertions.Expect(rows.First).ToBeVisibleAsync();
         var actions = await page.GetByTestId("event-action").AllInnerTextsAsync();
@@ -148,7 +149,18 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
 
         // Nor through the numbers: the chain status and the paging carry no store-wide counts or sequence numbers.
         var verify = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/verify")).TextAsync())!.AsObject();
-        Assert.Equal(["checked_at", "intact"], verify.Select(pair => pair.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["checked_at", "intact", "proven"], verify.Select(pair => pair.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["cosigned_by", "records", "witnessed"], verify["proven"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal));
+
+        // The proven download holds this organization's records only, under its own checkpoint.
+        var proven = await page.APIRequest.GetAsync("/audit/api/export?format=proof");
+        Assert.Equal(200, proven.Status);
+        var provenLines = (await proven.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var provenHeader = JsonNode.Parse(provenLines[0])!;
+        Assert.Equal(("auditgen/proven-export/v1", "org_acme"), ((string?)provenHeader["format"], (string?)provenHeader["organization_id"]));
+        Assert.DoesNotContain(globexTeam, await proven.TextAsync(), StringComparison.Ordinal);
+        // Checkpoints only grow: the export holds at least what the status said was proven a moment before.
+        Assert.InRange(provenLines.Length - 1, (long)verify["proven"]!["records"]!, long.MaxValue);
         var list = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/events?limit=1")).TextAsync())!;
         Assert.Null(list["data"]![0]!["sequence"]);
         Assert.Equal((string?)list["data"]![0]!["id"], (string?)list["next_before"]);

@@ -30,6 +30,9 @@ public sealed class SampleApp : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["AuditGen__Sqlite__Path"] = Path.Combine(directory, "audit.db"),
+
+            // A log key made for these tests (auditgen keys generate --name sample.test/audit), so that checkpoints are signed.
+            ["AuditGen__Ledger__SigningKey"] = "PRIVATE+KEY+sample.test/audit+422cd88c+AYvyyMIhRPg884xrg18vvp3tUqJlI2btV0MvxzP9KlsH",
             ["WORKOS_API_KEY"] = "",
         };
         return new SampleApp(await WebAppProcess.StartAsync(path, settings, "/health"), directory);

@@ -118,6 +118,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
             "the witness to cosign the log's checkpoint with its records");
 
         Assert.Equal(HealthStatus.Healthy, report.Entries["auditgen-witnesses"].Status);
+        Assert.InRange((await Eventually.GetAsync(WitnessLag, static lag => lag is not null, "the witness lag gauge"))!.Value, 0, 60);
         var size = await WitnessSizeAsync();
         var top = await ((ILedgerReader)log).ReadLedgerAsync(static snapshot => Task.FromResult(snapshot.ReadTopLog(out _).Size), CancellationToken.None);
         Assert.Equal(top, size);
@@ -252,6 +253,26 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
     private Task<(int ExitCode, string Output, string Errors)> VerifyAsync() =>
         AuditGenCli.RunAsync(new Dictionary<string, string>(), "verify", "--db", Database, "--verifier-key", VerifierKey, "--witness", WitnessArgument);
+
+    /// <summary>The gauge auditgen.witness.lag as a metrics listener reads it; null while it reports nothing.</summary>
+    private static Task<double?> WitnessLag()
+    {
+        double? lag = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = static (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "AuditGen" && instrument.Name == "auditgen.witness.lag")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lag = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return Task.FromResult(lag);
+    }
 
     private static async Task<long> ProvenRecordsAsync(ILedgerReader log)
     {

@@ -326,6 +326,11 @@ public abstract class AuditStoreContract
             Assert.True(verification.IsValid, verification.Problem);
             Assert.Equal((300L, 300L, size, true), (verification.Records, verification.Header!.Checkpoint.Size, summary.TopLevelSize, summary.Witnessed));
             Assert.Equal("witness.test/w1", Assert.Single(verification.Header.Cosignatures).Witness);
+
+            // What the viewer shows the organization: its own log's size in that checkpoint, and who cosigned it.
+            var coverage = await AuditGen.Export.ProvenExport.ReadCoverageAsync(reader, "org_big", [witness.Verifier], CancellationToken.None);
+            Assert.Equal((300L, true, "witness.test/w1"), (coverage!.Records, coverage.Witnessed, Assert.Single(coverage.Cosignatures).Witness));
+            Assert.Null(await AuditGen.Export.ProvenExport.ReadCoverageAsync(reader, "org_none", [witness.Verifier], CancellationToken.None));
         }
 
         Dispose(store);

@@ -39,39 +39,29 @@ internal static class ProvenExport
         return log.ReadLedgerAsync(snapshot => WriteAsync(snapshot, query, query.OrganizationId, extendsSize, output, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// How far an organization's records are proven now: its log's size in the checkpoint an export would carry, and the
+    /// cosignatures on it that verify with <paramref name="witnesses"/>. Null when no signed checkpoint commits to it yet.
+    /// </summary>
+    public static Task<ProvenCoverage?> ReadCoverageAsync(ILedgerReader log, string organization, IReadOnlyList<CosignatureVerifier> witnesses, CancellationToken cancellationToken) =>
+        log.ReadLedgerAsync(
+            snapshot => Task.FromResult(OrganizationCheckpoint.Find(snapshot, organization, out _) is { } found
+                ? new ProvenCoverage(found.Checkpoint.Size, found.Witnessed, [.. witnesses.Select(found.CosignatureBy).OfType<Cosignature>()])
+                : null),
+            cancellationToken);
+
     private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, CancellationToken cancellationToken)
     {
-        var witnessed = snapshot.ReadWitnessedCheckpoint();
-        snapshot.ReadTopLog(out var newest);
-        var note = witnessed ?? newest;
-        if (note is null || !SignedNote.IsSigned(note) || !Checkpoint.TryParse(SignedNote.TextOf(note), out var top, out _))
+        var found = OrganizationCheckpoint.Find(snapshot, organization, out var problem) ?? throw new AuditStoreException(problem!);
+        var (note, top, leaf, checkpoint, purged) = (found.Note, found.TopLevel, found.Leaf, found.Checkpoint, found.PurgedThrough);
+        if (extendsSize is { } older && (older < 0 || older > checkpoint.Size))
         {
-            throw new AuditStoreException("The log's checkpoints are not signed (AuditGen:Ledger:SigningKey is not set), so an export cannot prove itself.");
+            throw new AuditStoreException($"The older export holds {older} records of organization '{organization}', but its log's newest checkpoint holds {checkpoint.Size}: that export is not of this log, or the log was cut.");
         }
 
-        var tree = snapshot.ReadTree(organization)
-            ?? throw new AuditStoreException($"Organization '{organization}' has no records in the ledger.");
-        var leaf = snapshot.ReadLatestTopLeaf(tree.Id, top!.Size)
-            ?? throw new AuditStoreException($"No checkpoint of the log commits to organization '{organization}' yet: export again after the next {(witnessed is null ? "checkpoint" : "witnessed checkpoint")}.");
-        if (!Checkpoint.TryParse(leaf.CheckpointText, out var checkpoint, out var problem))
-        {
-            throw new AuditStoreException($"The checkpoint of organization '{organization}' in the log cannot be read ({problem}): run `auditgen verify`.");
-        }
-
-        var purged = PartitionCheckpoint.PurgedThrough(checkpoint!);
-        if (tree.PurgedThrough > purged)
-        {
-            throw new AuditStoreException($"Retention purged records of organization '{organization}' after the checkpoint an export would prove them with: export again after the next {(witnessed is null ? "checkpoint" : "witnessed checkpoint")}.");
-        }
-
-        if (extendsSize is { } older && (older < 0 || older > checkpoint!.Size))
-        {
-            throw new AuditStoreException($"The older export holds {older} records of organization '{organization}', but its log's newest checkpoint holds {checkpoint!.Size}: that export is not of this log, or the log was cut.");
-        }
-
-        var prover = new PartitionProver(snapshot, tree);
+        var prover = new PartitionProver(snapshot, found.Tree);
         await using var lines = new JsonLinesWriter(output);
-        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, LedgerProofs.TopLevelInclusion(snapshot, leaf.Index, top.Size), note), extendsSize, prover, checkpoint!.Size);
+        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, LedgerProofs.TopLevelInclusion(snapshot, leaf.Index, top.Size), note), extendsSize, prover, checkpoint.Size);
         await lines.EndLineAsync(cancellationToken);
 
         long count = 0;
@@ -101,7 +91,7 @@ internal static class ProvenExport
         }
 
         await lines.CompleteAsync(cancellationToken);
-        return new ProvenExportSummary(organization, count, checkpoint.Size, purged, top.Size, witnessed is not null);
+        return new ProvenExportSummary(organization, count, checkpoint.Size, purged, top.Size, found.Witnessed);
     }
 
     private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, PartitionProver prover, long size)
@@ -194,6 +184,65 @@ internal static class ProvenExport
         && (query.ActorIds.Count == 0 || query.ActorIds.Contains(entry.ActorId, StringComparer.Ordinal))
         && (query.TargetTypes.Count == 0 || query.TargetTypes.Any(type => entry.TargetTypes.Contains(type, StringComparer.Ordinal)));
 }
+
+/// <summary>
+/// The checkpoint an organization's records are proven with: its checkpoint in the newest top-level checkpoint the
+/// witnesses cosigned (in the newest signed one while none is kept).
+/// </summary>
+internal sealed record OrganizationCheckpoint(string Note, Checkpoint TopLevel, bool Witnessed, LedgerTreeRow Tree, TopLevelLeaf Leaf, Checkpoint Checkpoint)
+{
+    public long PurgedThrough => PartitionCheckpoint.PurgedThrough(Checkpoint);
+
+    /// <summary>The cosignature of <paramref name="witness"/> on the top-level checkpoint, when it verifies.</summary>
+    public Cosignature? CosignatureBy(CosignatureVerifier witness) =>
+        witness.Verify(SignedNote.TextOf(Note), Note[(SignedNote.TextOf(Note).Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+    public static OrganizationCheckpoint? Find(ILedgerSnapshot snapshot, string organization, out string? problem)
+    {
+        var witnessed = snapshot.ReadWitnessedCheckpoint();
+        snapshot.ReadTopLog(out var newest);
+        var note = witnessed ?? newest;
+        var next = witnessed is null ? "checkpoint" : "witnessed checkpoint";
+        if (note is null || !SignedNote.IsSigned(note) || !Checkpoint.TryParse(SignedNote.TextOf(note), out var top, out _))
+        {
+            problem = "The log's checkpoints are not signed (AuditGen:Ledger:SigningKey is not set), so its records cannot be proven to anyone.";
+            return null;
+        }
+
+        if (snapshot.ReadTree(organization) is not { } tree)
+        {
+            problem = $"Organization '{organization}' has no records in the ledger.";
+            return null;
+        }
+
+        if (snapshot.ReadLatestTopLeaf(tree.Id, top!.Size) is not { } leaf)
+        {
+            problem = $"No checkpoint of the log commits to organization '{organization}' yet: export again after the next {next}.";
+            return null;
+        }
+
+        if (!Checkpoint.TryParse(leaf.CheckpointText, out var checkpoint, out var unreadable))
+        {
+            problem = $"The checkpoint of organization '{organization}' in the log cannot be read ({unreadable}): run `auditgen verify`.";
+            return null;
+        }
+
+        if (tree.PurgedThrough > PartitionCheckpoint.PurgedThrough(checkpoint!))
+        {
+            problem = $"Retention purged records of organization '{organization}' after the checkpoint they would be proven with: export again after the next {next}.";
+            return null;
+        }
+
+        problem = null;
+        return new OrganizationCheckpoint(note, top, witnessed is not null, tree, leaf, checkpoint!);
+    }
+}
+
+/// <summary>How far an organization's records are proven: its log's size in the checkpoint exports carry, and who cosigned that checkpoint.</summary>
+/// <param name="Records">The size of the organization's log in that checkpoint: records 0 to <c>Records - 1</c> are proven.</param>
+/// <param name="Witnessed">Whether the checkpoint is one the witnesses cosigned (otherwise only the log signed it).</param>
+/// <param name="Cosignatures">The cosignatures on it that verify with the configured witnesses' keys.</param>
+internal sealed record ProvenCoverage(long Records, bool Witnessed, IReadOnlyList<Cosignature> Cosignatures);
 
 /// <summary>What a proven export holds.</summary>
 /// <param name="OrganizationId">The organization.</param>

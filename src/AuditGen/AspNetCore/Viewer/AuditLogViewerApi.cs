@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AuditGen.Events;
 using AuditGen.Export;
+using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -125,6 +126,12 @@ internal static class AuditLogViewerApi
             return;
         }
 
+        if (context.Request.Query["format"] == "proof")
+        {
+            await ProvenExportAsync(context, query);
+            return;
+        }
+
         var (format, extension, contentType) = context.Request.Query["format"].ToString() switch
         {
             "" or "csv" => (AuditExportFormat.Csv, "csv", "text/csv; charset=utf-8"),
@@ -134,7 +141,7 @@ internal static class AuditLogViewerApi
         };
         if (format is null)
         {
-            await BadRequestAsync(context, "format must be csv, json or jsonlines.");
+            await BadRequestAsync(context, "format must be csv, json, jsonlines or proof.");
             return;
         }
 
@@ -146,25 +153,99 @@ internal static class AuditLogViewerApi
     }
 
     /// <summary>
-    /// Whether the chain verifies, and when that was checked. The chain spans every organization, so the answer
-    /// carries no counts or record numbers: those would describe the other organizations' logs.
+    /// The organization's records with their proofs (docs/proofs.md), which its admins verify offline with
+    /// <c>auditgen verify-export</c>; <c>extends_size</c>, the size an older proven export states, adds the proof that
+    /// this one extends it. 409 while no signed checkpoint commits to the organization.
+    /// </summary>
+    private static async Task ProvenExportAsync(HttpContext context, AuditQuery query)
+    {
+        if (context.RequestServices.GetRequiredService<IAuditStore>() is not ILedgerReader log)
+        {
+            await ProblemAsync(context, StatusCodes.Status409Conflict, "Conflict", "This application's audit store keeps no ledger, so its records cannot be proven.");
+            return;
+        }
+
+        long? extendsSize = null;
+        if (context.Request.Query["extends_size"] is { Count: > 0 } sizeText)
+        {
+            if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            {
+                await BadRequestAsync(context, "extends_size must be the record count an older proven export states.");
+                return;
+            }
+
+            extendsSize = size;
+        }
+
+        AuditLogViewerAssets.SetSecurityHeaders(context.Response);
+        context.Response.ContentType = "application/x-ndjson; charset=utf-8";
+        var fileName = $"audit-{query.OrganizationId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.proof.jsonl";
+        context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+        try
+        {
+            await ProvenExport.WriteAsync(log, query, extendsSize, context.Response.Body, context.RequestAborted);
+        }
+        catch (AuditStoreException exception) when (!context.Response.HasStarted)
+        {
+            // Refused before the first byte: nothing of a partial export reaches the download.
+            context.Response.Headers.ContentDisposition = default;
+            await ProblemAsync(context, StatusCodes.Status409Conflict, "Conflict", exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// Whether the log verifies, when that was checked, and how far this organization's records are proven: its own
+    /// log's size in the checkpoint exports carry, and which configured witnesses cosigned it. The log spans every
+    /// organization, so nothing else is counted: other organizations' sizes stay unknown.
     /// </summary>
     public static async Task VerifyAsync(HttpContext context)
     {
-        if (await ScopeAsync(context) is null)
+        if (await ScopeAsync(context) is not { } query)
         {
             return;
         }
 
         var (intact, checkedAt) = await context.RequestServices.GetRequiredService<AuditLogViewerVerification>().GetAsync(context.RequestAborted);
+        var coverage = context.RequestServices.GetRequiredService<IAuditStore>() is ILedgerReader log
+            ? await ProvenExport.ReadCoverageAsync(log, query.OrganizationId!, Witnesses(context), context.RequestAborted)
+            : null;
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
             writer.WriteBoolean("intact", intact);
-            writer.WriteString("checked_at", checkedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("checked_at", Utc(checkedAt));
+            if (coverage is null)
+            {
+                writer.WriteNull("proven");
+            }
+            else
+            {
+                writer.WriteStartObject("proven");
+                writer.WriteNumber("records", coverage.Records);
+                writer.WriteBoolean("witnessed", coverage.Witnessed);
+                writer.WriteStartArray("cosigned_by");
+                foreach (var cosignature in coverage.Cosignatures)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("witness", cosignature.Witness);
+                    writer.WriteString("at", Utc(DateTimeOffset.FromUnixTimeSeconds(cosignature.Timestamp)));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         });
     }
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static List<CosignatureVerifier> Witnesses(HttpContext context) =>
+        [.. (context.RequestServices.GetService<IOptions<AuditLedgerOptions>>()?.Value.Witnesses ?? [])
+            .Select(static text => WitnessEndpoint.TryParse(text, out var endpoint, out _) ? endpoint!.Key : null)
+            .OfType<CosignatureVerifier>()];
 
     /// <summary>
     /// The user's organization and the request's WorkOS filters as a query; writes the error response and returns
@@ -258,13 +339,15 @@ internal static class AuditLogViewerApi
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
-    private static async Task BadRequestAsync(HttpContext context, string message)
+    private static Task BadRequestAsync(HttpContext context, string message) => ProblemAsync(context, StatusCodes.Status400BadRequest, "Bad request", message);
+
+    private static async Task ProblemAsync(HttpContext context, int status, string title, string message)
     {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.StatusCode = status;
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("title", "Bad request");
+            writer.WriteString("title", title);
             writer.WriteString("detail", message);
             writer.WriteEndObject();
         });

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using AuditGen.Ledger;
 using AuditGen.Pipeline;
 using Microsoft.Extensions.Hosting;
@@ -131,10 +132,22 @@ internal sealed partial class WitnessPublisher(
     private partial void LogNotExtended(string witness, string problem);
 }
 
-/// <summary>The witnesses' latest answers, for the health check.</summary>
+/// <summary>
+/// The witnesses' latest answers, for the health check, and the age of the newest checkpoint enough of them cosigned
+/// (the gauge <c>auditgen.witness.lag</c>: how long records have waited at most for a witnessed checkpoint).
+/// </summary>
 internal sealed class WitnessingStatus
 {
     private readonly ConcurrentDictionary<string, (WitnessOutcome Outcome, DateTimeOffset At)> _latest = new(StringComparer.Ordinal);
+
+    public WitnessingStatus(IMeterFactory meterFactory, TimeProvider timeProvider)
+    {
+        meterFactory.Create(AuditGenMetrics.MeterName).CreateObservableGauge(
+            "auditgen.witness.lag",
+            () => LastWitnessed is { } last ? [new Measurement<double>((timeProvider.GetUtcNow() - last.At).TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            "s",
+            "Seconds since this instance kept the newest checkpoint enough witnesses cosigned; reported once one is kept.");
+    }
 
     public int Configured { get; private set; }
 

@@ -13,6 +13,8 @@
   const loadOlderButton = byId('load-older');
   const exportCsv = byId('export-csv');
   const exportJson = byId('export-json');
+  const exportProof = byId('export-proof');
+  const provenStatus = byId('proven-status');
   const dialog = byId('details-dialog');
   const detailsJson = byId('details-json');
   const closeButton = byId('details-close');
@@ -110,18 +112,29 @@
   }
 
   async function loadChainStatus() {
-    setBadge('pending', 'Checking hash chain…');
+    setBadge('pending', 'Checking the audit log…');
     try {
       const result = await getJson('api/verify');
       if (result.intact) {
-        setBadge('ok', 'Hash chain verified at ' + formatUtc(result.checked_at));
+        setBadge('ok', 'Audit log verified at ' + formatUtc(result.checked_at));
       } else {
-        setBadge('broken', 'Hash chain BROKEN at ' + formatUtc(result.checked_at) +
+        setBadge('broken', 'Audit log BROKEN at ' + formatUtc(result.checked_at) +
           ': records were altered. Your operator can find where with auditgen verify.');
       }
+      provenStatus.textContent = describeProven(result.proven);
     } catch (error) {
-      setBadge('error', 'Could not check the hash chain. ' + error.message);
+      setBadge('error', 'Could not check the audit log. ' + error.message);
     }
+  }
+
+  // How far this organization's own log is proven; nothing here counts other organizations' records.
+  function describeProven(proven) {
+    if (!proven) return 'No signed checkpoint covers your organization\'s events yet.';
+    const first = 'The first ' + proven.records.toLocaleString('en-US') + ' records of your organization\'s log are proven by a checkpoint ';
+    if (proven.cosigned_by.length === 0) {
+      return first + (proven.witnessed ? 'its witnesses cosigned.' : 'the log signed, not yet cosigned by a witness.');
+    }
+    return first + 'cosigned by ' + proven.cosigned_by.map(c => c.witness + ' at ' + formatUtc(c.at)).join(', ') + '.';
   }
 
   function formatUtc(iso) {
@@ -220,6 +233,7 @@
     appliedQuery = readFilters();
     exportCsv.href = 'api/export?' + joinQuery('format=csv', appliedQuery);
     exportJson.href = 'api/export?' + joinQuery('format=json', appliedQuery);
+    exportProof.href = 'api/export?' + joinQuery('format=proof', appliedQuery);
     loadEvents(null);
   }
 
