@@ -31,10 +31,12 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
     private string Database => Path.Combine(_directory, "audit.db");
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _witness = await StartWitnessAsync();
+
+    private Task<WebAppProcess> StartWitnessAsync()
     {
         var path = typeof(WitnessedLogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WitnessPath").Value!;
-        _witness = await WebAppProcess.StartAsync(
+        return WebAppProcess.StartAsync(
             path,
             new Dictionary<string, string>
             {
@@ -168,6 +170,41 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         Assert.Contains("no valid cosignature of witness.test/w1", Words(forged.Output), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("restored from an older backup")]
+    public async Task A_witness_whose_state_file_was_deleted_or_restored_from_a_backup_is_named_when_the_log_next_submits(string loss)
+    {
+        await AppendAsync(2);
+        var cosignedFirst = await SubmitAsync(knownSize: 0);
+        await AppendAsync(2);
+        var cosigned = await SubmitAsync(cosignedFirst.WitnessSize);
+        Assert.Equal(WitnessOutcomeKind.Cosigned, cosigned.Kind);
+
+        // The witness stops; its state file goes (or an older copy of it comes back); it starts again.
+        await _witness.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        var state = Path.Combine(_directory, "witness.db");
+        foreach (var file in Directory.GetFiles(_directory, "witness.db*"))
+        {
+            File.Delete(file);
+        }
+
+        if (loss != "deleted")
+        {
+            File.Copy(Path.Combine(_directory, "witness-after-first.db"), state);
+        }
+
+        _witness = await StartWitnessAsync();
+        await AppendAsync(1);
+        var after = await SubmitAsync(cosigned.WitnessSize);
+
+        Assert.Equal(WitnessOutcomeKind.CosignedAfterLosingState, after.Kind);
+        var held = loss == "deleted" ? 0 : cosignedFirst.WitnessSize;
+        Assert.Contains($"witness witness.test/w1 holds a log of {held} checkpoints, fewer than the {cosigned.WitnessSize} it cosigned before", after.Problem, StringComparison.Ordinal);
+        Assert.Equal(WitnessOutcomeKind.Cosigned, (await SubmitAsync(after.WitnessSize)).Kind);
+    }
+
     [Fact]
     public async Task A_witness_that_does_not_know_the_log_s_key_leaves_the_health_check_degraded_with_its_answer_and_an_error_logged()
     {
@@ -208,6 +245,28 @@ public sealed class WitnessedLogTests : IAsyncLifetime
     }
 
     /// <summary>The size the witness holds, from its own answer: a conflict that names it.</summary>
+    /// <summary>Submits the log's newest checkpoint to the witness as the publisher would, from a size it knew; after the first, the witness's state file is copied aside.</summary>
+    private async Task<WitnessOutcome> SubmitAsync(long knownSize)
+    {
+        using var store = new SqliteAuditStore(Database, null, TimeProvider.System, readOnly: true, ledger: LedgerSettings.SignedWith(_logKey, TimeSpan.Zero));
+        using var client = new HttpClient { BaseAddress = _witness.BaseAddress };
+        Assert.True(Cosigner.TryParse(_witnessKey, out var cosigner, out _));
+        using (cosigner)
+        {
+            var outcome = (await LedgerWitnessing.SubmitAsync(store, [new(cosigner!.Verifier, client, knownSize)], null, TimeProvider.System, CancellationToken.None)).Outcomes.Single();
+            if (knownSize == 0)
+            {
+                // An online copy, as a backup tool would take it.
+                using var witnessState = new SqliteConnection($"Data Source={Path.Combine(_directory, "witness.db")};Mode=ReadOnly;Pooling=False");
+                witnessState.Open();
+                using var backup = new SqliteConnection($"Data Source={Path.Combine(_directory, "witness-after-first.db")};Pooling=False");
+                witnessState.BackupDatabase(backup);
+            }
+
+            return outcome;
+        }
+    }
+
     private async Task<long> WitnessSizeAsync()
     {
         using var client = new HttpClient { BaseAddress = _witness.BaseAddress };

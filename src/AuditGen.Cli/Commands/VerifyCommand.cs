@@ -60,16 +60,18 @@ internal static class VerifyCommand
             var witnessed = true;
             try
             {
-                var submissions = endpoints.Select((endpoint, i) => new WitnessSubmission(endpoint.Key, clients[i], KnownSize: 0)).ToList();
+                var known = endpoints.Count == 0 ? [] : await LedgerWitnessing.KnownSizesAsync((ILedgerReader)log, endpoints.Select(static endpoint => endpoint.Key), cancellationToken);
+                var submissions = endpoints.Select((endpoint, i) => new WitnessSubmission(endpoint.Key, clients[i], known.GetValueOrDefault(endpoint.Key.Name))).ToList();
                 var round = submissions.Count == 0 ? null : await LedgerWitnessing.SubmitAsync((ILedgerReader)log, submissions, opened.Ledger, TimeProvider.System, cancellationToken);
                 foreach (var outcome in round?.Outcomes ?? [])
                 {
-                    witnessed &= outcome.Kind == WitnessOutcomeKind.Cosigned;
+                    witnessed &= outcome.IsCosigned;
                     table.AddRow(
                         $"witness {Markup.Escape(outcome.Witness)}",
                         outcome.Kind switch
                         {
                             WitnessOutcomeKind.Cosigned => $"[green]cosigned[/] the log's {outcome.LogSize:N0} checkpoints",
+                            WitnessOutcomeKind.CosignedAfterLosingState => $"[yellow]cosigned[/] the log's {outcome.LogSize:N0} checkpoints, after losing its state",
                             WitnessOutcomeKind.Refused => "[red]did not answer[/]",
                             _ => "[red]the log does not extend what it cosigned[/]",
                         });

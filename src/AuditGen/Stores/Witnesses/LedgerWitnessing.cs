@@ -30,6 +30,29 @@ internal static class LedgerWitnessing
         return round;
     }
 
+    /// <summary>
+    /// The size each witness is known to hold: that of the witnessed checkpoint kept with the log, for each witness whose
+    /// cosignature on it verifies (so a witness that later holds less is found to have lost its state).
+    /// </summary>
+    public static Task<Dictionary<string, long>> KnownSizesAsync(ILedgerReader log, IEnumerable<CosignatureVerifier> witnesses, CancellationToken cancellationToken) =>
+        log.ReadLedgerAsync(
+            snapshot =>
+            {
+                var known = new Dictionary<string, long>(StringComparer.Ordinal);
+                if (snapshot.ReadWitnessedCheckpoint() is { } note && Checkpoint.TryParse(SignedNote.TextOf(note), out var checkpoint, out _))
+                {
+                    var text = SignedNote.TextOf(note);
+                    var lines = note[(text.Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    foreach (var witness in witnesses.Where(witness => witness.Verify(text, lines) is not null))
+                    {
+                        known[witness.Name] = checkpoint!.Size;
+                    }
+                }
+
+                return Task.FromResult(known);
+            },
+            cancellationToken);
+
     private static async Task<WitnessRound> SubmitAsync(ILedgerSnapshot snapshot, IReadOnlyList<WitnessSubmission> witnesses, LedgerSettings? verifyWith, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var top = snapshot.ReadTopLog(out var note);
@@ -89,7 +112,7 @@ internal sealed record WitnessSubmission(CosignatureVerifier Witness, HttpClient
 /// <param name="Outcomes">Each witness's answer, in the order given.</param>
 internal sealed record WitnessRound(long Size, string? CheckpointNote, IReadOnlyList<WitnessOutcome> Outcomes)
 {
-    public int Cosigned => Outcomes.Count(static outcome => outcome.Kind == WitnessOutcomeKind.Cosigned);
+    public int Cosigned => Outcomes.Count(static outcome => outcome.IsCosigned);
 
     /// <summary>The checkpoint with every cosignature it got, as a signed note; null when none cosigned it.</summary>
     public string? CosignedNote =>

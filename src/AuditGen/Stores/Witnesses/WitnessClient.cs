@@ -34,6 +34,7 @@ internal static class WitnessClient
         }
 
         var oldSize = Math.Min(knownSize, checkpoint!.Size);
+        string? lostState = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var proof = oldSize == 0 || oldSize == checkpoint.Size ? [] : await consistencyProof(oldSize, checkpoint.Size);
@@ -56,7 +57,7 @@ internal static class WitnessClient
                         null => WitnessOutcome.Refused(witness.Name, "its answer carries no cosignature that verifies with its key"),
                         var cosignature when Math.Abs(cosignature.Timestamp - now.ToUnixTimeSeconds()) > CosignatureClockSkew.TotalSeconds =>
                             WitnessOutcome.Refused(witness.Name, $"its cosignature is dated {DateTimeOffset.FromUnixTimeSeconds(cosignature.Timestamp):O}, too far from now: an old answer replayed, or a clock that is wrong"),
-                        var cosignature => WitnessOutcome.Cosigned(checkpoint.Size, cosignature),
+                        var cosignature => WitnessOutcome.Cosigned(checkpoint.Size, cosignature, lostState),
                     };
                 case HttpStatusCode.Conflict when long.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var witnessSize):
                     if (witnessSize > checkpoint.Size)
@@ -68,6 +69,12 @@ internal static class WitnessClient
                     {
                         // The size the witness holds, and still a conflict: it holds another tree of that size.
                         return WitnessOutcome.Forked(witness.Name, checkpoint.Size, witnessSize);
+                    }
+
+                    if (witnessSize < knownSize)
+                    {
+                        // It cosigned more before: it forgot. It is brought up to date, but until then it could not have caught a rollback.
+                        lostState = $"witness {witness.Name} holds a log of {witnessSize} checkpoints, fewer than the {knownSize} it cosigned before: its state was deleted or restored from an older backup, so it could not have caught a rollback since";
                     }
 
                     oldSize = witnessSize;
@@ -106,7 +113,13 @@ internal static class WitnessClient
 /// <param name="Problem">What is wrong, in words, when it did not cosign.</param>
 internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, long LogSize, long WitnessSize, Cosignature? Cosignature, string? Problem)
 {
-    public static WitnessOutcome Cosigned(long size, Cosignature cosignature) => new(cosignature.Witness, WitnessOutcomeKind.Cosigned, size, size, cosignature, null);
+    /// <param name="size">The size cosigned.</param>
+    /// <param name="cosignature">The witness's cosignature.</param>
+    /// <param name="lostState">Set when the witness was found to hold less than it cosigned before.</param>
+    public static WitnessOutcome Cosigned(long size, Cosignature cosignature, string? lostState = null) =>
+        new(cosignature.Witness, lostState is null ? WitnessOutcomeKind.Cosigned : WitnessOutcomeKind.CosignedAfterLosingState, size, size, cosignature, lostState);
+
+    public bool IsCosigned => Kind is WitnessOutcomeKind.Cosigned or WitnessOutcomeKind.CosignedAfterLosingState;
 
     public static WitnessOutcome Ahead(string witness, long logSize, long witnessSize) =>
         new(witness, WitnessOutcomeKind.LogBehindWitness, logSize, witnessSize, null,
@@ -122,6 +135,9 @@ internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, l
 internal enum WitnessOutcomeKind
 {
     Cosigned,
+
+    /// <summary>Cosigned, but the witness held less than it had cosigned before (<see cref="WitnessOutcome.Problem"/> says how much).</summary>
+    CosignedAfterLosingState,
     LogBehindWitness,
     Forked,
     Refused,

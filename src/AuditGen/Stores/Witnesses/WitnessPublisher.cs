@@ -43,14 +43,14 @@ internal sealed partial class WitnessPublisher(
 
         var quorum = options.Value.WitnessQuorum ?? witnesses.Count;
         status.Configure(witnesses.Count, quorum);
-        var knownSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var knownSizes = await KnownSizesAsync(log, witnesses, stoppingToken);
         using var timer = new PeriodicTimer(options.Value.WitnessInterval, timeProvider);
         do
         {
             var round = await SubmitAsync(log, witnesses, knownSizes, stoppingToken);
             foreach (var outcome in round.Outcomes)
             {
-                if (outcome.Kind == WitnessOutcomeKind.Cosigned)
+                if (outcome.IsCosigned)
                 {
                     knownSizes[outcome.Witness] = outcome.WitnessSize;
                 }
@@ -87,6 +87,20 @@ internal sealed partial class WitnessPublisher(
         }
     }
 
+    private async Task<Dictionary<string, long>> KnownSizesAsync(ILedgerReader log, List<WitnessEndpoint> witnesses, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await LedgerWitnessing.KnownSizesAsync(log, witnesses.Select(static witness => witness.Key), stoppingToken);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Not known: the witnesses' answers say what they hold.
+            LogKnownSizesUnread(exception);
+            return new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+    }
+
     private async Task KeepAsync(ILedgerReader log, long size, string cosignedNote, CancellationToken stoppingToken)
     {
         try
@@ -106,6 +120,9 @@ internal sealed partial class WitnessPublisher(
         {
             case WitnessOutcomeKind.Cosigned:
                 LogCosigned(outcome.Witness, outcome.LogSize);
+                break;
+            case WitnessOutcomeKind.CosignedAfterLosingState:
+                LogLostState(outcome.Witness, outcome.Problem!);
                 break;
             case WitnessOutcomeKind.Refused:
                 LogRefused(outcome.Witness, outcome.Problem!);
@@ -127,6 +144,12 @@ internal sealed partial class WitnessPublisher(
 
     [LoggerMessage(EventId = 54, Level = LogLevel.Error, Message = "The checkpoint of {Size} top-level entries the witnesses cosigned could not be kept with the audit log; exports go on proving records with the previous one.")]
     private partial void LogNotKept(long size, Exception exception);
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Error, Message = "Witness {Witness} cosigned again after losing what it held: {Problem}. Check the witness's storage and backups.")]
+    private partial void LogLostState(string witness, string problem);
+
+    [LoggerMessage(EventId = 56, Level = LogLevel.Warning, Message = "The witnessed checkpoint kept with the audit log could not be read; a witness that lost its state is found only once it cosigns again.")]
+    private partial void LogKnownSizesUnread(Exception exception);
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Critical, Message = "The audit log does not extend what witness {Witness} cosigned before: {Problem}. Run `auditgen verify --witness` and investigate.")]
     private partial void LogNotExtended(string witness, string problem);

@@ -27,8 +27,8 @@ internal sealed class WitnessingHealthCheck(WitnessingStatus witnessing) : IHeal
             return Task.FromResult(HealthCheckResult.Unhealthy($"The audit log does not extend what a witness cosigned: {broken.Problem}", data: data));
         }
 
-        var cosigned = latest.Count(static entry => entry.Outcome.Kind == WitnessOutcomeKind.Cosigned);
-        return Task.FromResult(cosigned < witnessing.Quorum
+        var cosigned = latest.Count(static entry => entry.Outcome.IsCosigned);
+        return Task.FromResult(cosigned < witnessing.Quorum || latest.Any(static entry => entry.Outcome.Kind == WitnessOutcomeKind.CosignedAfterLosingState)
             ? HealthCheckResult.Degraded(
                 $"{cosigned} of {witnessing.Configured} witnesses cosigned the audit log's newest checkpoint; {witnessing.Quorum} are required. "
                     + string.Join(" ", latest.Where(static entry => entry.Outcome.Problem is not null).Select(static entry => entry.Outcome.Problem)),
