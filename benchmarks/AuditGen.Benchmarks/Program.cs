@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 
 // `strict-latency [requests/s] [seconds]` runs the open-loop latency driver, `ledger [organizations] [seconds] [checkpoint interval, s]` the
 // ledger's sustained rate on SQLite, `ledger-pg [writers] [seconds] [organizations]` writer processes on one PostgreSQL
-// log (benchmarks/writers.sh), `allocations` the request path's
+// log (benchmarks/writers.sh), `checkpoints [organizations] [rounds]` the cost of checkpointing when every organization
+// changed, `proofs [records]` proof size and proven-export time for one organization, `allocations` the request path's
 // allocation profile; anything else goes to BenchmarkDotNet.
 if (args is ["strict-latency", ..])
 {
@@ -20,6 +21,20 @@ if (args is ["ledger", ..])
     var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
     var checkpointSeconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 1;
     Console.Write(await LedgerThroughput.RunAsync(organizations, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(checkpointSeconds)));
+    return;
+}
+
+if (args is ["checkpoints", ..])
+{
+    var organizations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+    Console.Write(await ProofCosts.CheckpointsAsync(organizations, rounds));
+    return;
+}
+
+if (args is ["proofs", ..])
+{
+    Console.Write(await ProofCosts.ExportAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000));
     return;
 }
 

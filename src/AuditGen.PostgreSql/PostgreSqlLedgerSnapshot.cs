@@ -12,6 +12,21 @@ internal sealed class PostgreSqlLedgerSnapshot(PostgreSqlLedgerRows rows) : ILed
 
     public IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex) => rows.ReadRecords(partition, fromIndex, long.MaxValue);
 
+    public IReadOnlyList<byte[]> ReadLeafHashes(string partition, long first, long count)
+    {
+        using var command = rows.Command(
+            $"SELECT hash FROM {rows.Schema}.audit_events WHERE organization_id = @partition AND partition_index >= @from AND partition_index < @to ORDER BY partition_index",
+            ("partition", partition), ("from", first), ("to", first + count));
+        using var reader = command.ExecuteReader();
+        var hashes = new List<byte[]>();
+        while (reader.Read())
+        {
+            hashes.Add(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return hashes;
+    }
+
     public StoredLedgerRecord? ReadFirstOrphan() => rows.ReadFirstOrphan();
 
     public IReadOnlyList<byte[]> ReadNodes(long treeId, int level, long first, long count) => rows.ReadNodes(treeId, level, first, count);

@@ -12,6 +12,9 @@ internal interface ILedgerSnapshot
     /// <summary>A partition's records from <paramref name="fromIndex"/> on, in index order (as stored, gaps and all).</summary>
     IEnumerable<StoredLedgerRecord> ReadRecords(string partition, long fromIndex);
 
+    /// <summary>The stored leaf hashes of a partition's records in [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), in index order (for proofs: nothing else of the records is read).</summary>
+    IReadOnlyList<byte[]> ReadLeafHashes(string partition, long first, long count);
+
     /// <summary>The first record (by feed) that claims a place in a partition that has no log: it was moved there.</summary>
     StoredLedgerRecord? ReadFirstOrphan();
 

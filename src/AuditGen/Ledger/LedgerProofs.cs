@@ -87,6 +87,6 @@ internal sealed class PartitionProver(ILedgerSnapshot snapshot, LedgerTreeRow tr
     {
         var kept = first < tree.PurgedThrough ? snapshot.ReadNodes(tree.Id, 0, first, Math.Min(count, tree.PurgedThrough - first)) : [];
         var fromRecords = first + kept.Count;
-        return [.. kept, .. snapshot.ReadRecords(tree.Partition, fromRecords).TakeWhile(record => record.PartitionIndex < first + count).Select(static record => record.LeafHash)];
+        return [.. kept, .. snapshot.ReadLeafHashes(tree.Partition, fromRecords, first + count - fromRecords)];
     }
 }

@@ -136,6 +136,29 @@ public sealed class ProvenExportTests : IDisposable
     }
 
     [Fact]
+    public async Task After_the_log_key_is_rotated_an_export_made_before_still_verifies_with_the_old_key_and_a_new_one_with_the_new_key()
+    {
+        using (var store = _database.Open(s_key))
+        {
+            await store.AppendAsync(StoreEntries.Entries(3), CancellationToken.None);
+        }
+
+        using var before = _database.Open(s_key, readOnly: true);
+        var (old, _) = await ExportAsync(before, new AuditQuery { OrganizationId = "org_1" });
+        var rotated = LedgerSettings.SignedWith(NoteSigner.Generate("auditgen.test/log"), TimeSpan.Zero);
+        using var after = new AuditGen.Stores.Sqlite.SqliteAuditStore(_database.Path, null, TimeProvider.System, ledger: rotated);
+        await after.AppendAsync(StoreEntries.Entries(2), CancellationToken.None);
+        var (current, _) = await ExportAsync(after, new AuditQuery { OrganizationId = "org_1" }, extendsSize: 3);
+
+        Assert.True((await VerifyAsync(old)).IsValid);
+        var verified = await VerifyAsync(current, new ProvenExportKeys(rotated.Verifier!, [], 0));
+        Assert.True(verified.IsValid, verified.Problem);
+        Assert.Null(ProvenExportVerifier.ProblemExtending((await VerifyAsync(old)).Header!, verified.Header!));
+        Assert.Contains("does not verify with the log's key", (await VerifyAsync(current)).Problem, StringComparison.Ordinal);
+        Assert.True((await after.VerifyAsync(CancellationToken.None)).IsIntact);
+    }
+
+    [Fact]
     public async Task An_export_without_the_cosignatures_the_reader_requires_does_not_verify()
     {
         using var store = _database.Open(s_key);

@@ -44,6 +44,21 @@ internal sealed class SqliteLedgerSnapshot(SqliteConnection connection, SqliteTr
             $"SELECT {RecordColumns} FROM audit_events WHERE organization_id = $partition AND partition_index >= $from AND partition_index < $to ORDER BY partition_index",
             ("$partition", partition), ("$from", fromIndex), ("$to", toIndex));
 
+    public IReadOnlyList<byte[]> ReadLeafHashes(string partition, long first, long count)
+    {
+        using var command = Command(
+            "SELECT hash FROM audit_events WHERE organization_id = $partition AND partition_index >= $from AND partition_index < $to ORDER BY partition_index",
+            ("$partition", partition), ("$from", first), ("$to", first + count));
+        using var reader = command.ExecuteReader();
+        var hashes = new List<byte[]>();
+        while (reader.Read())
+        {
+            hashes.Add(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return hashes;
+    }
+
     private IEnumerable<StoredLedgerRecord> Records(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(sql, parameters);
