@@ -351,7 +351,7 @@ public abstract class AuditStoreContract
     private static readonly string[] LogTables =
     [
         "audit_checkpoints", "audit_dead_letters", "audit_events", "audit_head", "audit_sink_cursors",
-        "ledger_checkpoints", "ledger_nodes", "ledger_state", "ledger_top_leaves", "ledger_trees",
+        "ledger_checkpoints", "ledger_nodes", "ledger_state", "ledger_top_leaves", "ledger_trees", "ledger_witnessed",
     ];
 
     /// <summary>The store's own tables, sorted, leaving out the dialect's bookkeeping (batch and version tables).</summary>
