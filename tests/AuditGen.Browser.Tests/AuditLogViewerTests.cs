@@ -150,7 +150,7 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         // Nor through the numbers: the chain status and the paging carry no store-wide counts or sequence numbers.
         var verify = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/verify")).TextAsync())!.AsObject();
         Assert.Equal(["checked_at", "intact", "proven"], verify.Select(pair => pair.Key).Order(StringComparer.Ordinal));
-        Assert.Equal(["cosigned_by", "records", "witnessed"], verify["proven"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["cosigned_by", "purged", "records", "witnessed"], verify["proven"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal));
 
         // The proven download holds this organization's records only, under its own checkpoint.
         var proven = await page.APIRequest.GetAsync("/audit/api/export?format=proof");

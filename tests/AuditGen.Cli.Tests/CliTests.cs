@@ -44,6 +44,41 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_proven_export_verifies_with_the_log_key_and_a_filtered_one_only_when_accepted_as_filtered()
+    {
+        var keys = await RunAsync("keys", "generate", "--name", "example.com/audit");
+        var signingKey = Regex.Match(keys.Output, @"signing key:\s+(\S+)").Groups[1].Value;
+        var verifierKey = Regex.Match(keys.Output, @"verifier key:\s+(\S+)").Groups[1].Value;
+        await SeedAsync(3, signingKey: signingKey, action: "user.signed_in");
+        await SeedAsync(2, signingKey: signingKey, action: "team.renamed");
+        var whole = Path.Combine(_directory, "whole.proof.jsonl");
+        var filtered = Path.Combine(_directory, "filtered.proof.jsonl");
+        var newer = Path.Combine(_directory, "newer.proof.jsonl");
+
+        var exported = await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--out", whole);
+        await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--action", "team.renamed", "--out", filtered);
+        await SeedAsync(1, signingKey: signingKey);
+        await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--extends", whole, "--out", newer);
+        var verified = await RunAsync("verify-export", whole, "--key", verifierKey);
+        var filteredRefused = await RunAsync("verify-export", filtered, "--key", verifierKey);
+        var filteredAccepted = await RunAsync("verify-export", filtered, "--key", verifierKey, "--filtered");
+        var extends = await RunAsync("verify-export", newer, "--key", verifierKey, "--previous", whole);
+        var paged = await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--limit", "2");
+
+        Assert.True(exported.ExitCode == 0, exported.Output + exported.Errors);
+        Assert.Contains("Wrote 5 records of organization org_1", Regex.Replace(exported.Output, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Matches(@"records verified\s*│\s*5\s", verified.Output);
+        Assert.Equal(1, filteredRefused.ExitCode);
+        Assert.Contains("the export is filtered", Regex.Replace(filteredRefused.Output, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(0, filteredAccepted.ExitCode);
+        Assert.Matches(@"records verified\s*│\s*2\s", filteredAccepted.Output);
+        Assert.True(extends.ExitCode == 0, extends.Output);
+        Assert.Contains("yes", extends.Output, StringComparison.Ordinal);
+        Assert.Equal(2, paged.ExitCode);
+    }
+
+    [Fact]
     public async Task Keys_generate_makes_a_key_pair_whose_verifier_key_checks_the_checkpoints_the_signing_key_signs()
     {
         var keys = await RunAsync("keys", "generate", "--name", "example.com/audit");

@@ -57,12 +57,21 @@ internal static class ProvenExportCommand
     /// <summary>The size of the organization's log an older proven export's checkpoint states (it is verified later, by verify-export).</summary>
     private static async Task<long> LogSizeOfAsync(FileInfo older, CancellationToken cancellationToken)
     {
+        if (!older.Exists)
+        {
+            throw new UsageException($"--extends: '{older.FullName}' does not exist.");
+        }
+
+        // The header is a few kilobytes: read no more than a megabyte of whatever the file is.
         using var reader = new StreamReader(older.FullName);
-        var header = await reader.ReadLineAsync(cancellationToken);
+        var buffer = new char[1024 * 1024];
+        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+        var header = new string(buffer, 0, read).Split('\n')[0];
         try
         {
-            using var document = JsonDocument.Parse(header ?? "");
-            if (document.RootElement.TryGetProperty("checkpoint", out var text) && text.ValueKind == JsonValueKind.String
+            using var document = JsonDocument.Parse(header);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("checkpoint", out var text) && text.ValueKind == JsonValueKind.String
                 && Checkpoint.TryParse(text.GetString()!, out var checkpoint, out _))
             {
                 return checkpoint!.Size;

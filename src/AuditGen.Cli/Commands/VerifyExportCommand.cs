@@ -16,12 +16,13 @@ internal static class VerifyExportCommand
         var witnessKeys = new Option<string[]>("--witness-key") { Description = "A witness's verifier key (repeatable); its cosignature is then required.", AllowMultipleArgumentsPerToken = false };
         var quorum = new Option<int?>("--quorum") { Description = "How many of the witnesses given must have cosigned; all of them when omitted." };
         var previous = new Option<FileInfo?>("--previous") { Description = "An older proven export of the organization, which this one must extend." };
+        var filtered = new Option<bool>("--filtered") { Description = "Accept an export made with filters: its records are checked, but records its filters left out cannot be (without it, a filtered export fails, since anyone can mark a file filtered)." };
         var command = new Command("verify-export", """
             Verify a proven export offline: the log's checkpoint with its key and the witnesses' cosignatures, the
             organization's checkpoint in it, every record against its inclusion proof, in order, and (for an export
             without filters) that no record is missing. With --previous, also that the export extends an older one, so
             a record once received was neither changed nor removed other than by a purge the log signed.
-            Exit code 0 when it verifies, 1 when it does not.
+            An export made with filters fails unless --filtered is given. Exit code 0 when it verifies, 1 when it does not.
 
             Examples:
               auditgen verify-export acme.proof.jsonl --key "$LOG_VERIFIER_KEY" --witness-key "$WITNESS_KEY"
@@ -33,6 +34,7 @@ internal static class VerifyExportCommand
             witnessKeys,
             quorum,
             previous,
+            filtered,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -52,12 +54,17 @@ internal static class VerifyExportCommand
                 table.AddRow("cosigned by", header.Cosignatures.Count == 0
                     ? "[yellow]no witness given[/]"
                     : Markup.Escape(string.Join(", ", header.Cosignatures.Select(static cosignature => $"{cosignature.Witness} at {DateTimeOffset.FromUnixTimeSeconds(cosignature.Timestamp):u}"))));
-                if (verification.IsValid && result.GetValue(previous) is { } older)
+                if (verification.IsValid && !header.Complete && !result.GetValue(filtered))
+                {
+                    problem = "the export is filtered, so records its filters left out are not checked: pass --filtered to accept that, or verify an export made without filters";
+                }
+
+                if (problem is null && result.GetValue(previous) is { } older)
                 {
                     var olderVerification = await VerifyAsync(older, keys with { Witnesses = [], Quorum = 0 }, cancellationToken);
-                    problem = olderVerification.Header is null
+                    problem = !olderVerification.IsValid
                         ? $"the older export does not verify: {olderVerification.Problem}"
-                        : ProvenExportVerifier.ProblemExtending(olderVerification.Header, header);
+                        : ProvenExportVerifier.ProblemExtending(olderVerification.Header!, header);
                     table.AddRow("extends the older export", problem is null ? $"[green]yes[/] (from {olderVerification.Header!.Checkpoint.Size.ToString("N0", CultureInfo.InvariantCulture)} records)" : "[red]no[/]");
                 }
             }
@@ -96,6 +103,10 @@ internal static class VerifyExportCommand
         var witnesses = witnessKeys.Select(text => CosignatureVerifier.TryParse(text, out var witness, out var witnessProblem)
             ? witness!
             : throw new UsageException($"--witness-key is not a witness verifier key: {witnessProblem} (was '{text}').")).ToList();
+        if (witnesses.GroupBy(static witness => witness.Name, StringComparer.Ordinal).FirstOrDefault(static same => same.Count() > 1) is { } repeated)
+        {
+            throw new UsageException($"--witness-key names witness {repeated.Key} more than once: each witness counts once towards the quorum.");
+        }
         if (quorum is { } required && (required < 1 || required > witnesses.Count))
         {
             throw new UsageException($"--quorum must be between 1 and the {witnesses.Count} witness keys given.");

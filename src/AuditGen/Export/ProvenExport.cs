@@ -46,13 +46,25 @@ internal static class ProvenExport
     public static Task<ProvenCoverage?> ReadCoverageAsync(ILedgerReader log, string organization, IReadOnlyList<CosignatureVerifier> witnesses, CancellationToken cancellationToken) =>
         log.ReadLedgerAsync(
             snapshot => Task.FromResult(OrganizationCheckpoint.Find(snapshot, organization, out _) is { } found
-                ? new ProvenCoverage(found.Checkpoint.Size, found.Witnessed, [.. witnesses.Select(found.CosignatureBy).OfType<Cosignature>()])
+                ? new ProvenCoverage(found.Checkpoint.Size, found.PurgedThrough, found.Witnessed, [.. witnesses.Select(found.CosignatureBy).OfType<Cosignature>()])
                 : null),
             cancellationToken);
 
     private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, CancellationToken cancellationToken)
     {
         var found = OrganizationCheckpoint.Find(snapshot, organization, out var problem) ?? throw new AuditStoreException(problem!);
+        try
+        {
+            return await WriteAsync(snapshot, query, organization, extendsSize, output, found, cancellationToken);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new AuditStoreException($"The log of organization '{organization}' cannot be proven: {exception.Message} Run `auditgen verify`.", exception);
+        }
+    }
+
+    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, OrganizationCheckpoint found, CancellationToken cancellationToken)
+    {
         var (note, top, leaf, checkpoint, purged) = (found.Note, found.TopLevel, found.Leaf, found.Checkpoint, found.PurgedThrough);
         if (extendsSize is { } older && (older < 0 || older > checkpoint.Size))
         {
@@ -60,11 +72,20 @@ internal static class ProvenExport
         }
 
         var prover = new PartitionProver(snapshot, found.Tree);
+        var checkpointProof = LedgerProofs.TopLevelInclusion(snapshot, leaf.Index, top.Size);
+        var consistency = ConsistencyProof(prover, organization, extendsSize, checkpoint, found.Tree);
+        if (!MerkleProof.VerifyInclusion(leaf.Index, top.Size, MerkleHash.Leaf(System.Text.Encoding.UTF8.GetBytes(leaf.CheckpointText)), checkpointProof, top.RootHash))
+        {
+            throw new AuditStoreException($"The checkpoint of organization '{organization}' is not the one the log's checkpoint commits to: the log was changed. Run `auditgen verify`.");
+        }
+
         await using var lines = new JsonLinesWriter(output);
-        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, LedgerProofs.TopLevelInclusion(snapshot, leaf.Index, top.Size), note), extendsSize, prover, checkpoint.Size);
+        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, checkpointProof, note), extendsSize, consistency);
         await lines.EndLineAsync(cancellationToken);
 
         long count = 0;
+        var expected = purged;
+        var complete = IsComplete(query);
         foreach (var record in snapshot.ReadRecords(organization, purged))
         {
             if (record.PartitionIndex >= checkpoint.Size)
@@ -73,6 +94,11 @@ internal static class ProvenExport
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            if (record.PartitionIndex != expected++)
+            {
+                throw new AuditStoreException($"Record {expected - 1} of organization '{organization}' is missing from its log: the log was changed. Run `auditgen verify`.");
+            }
+
             if (!Matches(query, record.Entry))
             {
                 continue;
@@ -90,11 +116,40 @@ internal static class ProvenExport
             count++;
         }
 
+        if (complete && expected != checkpoint.Size)
+        {
+            throw new AuditStoreException($"Records {expected} to {checkpoint.Size - 1} of organization '{organization}' are missing from its log: the log was changed. Run `auditgen verify`.");
+        }
+
         await lines.CompleteAsync(cancellationToken);
         return new ProvenExportSummary(organization, count, checkpoint.Size, purged, top.Size, found.Witnessed);
     }
 
-    private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, PartitionProver prover, long size)
+    /// <summary>The proof that the organization's log extends its size in an older export, checked before anything is written.</summary>
+    private static byte[][]? ConsistencyProof(PartitionProver prover, string organization, long? extendsSize, Checkpoint checkpoint, LedgerTreeRow tree)
+    {
+        if (extendsSize is not { } older)
+        {
+            return null;
+        }
+
+        if (older == 0 || older == checkpoint.Size)
+        {
+            return [];
+        }
+
+        try
+        {
+            return prover.Consistency(older, checkpoint.Size);
+        }
+        catch (InvalidDataException)
+        {
+            // Retention removed the leaf hashes a proof from inside a purged band needs.
+            throw new AuditStoreException($"Organization '{organization}' no longer has what a proof from {older} records needs: retention purged its oldest {tree.PurgedThrough} records since. Verify the newer export on its own.");
+        }
+    }
+
+    private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, byte[][]? consistency)
     {
         json.WriteStartObject();
         json.WriteString("format", Format);
@@ -127,7 +182,7 @@ internal static class ProvenExport
         {
             json.WriteStartObject("consistency");
             json.WriteNumber("from_size", older);
-            WriteHashes(json, "proof", older == 0 || older == size ? [] : prover.Consistency(older, size));
+            WriteHashes(json, "proof", consistency!);
             json.WriteEndObject();
         }
 
@@ -240,9 +295,10 @@ internal sealed record OrganizationCheckpoint(string Note, Checkpoint TopLevel, 
 
 /// <summary>How far an organization's records are proven: its log's size in the checkpoint exports carry, and who cosigned that checkpoint.</summary>
 /// <param name="Records">The size of the organization's log in that checkpoint: records 0 to <c>Records - 1</c> are proven.</param>
+/// <param name="PurgedThrough">How many of those retention removed (the oldest).</param>
 /// <param name="Witnessed">Whether the checkpoint is one the witnesses cosigned (otherwise only the log signed it).</param>
 /// <param name="Cosignatures">The cosignatures on it that verify with the configured witnesses' keys.</param>
-internal sealed record ProvenCoverage(long Records, bool Witnessed, IReadOnlyList<Cosignature> Cosignatures);
+internal sealed record ProvenCoverage(long Records, long PurgedThrough, bool Witnessed, IReadOnlyList<Cosignature> Cosignatures);
 
 /// <summary>What a proven export holds.</summary>
 /// <param name="OrganizationId">The organization.</param>

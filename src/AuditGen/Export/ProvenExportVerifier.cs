@@ -18,6 +18,11 @@ internal static class ProvenExportVerifier
     /// <summary>The longest line read: a record's event (WorkOS events are far smaller) and its proof.</summary>
     public const int MaxLineBytes = 16 * 1024 * 1024;
 
+    /// <summary>A member given twice would let two readers see two different records: refused.</summary>
+    internal static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    private static readonly HashSet<string> s_recordMembers = ["index", "stored_at", "event_id", "action", "event_json", "adjustments", "rejection", "proof"];
+
     public static async Task<ProvenExportVerification> VerifyAsync(Stream export, ProvenExportKeys keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(export);
@@ -144,8 +149,13 @@ internal static class ProvenExportVerifier
         eventId = null;
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, StrictJson);
             var record = document.RootElement;
+            if (ProvenExportHeader.UnknownMember(record, s_recordMembers) is { } unknown)
+            {
+                return $"a record has a member '{unknown}' that the format does not have and no proof covers";
+            }
+
             if (record.ValueKind != JsonValueKind.Object
                 || !record.TryGetProperty("index", out var indexValue) || !indexValue.TryGetInt64(out index)
                 || !record.TryGetProperty("stored_at", out var storedAt) || !storedAt.TryGetInt64(out var storedAtMilliseconds)
@@ -155,6 +165,11 @@ internal static class ProvenExportVerifier
                 || !record.TryGetProperty("proof", out var proofValue) || proofValue.ValueKind != JsonValueKind.Array)
             {
                 return "a record has index, stored_at, event_id, action, event_json, adjustments, rejection and proof";
+            }
+
+            if (rejection.ValueKind == JsonValueKind.String && rejection.GetString()!.Length == 0)
+            {
+                return "a record's rejection is a reason or null, never empty";
             }
 
             eventId = id;
@@ -232,9 +247,11 @@ internal sealed record ProvenExportHeader(
     long? ConsistencyFrom,
     byte[][]? ConsistencyProof)
 {
+    private static readonly HashSet<string> s_headerMembers = ["format", "organization_id", "checkpoint", "checkpoint_proof", "complete", "filters", "consistency"];
+
     public static ProvenExportHeader? Read(string line, ProvenExportKeys keys, out string? problem)
     {
-        using var document = JsonDocument.Parse(line);
+        using var document = JsonDocument.Parse(line, ProvenExportVerifier.StrictJson);
         var header = document.RootElement;
         if (header.ValueKind != JsonValueKind.Object || Text(header, "format") != ProvenExport.Format)
         {
@@ -242,10 +259,22 @@ internal sealed record ProvenExportHeader(
             return null;
         }
 
+        if (UnknownMember(header, s_headerMembers) is { } unknown)
+        {
+            problem = $"the header has a member '{unknown}' that the format does not have";
+            return null;
+        }
+
         if (Text(header, "organization_id") is not { Length: > 0 } organization || Text(header, "checkpoint") is not { } checkpointText
             || Text(header, "checkpoint_proof") is not { } proofText || !header.TryGetProperty("complete", out var complete) || complete.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
             problem = "the header has organization_id, checkpoint, checkpoint_proof and complete";
+            return null;
+        }
+
+        if ((complete.ValueKind == JsonValueKind.False) != header.TryGetProperty("filters", out _))
+        {
+            problem = "the header names its filters exactly when it is not complete";
             return null;
         }
 
@@ -266,6 +295,12 @@ internal sealed record ProvenExportHeader(
         if (!Checkpoint.TryParse(topText, out var top, out problem))
         {
             problem = $"the log's checkpoint: {problem}";
+            return null;
+        }
+
+        if (top!.Origin != keys.Log.Name)
+        {
+            problem = $"the log's checkpoint is of log '{top.Origin}', not of '{keys.Log.Name}' whose key was given";
             return null;
         }
 
@@ -319,6 +354,10 @@ internal sealed record ProvenExportHeader(
         problem = null;
         return new ProvenExportHeader(organization, checkpoint, PartitionCheckpoint.PurgedThrough(checkpoint), top, cosignatures, complete.GetBoolean(), consistencyFrom, consistencyProof);
     }
+
+    /// <summary>The name of a member of <paramref name="element"/> that is not one of <paramref name="known"/>, or null.</summary>
+    internal static string? UnknownMember(JsonElement element, HashSet<string> known) =>
+        element.ValueKind == JsonValueKind.Object ? element.EnumerateObject().Select(static member => member.Name).FirstOrDefault(name => !known.Contains(name)) : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -49,6 +49,9 @@ public sealed class ProvenExportTests : IDisposable
     [InlineData("another organization", "is not of organization 'org_2'", "")]
     [InlineData("signed by another key", "does not verify with the log's key", "")]
     [InlineData("proof of another record", "record 2 (event", "its proof does not belong to it")]
+    [InlineData("a member no proof covers", "a member 'note' that the format does not have", "")]
+    [InlineData("a member given twice", "line 4: the record is not readable JSON", "")]
+    [InlineData("marked filtered", "names its filters exactly when it is not complete", "")]
     public async Task A_changed_export_does_not_verify_and_the_problem_names_the_change(string change, string expected, string expectedToo)
     {
         using var store = _database.Open(s_key);
@@ -64,6 +67,9 @@ public sealed class ProvenExportTests : IDisposable
             "cut at the end" => lines[..^1],
             "another organization" => [lines[0].Replace("\"organization_id\":\"org_1\"", "\"organization_id\":\"org_2\"", StringComparison.Ordinal), .. lines[1..]],
             "signed by another key" => [await ForeignHeaderAsync(), .. lines[1..]],
+            "a member no proof covers" => [.. lines.Select((line, i) => i == 3 ? line.Replace("{\"index\"", "{\"note\":\"approved\",\"index\"", StringComparison.Ordinal) : line)],
+            "a member given twice" => [.. lines.Select((line, i) => i == 3 ? line.Replace("\"adjustments\"", "\"action\":\"user.deleted\",\"adjustments\"", StringComparison.Ordinal) : line)],
+            "marked filtered" => [lines[0].Replace("\"complete\":true", "\"complete\":false", StringComparison.Ordinal), .. lines[1..]],
             _ => [.. lines.Select((line, i) => i == 3 ? ProofOf(line, lines[4]) : line)],
         };
 

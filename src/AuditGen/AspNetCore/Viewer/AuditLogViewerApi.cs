@@ -206,9 +206,19 @@ internal static class AuditLogViewerApi
         }
 
         var (intact, checkedAt) = await context.RequestServices.GetRequiredService<AuditLogViewerVerification>().GetAsync(context.RequestAborted);
-        var coverage = context.RequestServices.GetRequiredService<IAuditStore>() is ILedgerReader log
-            ? await ProvenExport.ReadCoverageAsync(log, query.OrganizationId!, Witnesses(context), context.RequestAborted)
-            : null;
+        ProvenCoverage? coverage = null;
+        if (context.RequestServices.GetRequiredService<IAuditStore>() is ILedgerReader log)
+        {
+            try
+            {
+                coverage = await ProvenExport.ReadCoverageAsync(log, query.OrganizationId!, Witnesses(context), context.RequestAborted);
+            }
+            catch (AuditStoreException)
+            {
+                // The log cannot be read now: the status still answers, with nothing proven.
+            }
+        }
+
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -222,6 +232,7 @@ internal static class AuditLogViewerApi
             {
                 writer.WriteStartObject("proven");
                 writer.WriteNumber("records", coverage.Records);
+                writer.WriteNumber("purged", coverage.PurgedThrough);
                 writer.WriteBoolean("witnessed", coverage.Witnessed);
                 writer.WriteStartArray("cosigned_by");
                 foreach (var cosignature in coverage.Cosignatures)

@@ -75,7 +75,7 @@ internal static class LedgerWitnessing
                     timeProvider,
                     cancellationToken));
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 outcomes.Add(WitnessOutcome.Refused(submission.Witness.Name, $"{submission.Client.BaseAddress} cannot be reached ({exception.Message})"));
             }

@@ -130,7 +130,9 @@
   // How far this organization's own log is proven; nothing here counts other organizations' records.
   function describeProven(proven) {
     if (!proven) return 'No signed checkpoint covers your organization\'s events yet.';
-    const first = 'The first ' + proven.records.toLocaleString('en-US') + ' records of your organization\'s log are proven by a checkpoint ';
+    const first = 'The first ' + proven.records.toLocaleString('en-US') + ' records of your organization\'s log' +
+      (proven.purged > 0 ? ' (the oldest ' + proven.purged.toLocaleString('en-US') + ' since removed by retention)' : '') +
+      ' are proven by a checkpoint ';
     if (proven.cosigned_by.length === 0) {
       return first + (proven.witnessed ? 'its witnesses cosigned.' : 'the log signed, not yet cosigned by a witness.');
     }
