@@ -52,6 +52,8 @@ internal static class LedgerVerifier
     {
         var rebuilt = new LedgerTree(LedgerTree.TopLevelId, "", 0, [], 0, 0);
         var unused = new List<LedgerNodeRow>();
+        var witnessed = snapshot.ReadWitnessedCheckpoint() is { } witnessedNote && Checkpoint.TryParse(SignedNote.TextOf(witnessedNote), out var cosigned, out _) ? cosigned : null;
+        var rootAtWitnessed = witnessed is { Size: 0 } ? rebuilt.Root() : null;
         foreach (var leaf in snapshot.ReadTopLeaves())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -68,6 +70,20 @@ internal static class LedgerVerifier
             var partition = committed.Origin[committed.Origin.LastIndexOf("/p/", StringComparison.Ordinal)..];
             committedLogs[partition] = committedLogs.GetValueOrDefault(partition) + 1;
             rebuilt.Append(MerkleHash.Leaf(Encoding.UTF8.GetBytes(leaf.CheckpointText)), unused);
+            if (rebuilt.Size == witnessed?.Size)
+            {
+                rootAtWitnessed = rebuilt.Root();
+            }
+        }
+
+        if (witnessed is not null && rootAtWitnessed is null)
+        {
+            return ($"the top-level log holds {rebuilt.Size} entries, fewer than the {witnessed.Size} its witnesses cosigned (the witnessed checkpoint kept with the log): entries were cut", false);
+        }
+
+        if (witnessed is not null && !CryptographicOperations.FixedTimeEquals(witnessed.RootHash, rootAtWitnessed))
+        {
+            return ($"the top-level log's first {witnessed.Size} entries differ from those its witnesses cosigned (the witnessed checkpoint kept with the log): the log was rewritten", false);
         }
 
         if (rebuilt.Size != topRow.Size || !rebuilt.Edge().AsSpan().SequenceEqual(topRow.Edge))

@@ -273,6 +273,28 @@ public sealed class SqliteAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Top_level_entries_cut_below_the_checkpoint_the_witnesses_cosigned_are_caught_by_verify()
+    {
+        var key = Enumerable.Range(9, 32).Select(i => (byte)i).ToArray();
+        using var store = _database.Open(key);
+        await store.AppendAsync([StoreEntries.Entry(), StoreEntries.Entry(organization: "org_2")], CancellationToken.None);
+        await store.AppendAsync([StoreEntries.Entry(organization: "org_3")], CancellationToken.None);
+        var (size, note) = await store.ReadLedgerAsync(static snapshot => Task.FromResult((snapshot.ReadTopLog(out var newest).Size, newest!)), CancellationToken.None);
+        await store.KeepWitnessedCheckpointAsync(size, note, CancellationToken.None);
+        Assert.True((await store.VerifyAsync(CancellationToken.None)).IsIntact);
+
+        using (var tamper = _database.Tamper())
+        {
+            tamper.Execute("DELETE FROM ledger_top_leaves WHERE leaf_index = (SELECT max(leaf_index) FROM ledger_top_leaves)");
+        }
+
+        var verification = await store.VerifyAsync(CancellationToken.None);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains($"fewer than the {size} its witnesses cosigned", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Purge_removes_old_records_leaves_a_signed_checkpoint_and_the_rest_still_verifies()
     {
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();

@@ -177,20 +177,26 @@ internal static class AuditLogViewerApi
             extendsSize = size;
         }
 
-        AuditLogViewerAssets.SetSecurityHeaders(context.Response);
-        context.Response.ContentType = "application/x-ndjson; charset=utf-8";
-        var fileName = $"audit-{query.OrganizationId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.proof.jsonl";
-        context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+        // Written to a temporary file first, so the log's snapshot is held for as long as the export takes to write, not
+        // for as long as a slow client takes to download it (a held snapshot keeps SQLite's WAL and PostgreSQL's vacuum waiting).
+        await using var staged = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await ProvenExport.WriteAsync(log, query, extendsSize, context.Response.Body, context.RequestAborted);
+            await ProvenExport.WriteAsync(log, query, extendsSize, staged, context.RequestAborted);
         }
-        catch (AuditStoreException exception) when (!context.Response.HasStarted)
+        catch (AuditStoreException exception)
         {
-            // Refused before the first byte: nothing of a partial export reaches the download.
-            context.Response.Headers.ContentDisposition = default;
             await ProblemAsync(context, StatusCodes.Status409Conflict, "Conflict", exception.Message);
+            return;
         }
+
+        AuditLogViewerAssets.SetSecurityHeaders(context.Response);
+        context.Response.ContentType = "application/x-ndjson; charset=utf-8";
+        context.Response.ContentLength = staged.Length;
+        var fileName = $"audit-{query.OrganizationId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.proof.jsonl";
+        context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+        staged.Position = 0;
+        await staged.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     /// <summary>
