@@ -33,16 +33,16 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _witness = await StartWitnessAsync();
 
-    private Task<WebAppProcess> StartWitnessAsync()
+    private Task<WebAppProcess> StartWitnessAsync(string? signingKey = null, string database = "witness.db")
     {
         var path = typeof(WitnessedLogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WitnessPath").Value!;
         return WebAppProcess.StartAsync(
             path,
             new Dictionary<string, string>
             {
-                ["Witness__SigningKey"] = _witnessKey,
+                ["Witness__SigningKey"] = signingKey ?? _witnessKey,
                 ["Witness__Logs__0"] = LedgerSettings.SignedWith(_logKey, TimeSpan.Zero).Verifier!.ToString(),
-                ["Witness__Database"] = Path.Combine(_directory, "witness.db"),
+                ["Witness__Database"] = Path.Combine(_directory, database),
             },
             "/");
     }
@@ -75,6 +75,47 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         Assert.Equal(1, witnessed.ExitCode);
         Assert.Contains("witness.test/w1", witnessed.Output, StringComparison.Ordinal);
         Assert.Contains("an older copy of the log was put back", Words(witnessed.Output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_log_put_back_together_with_one_witness_s_state_is_caught_by_a_second_witness()
+    {
+        var secondKey = Cosigner.Generate("witness.test/w2");
+        await using var second = await StartWitnessAsync(secondKey, "witness2.db");
+        var both = new[] { "--witness", WitnessArgument, "--witness", $"{second.BaseAddress}={Verifier(secondKey)}" };
+        await AppendAsync(3);
+        Assert.Equal(0, (await AuditGenCli.RunAsync(new Dictionary<string, string>(), ["verify", "--db", Database, "--verifier-key", VerifierKey, .. both])).ExitCode);
+        Backup("before");
+        BackUpWitnessState("witness-before.db");
+        await AppendAsync(2);
+        Assert.Equal(0, (await AuditGenCli.RunAsync(new Dictionary<string, string>(), ["verify", "--db", Database, "--verifier-key", VerifierKey, .. both])).ExitCode);
+
+        // The database and the first witness's state file both put back: that witness alone is fooled.
+        Restore("before");
+        await _witness.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_directory, "witness.db*"))
+        {
+            File.Delete(file);
+        }
+
+        File.Copy(Path.Combine(_directory, "witness-before.db"), Path.Combine(_directory, "witness.db"));
+        _witness = await StartWitnessAsync();
+        var firstAlone = await VerifyAsync();
+        var withSecond = await AuditGenCli.RunAsync(new Dictionary<string, string>(), ["verify", "--db", Database, "--verifier-key", VerifierKey, "--witness", WitnessArgument, "--witness", $"{second.BaseAddress}={Verifier(secondKey)}"]);
+
+        Assert.Equal(0, firstAlone.ExitCode);
+        Assert.Equal(1, withSecond.ExitCode);
+        Assert.Contains("witness witness.test/w2 cosigned a top-level log of", Words(withSecond.Output), StringComparison.Ordinal);
+    }
+
+    private static string Verifier(string witnessKey)
+    {
+        Assert.True(Cosigner.TryParse(witnessKey, out var cosigner, out _));
+        using (cosigner)
+        {
+            return cosigner!.Verifier.ToString();
+        }
     }
 
     [Fact]
@@ -256,15 +297,20 @@ public sealed class WitnessedLogTests : IAsyncLifetime
             var outcome = (await LedgerWitnessing.SubmitAsync(store, [new(cosigner!.Verifier, client, knownSize)], null, TimeProvider.System, CancellationToken.None)).Outcomes.Single();
             if (knownSize == 0)
             {
-                // An online copy, as a backup tool would take it.
-                using var witnessState = new SqliteConnection($"Data Source={Path.Combine(_directory, "witness.db")};Mode=ReadOnly;Pooling=False");
-                witnessState.Open();
-                using var backup = new SqliteConnection($"Data Source={Path.Combine(_directory, "witness-after-first.db")};Pooling=False");
-                witnessState.BackupDatabase(backup);
+                BackUpWitnessState("witness-after-first.db");
             }
 
             return outcome;
         }
+    }
+
+    /// <summary>An online copy of the running witness's state file, as a backup tool would take it.</summary>
+    private void BackUpWitnessState(string name)
+    {
+        using var witnessState = new SqliteConnection($"Data Source={Path.Combine(_directory, "witness.db")};Mode=ReadOnly;Pooling=False");
+        witnessState.Open();
+        using var backup = new SqliteConnection($"Data Source={Path.Combine(_directory, name)};Pooling=False");
+        witnessState.BackupDatabase(backup);
     }
 
     private async Task<long> WitnessSizeAsync()
