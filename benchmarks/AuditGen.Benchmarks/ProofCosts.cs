@@ -118,7 +118,7 @@ internal static class ProofCosts
             ProvenExportSummary summary;
             await using (var output = File.Create(file))
             {
-                summary = await ProvenExport.WriteAsync(store, new AuditQuery { OrganizationId = Organization }, null, output, CancellationToken.None);
+                summary = await ProvenExport.WriteAsync(store, new AuditQuery { OrganizationId = Organization }, null, output, null, CancellationToken.None);
             }
 
             var exported = clock.Elapsed;

@@ -158,6 +158,7 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         var provenLines = (await proven.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var provenHeader = JsonNode.Parse(provenLines[0])!;
         Assert.Equal(("auditgen/proven-export/v1", "org_acme"), ((string?)provenHeader["format"], (string?)provenHeader["organization_id"]));
+        Assert.Equal("sample.test/audit+422cd88c+AXRfcEAN+IYYR7mFlThergmbjjzH4YTtWH57gaG2GIx2", (string?)provenHeader["log_key"]);
         Assert.DoesNotContain(globexTeam, await proven.TextAsync(), StringComparison.Ordinal);
         // Checkpoints only grow: the export holds at least what the status said was proven a moment before.
         Assert.InRange(provenLines.Length - 1, (long)verify["proven"]!["records"]!, long.MaxValue);

@@ -55,7 +55,7 @@ public sealed class CliTests : IDisposable
         var filtered = Path.Combine(_directory, "filtered.proof.jsonl");
         var newer = Path.Combine(_directory, "newer.proof.jsonl");
 
-        var exported = await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--out", whole);
+        var exported = await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--verifier-key", verifierKey, "--out", whole);
         await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--action", "team.renamed", "--out", filtered);
         await SeedAsync(1, signingKey: signingKey);
         await RunAsync("export", "--db", Database, "--organization", "org_1", "--proof", "--extends", whole, "--out", newer);
@@ -69,6 +69,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Wrote 5 records of organization org_1", Regex.Replace(exported.Output, @"\s+", " "), StringComparison.Ordinal);
         Assert.Equal(0, verified.ExitCode);
         Assert.Matches(@"records verified\s*│\s*5\s", verified.Output);
+        Assert.Contains($"\"log_key\":\"{verifierKey}\"", (await File.ReadAllLinesAsync(whole))[0], StringComparison.Ordinal);
         Assert.Equal(1, filteredRefused.ExitCode);
         Assert.Contains("the export is filtered", Regex.Replace(filteredRefused.Output, @"\s+", " "), StringComparison.Ordinal);
         Assert.Equal(0, filteredAccepted.ExitCode);

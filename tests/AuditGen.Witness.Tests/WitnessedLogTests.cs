@@ -247,17 +247,44 @@ public sealed class WitnessedLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_witness_that_does_not_know_the_log_s_key_leaves_the_health_check_degraded_with_its_answer_and_an_error_logged()
+    public async Task A_witness_that_does_not_know_the_log_s_key_refuses_and_the_health_check_is_unhealthy_with_its_answer_and_a_critical_log()
     {
         using var host = await StartHostAsync(NoteSigner.Generate("example.com/audit"));
         var health = host.Services.GetRequiredService<HealthCheckService>();
 
-        var report = await Eventually.GetAsync(() => health.CheckHealthAsync(), static report => report.Entries["auditgen-witnesses"] is { Status: HealthStatus.Degraded, Description: { } text } && text.Contains("did not cosign", StringComparison.Ordinal), "the witness's refusal");
+        var report = await Eventually.GetAsync(() => health.CheckHealthAsync(), static report => report.Entries["auditgen-witnesses"].Status == HealthStatus.Unhealthy, "the witness's refusal");
 
-        Assert.Contains("0 of 1 witnesses cosigned", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
-        Assert.Contains("403", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
+        Assert.Contains("A witness refused the audit log's checkpoint: witness witness.test/w1 refused to cosign: 403", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
         var logs = ((CapturingLoggerProvider)host.Services.GetRequiredService<ILoggerProvider>()).Logs;
-        Assert.Contains(logs, static entry => entry.Level == LogLevel.Error && entry.Message.Contains("did not cosign", StringComparison.Ordinal));
+        Assert.Contains(logs, static entry => entry.Level == LogLevel.Critical && entry.Message.Contains("refused the audit log's checkpoint", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task While_the_witness_is_down_appends_go_on_and_the_health_check_is_degraded_with_the_reason()
+    {
+        await _witness.DisposeAsync();
+        try
+        {
+            using var host = await StartHostAsync(_logKey);
+            var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+            await writer.WriteCommittedAsync(Entry().Event);
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+
+            var report = await Eventually.GetAsync(
+                () => health.CheckHealthAsync(),
+                static report => report.Entries["auditgen-witnesses"].Description?.Contains("cannot be reached", StringComparison.Ordinal) == true,
+                "the witness to be found down");
+
+            Assert.Equal(HealthStatus.Degraded, report.Entries["auditgen-witnesses"].Status);
+            Assert.StartsWith("0 of 1 witnesses cosigned", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
+            Assert.Equal(1, await ((IAuditLog)host.Services.GetRequiredService<IAuditStore>()).CountAsync(new AuditQuery(), CancellationToken.None));
+            var logs = ((CapturingLoggerProvider)host.Services.GetRequiredService<ILoggerProvider>()).Logs;
+            Assert.Contains(logs, static entry => entry.Level == LogLevel.Error && entry.Message.Contains("could not be reached", StringComparison.Ordinal));
+        }
+        finally
+        {
+            _witness = await StartWitnessAsync();
+        }
     }
 
     [Fact]
@@ -383,7 +410,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
     {
         try
         {
-            var summary = await AuditGen.Export.ProvenExport.WriteAsync(log, new AuditQuery { OrganizationId = "org_1" }, null, Stream.Null, CancellationToken.None);
+            var summary = await AuditGen.Export.ProvenExport.WriteAsync(log, new AuditQuery { OrganizationId = "org_1" }, null, Stream.Null, null, CancellationToken.None);
             return summary.Witnessed ? summary.Records : 0;
         }
         catch (AuditStoreException)

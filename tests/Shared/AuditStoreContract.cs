@@ -318,7 +318,7 @@ public abstract class AuditStoreContract
             await reader.KeepWitnessedCheckpointAsync(size - 1, note, CancellationToken.None);
 
             using var export = new MemoryStream();
-            var summary = await AuditGen.Export.ProvenExport.WriteAsync(reader, new AuditQuery { OrganizationId = "org_big" }, null, export, CancellationToken.None);
+            var summary = await AuditGen.Export.ProvenExport.WriteAsync(reader, new AuditQuery { OrganizationId = "org_big" }, null, export, null, CancellationToken.None);
             export.Position = 0;
             var verification = await AuditGen.Export.ProvenExportVerifier.VerifyAsync(export, new(LedgerKeys.SettingsFor(key).Verifier!, [witness.Verifier], 1), CancellationToken.None);
 

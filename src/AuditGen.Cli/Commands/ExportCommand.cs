@@ -20,7 +20,8 @@ internal static class ExportCommand
             Export records as CSV, a JSON array or JSON Lines, with WorkOS's export filters.
             CSV cells a spreadsheet would run as formulas are prefixed with '.
             With --proof, an organization's records as a proven export (docs/proofs.md): each record with its inclusion
-            proof, under the organization's checkpoint in the log's newest witnessed checkpoint.
+            proof, under the organization's checkpoint in the log's newest witnessed checkpoint; with --verifier-key,
+            the export also names the log's key (readers still check with the key they got from you).
 
             Examples:
               auditgen export --db ./auditgen.db --format csv --out audit.csv
@@ -36,6 +37,7 @@ internal static class ExportCommand
             limit,
             proof,
             extends,
+            AuditLogOptions.VerifierKey,
         };
         query.AddTo(command);
 
@@ -57,7 +59,7 @@ internal static class ExportCommand
                     throw new UsageException("--proof writes every record its filters select, in its own format: --format, --after and --limit do not apply.");
                 }
 
-                return await ProvenExportCommand.ExportAsync(log, query.Read(result), result.GetValue(extends), file, cancellationToken);
+                return await ProvenExportCommand.ExportAsync(log, opened.Ledger, query.Read(result), result.GetValue(extends), file, cancellationToken);
             }
 
             if (result.GetResult(extends) is not null)

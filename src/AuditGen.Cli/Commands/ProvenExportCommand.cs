@@ -10,14 +10,15 @@ namespace AuditGen.Cli.Commands;
 /// <summary><c>auditgen export --proof</c>: an organization's proven export, to a file or standard output.</summary>
 internal static class ProvenExportCommand
 {
-    public static async Task<int> ExportAsync(IReadableAuditStore log, AuditQuery query, FileInfo? extends, FileInfo? file, CancellationToken cancellationToken)
+    public static async Task<int> ExportAsync(IReadableAuditStore log, LedgerSettings ledger, AuditQuery query, FileInfo? extends, FileInfo? file, CancellationToken cancellationToken)
     {
+        var published = ledger.Verifier is { } verifier ? new PublishedKeys(verifier.ToString(), []) : null;
         if (query.OrganizationId is not { Length: > 0 })
         {
             throw new UsageException("--proof exports one organization: name it with --organization.");
         }
 
-        if (log is not ILedgerReader ledger)
+        if (log is not ILedgerReader reader)
         {
             throw new UsageException("--proof needs a store with a ledger.");
         }
@@ -26,7 +27,7 @@ internal static class ProvenExportCommand
         if (file is null)
         {
             await using var stdout = Console.OpenStandardOutput();
-            await ProvenExport.WriteAsync(ledger, query, extendsSize, stdout, cancellationToken);
+            await ProvenExport.WriteAsync(reader, query, extendsSize, stdout, published, cancellationToken);
             return ExitCodes.Success;
         }
 
@@ -37,7 +38,7 @@ internal static class ProvenExportCommand
         {
             await using (var stream = File.Create(partial))
             {
-                summary = await ProvenExport.WriteAsync(ledger, query, extendsSize, stream, cancellationToken);
+                summary = await ProvenExport.WriteAsync(reader, query, extendsSize, stream, published, cancellationToken);
             }
         }
         catch

@@ -72,7 +72,8 @@ internal static class VerifyCommand
                         {
                             WitnessOutcomeKind.Cosigned => $"[green]cosigned[/] the log's {outcome.LogSize:N0} checkpoints",
                             WitnessOutcomeKind.CosignedAfterLosingState => $"[yellow]cosigned[/] the log's {outcome.LogSize:N0} checkpoints, after losing its state",
-                            WitnessOutcomeKind.Refused => "[red]did not answer[/]",
+                            WitnessOutcomeKind.Refused => "[red]refused[/]",
+                            WitnessOutcomeKind.Unreachable => "[red]did not answer[/]",
                             _ => "[red]the log does not extend what it cosigned[/]",
                         });
                     if (outcome.Problem is { } problem)

@@ -21,8 +21,9 @@ internal static class ProvenExport
     /// <param name="query">The organization and WorkOS's export filters; paging and order are not supported.</param>
     /// <param name="extendsSize">The size of the organization's log in an older export: the header then proves this one extends it.</param>
     /// <param name="output">Where to write.</param>
+    /// <param name="publishedKeys">The log's and the witnesses' verifier keys, named in the header for the reader's convenience (a reader checks with keys it got from the application, never from the file); null when not known.</param>
     /// <param name="cancellationToken">Stops the export.</param>
-    public static Task<ProvenExportSummary> WriteAsync(ILedgerReader log, AuditQuery query, long? extendsSize, Stream output, CancellationToken cancellationToken)
+    public static Task<ProvenExportSummary> WriteAsync(ILedgerReader log, AuditQuery query, long? extendsSize, Stream output, PublishedKeys? publishedKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(query);
@@ -36,7 +37,7 @@ internal static class ProvenExport
             throw new ArgumentException("A proven export has every record its filters select, in the log's order: no paging, limit or event id.", nameof(query));
         }
 
-        return log.ReadLedgerAsync(snapshot => WriteAsync(snapshot, query, query.OrganizationId, extendsSize, output, cancellationToken), cancellationToken);
+        return log.ReadLedgerAsync(snapshot => WriteAsync(snapshot, query, query.OrganizationId, extendsSize, output, publishedKeys, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -50,12 +51,12 @@ internal static class ProvenExport
                 : null),
             cancellationToken);
 
-    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, CancellationToken cancellationToken)
+    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, PublishedKeys? publishedKeys, CancellationToken cancellationToken)
     {
         var found = OrganizationCheckpoint.Find(snapshot, organization, out var problem) ?? throw new AuditStoreException(problem!);
         try
         {
-            return await WriteAsync(snapshot, query, organization, extendsSize, output, found, cancellationToken);
+            return await WriteAsync(snapshot, query, organization, extendsSize, output, publishedKeys, found, cancellationToken);
         }
         catch (InvalidDataException exception)
         {
@@ -63,7 +64,7 @@ internal static class ProvenExport
         }
     }
 
-    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, OrganizationCheckpoint found, CancellationToken cancellationToken)
+    private static async Task<ProvenExportSummary> WriteAsync(ILedgerSnapshot snapshot, AuditQuery query, string organization, long? extendsSize, Stream output, PublishedKeys? publishedKeys, OrganizationCheckpoint found, CancellationToken cancellationToken)
     {
         var (note, top, leaf, checkpoint, purged) = (found.Note, found.TopLevel, found.Leaf, found.Checkpoint, found.PurgedThrough);
         if (extendsSize is { } older && (older < 0 || older > checkpoint.Size))
@@ -80,7 +81,7 @@ internal static class ProvenExport
         }
 
         await using var lines = new JsonLinesWriter(output);
-        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, checkpointProof, note), extendsSize, consistency);
+        WriteHeader(lines.Json, organization, query, leaf.CheckpointText, new TlogProof(leaf.Index, checkpointProof, note), extendsSize, consistency, publishedKeys);
         await lines.EndLineAsync(cancellationToken);
 
         long count = 0;
@@ -149,7 +150,7 @@ internal static class ProvenExport
         }
     }
 
-    private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, byte[][]? consistency)
+    private static void WriteHeader(Utf8JsonWriter json, string organization, AuditQuery query, string checkpointText, TlogProof checkpointProof, long? extendsSize, byte[][]? consistency, PublishedKeys? publishedKeys)
     {
         json.WriteStartObject();
         json.WriteString("format", Format);
@@ -184,6 +185,12 @@ internal static class ProvenExport
             json.WriteNumber("from_size", older);
             WriteHashes(json, "proof", consistency!);
             json.WriteEndObject();
+        }
+
+        if (publishedKeys is not null)
+        {
+            json.WriteString("log_key", publishedKeys.LogKey);
+            WriteList(json, "witness_keys", publishedKeys.WitnessKeys);
         }
 
         json.WriteEndObject();
@@ -299,6 +306,9 @@ internal sealed record OrganizationCheckpoint(string Note, Checkpoint TopLevel, 
 /// <param name="Witnessed">Whether the checkpoint is one the witnesses cosigned (otherwise only the log signed it).</param>
 /// <param name="Cosignatures">The cosignatures on it that verify with the configured witnesses' keys.</param>
 internal sealed record ProvenCoverage(long Records, long PurgedThrough, bool Witnessed, IReadOnlyList<Cosignature> Cosignatures);
+
+/// <summary>The verifier keys an application publishes: its log's, and its witnesses'.</summary>
+internal sealed record PublishedKeys(string LogKey, IReadOnlyList<string> WitnessKeys);
 
 /// <summary>What a proven export holds.</summary>
 /// <param name="OrganizationId">The organization.</param>

@@ -247,7 +247,7 @@ internal sealed record ProvenExportHeader(
     long? ConsistencyFrom,
     byte[][]? ConsistencyProof)
 {
-    private static readonly HashSet<string> s_headerMembers = ["format", "organization_id", "checkpoint", "checkpoint_proof", "complete", "filters", "consistency"];
+    private static readonly HashSet<string> s_headerMembers = ["format", "organization_id", "checkpoint", "checkpoint_proof", "complete", "filters", "consistency", "log_key", "witness_keys"];
 
     public static ProvenExportHeader? Read(string line, ProvenExportKeys keys, out string? problem)
     {

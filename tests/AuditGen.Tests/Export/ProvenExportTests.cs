@@ -186,13 +186,13 @@ public sealed class ProvenExportTests : IDisposable
         using (var unsigned = _otherDatabase.Open())
         {
             await unsigned.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
-            var refused = await Assert.ThrowsAsync<AuditStoreException>(() => ProvenExport.WriteAsync(unsigned, new AuditQuery { OrganizationId = "org_1" }, null, Stream.Null, CancellationToken.None));
+            var refused = await Assert.ThrowsAsync<AuditStoreException>(() => ProvenExport.WriteAsync(unsigned, new AuditQuery { OrganizationId = "org_1" }, null, Stream.Null, null, CancellationToken.None));
             Assert.Contains("not signed", refused.Message, StringComparison.Ordinal);
         }
 
         using var store = _database.Open(s_key);
         await store.AppendAsync(StoreEntries.Entries(1), CancellationToken.None);
-        var unknown = await Assert.ThrowsAsync<AuditStoreException>(() => ProvenExport.WriteAsync(store, new AuditQuery { OrganizationId = "org_9" }, null, Stream.Null, CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<AuditStoreException>(() => ProvenExport.WriteAsync(store, new AuditQuery { OrganizationId = "org_9" }, null, Stream.Null, null, CancellationToken.None));
         Assert.Contains("Organization 'org_9' has no records", unknown.Message, StringComparison.Ordinal);
     }
 
@@ -205,7 +205,7 @@ public sealed class ProvenExportTests : IDisposable
     private static async Task<(string[] Lines, ProvenExportSummary Summary)> ExportAsync(ILedgerReader store, AuditQuery query, long? extendsSize = null)
     {
         using var output = new MemoryStream();
-        var summary = await ProvenExport.WriteAsync(store, query, extendsSize, output, CancellationToken.None);
+        var summary = await ProvenExport.WriteAsync(store, query, extendsSize, output, null, CancellationToken.None);
         return (Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n').Split('\n'), summary);
     }
 

@@ -182,7 +182,7 @@ internal static class AuditLogViewerApi
         await using var staged = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await ProvenExport.WriteAsync(log, query, extendsSize, staged, context.RequestAborted);
+            await ProvenExport.WriteAsync(log, query, extendsSize, staged, PublishedKeysOf(context), context.RequestAborted);
         }
         catch (AuditStoreException exception)
         {
@@ -255,6 +255,19 @@ internal static class AuditLogViewerApi
 
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>The keys the application publishes, from its configuration: named in its proven exports.</summary>
+    private static PublishedKeys? PublishedKeysOf(HttpContext context)
+    {
+        var options = context.RequestServices.GetService<IOptions<AuditLedgerOptions>>()?.Value;
+        if (options?.SigningKey is not { Length: > 0 } signingKey)
+        {
+            return null;
+        }
+
+        using var signer = LedgerSettings.SignedWith(signingKey, options.CheckpointInterval).Signer!;
+        return new PublishedKeys(signer.Verifier.ToString(), [.. Witnesses(context).Select(static witness => witness.ToString())]);
     }
 
     private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

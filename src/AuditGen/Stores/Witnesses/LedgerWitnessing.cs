@@ -77,7 +77,7 @@ internal static class LedgerWitnessing
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                outcomes.Add(WitnessOutcome.Refused(submission.Witness.Name, $"{submission.Client.BaseAddress} cannot be reached ({exception.Message})"));
+                outcomes.Add(WitnessOutcome.Unreachable(submission.Witness.Name, $"{submission.Client.BaseAddress} cannot be reached ({exception.Message})"));
             }
         }
 

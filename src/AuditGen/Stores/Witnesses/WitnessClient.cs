@@ -81,12 +81,14 @@ internal static class WitnessClient
                     break;
                 case HttpStatusCode.UnprocessableEntity:
                     return WitnessOutcome.Forked(witness.Name, checkpoint.Size, oldSize);
+                case HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError:
+                    return WitnessOutcome.Unreachable(witness.Name, $"it answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer.Trim()}");
                 default:
                     return WitnessOutcome.Refused(witness.Name, $"{(int)response.StatusCode} {response.ReasonPhrase}: {answer.Trim()}");
             }
         }
 
-        return WitnessOutcome.Refused(witness.Name, "its size kept changing while the log submitted");
+        return WitnessOutcome.Unreachable(witness.Name, "its size kept changing while the log submitted");
     }
 
     private static async Task<string> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -129,7 +131,9 @@ internal sealed record WitnessOutcome(string Witness, WitnessOutcomeKind Kind, l
         new(witness, WitnessOutcomeKind.Forked, logSize, witnessSize, null,
             $"witness {witness} cosigned another top-level log (of {witnessSize} checkpoints) than the one this log extends to {logSize}: the log was forked or rewritten");
 
-    public static WitnessOutcome Refused(string witness, string problem) => new(witness, WitnessOutcomeKind.Refused, 0, 0, null, $"witness {witness} did not cosign: {problem}");
+    public static WitnessOutcome Refused(string witness, string problem) => new(witness, WitnessOutcomeKind.Refused, 0, 0, null, $"witness {witness} refused to cosign: {problem}");
+
+    public static WitnessOutcome Unreachable(string witness, string problem) => new(witness, WitnessOutcomeKind.Unreachable, 0, 0, null, $"witness {witness} did not cosign, and is asked again at the next interval: {problem}");
 }
 
 internal enum WitnessOutcomeKind
@@ -140,5 +144,10 @@ internal enum WitnessOutcomeKind
     CosignedAfterLosingState,
     LogBehindWitness,
     Forked,
+
+    /// <summary>It answered, and would not cosign: a log it does not know, a checkpoint or proof it found wrong, or a bad cosignature.</summary>
     Refused,
+
+    /// <summary>It could not be reached, timed out, or was unavailable (408, 429, 5xx): checkpoints wait for it.</summary>
+    Unreachable,
 }

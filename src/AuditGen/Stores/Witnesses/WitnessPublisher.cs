@@ -83,7 +83,7 @@ internal sealed partial class WitnessPublisher(
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             // Whatever fails, the application and its appends go on; the next interval tries again.
-            return new WitnessRound(0, null, [.. witnesses.Select(witness => WitnessOutcome.Refused(witness.Key.Name, $"the log cannot be read or {witness.Url} cannot be reached ({exception.Message})"))]);
+            return new WitnessRound(0, null, [.. witnesses.Select(witness => WitnessOutcome.Unreachable(witness.Key.Name, $"the log cannot be read or {witness.Url} cannot be reached ({exception.Message})"))]);
         }
     }
 
@@ -124,6 +124,9 @@ internal sealed partial class WitnessPublisher(
             case WitnessOutcomeKind.CosignedAfterLosingState:
                 LogLostState(outcome.Witness, outcome.Problem!);
                 break;
+            case WitnessOutcomeKind.Unreachable:
+                LogUnreachable(outcome.Witness, outcome.Problem!);
+                break;
             case WitnessOutcomeKind.Refused:
                 LogRefused(outcome.Witness, outcome.Problem!);
                 break;
@@ -136,7 +139,10 @@ internal sealed partial class WitnessPublisher(
     [LoggerMessage(EventId = 50, Level = LogLevel.Debug, Message = "Witness {Witness} cosigned the audit log's checkpoint of {Size} top-level entries.")]
     private partial void LogCosigned(string witness, long size);
 
-    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "Witness {Witness} did not cosign the audit log's checkpoint, which waits for the next interval: {Problem}")]
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "Witness {Witness} could not be reached; the audit log's checkpoint waits for the next interval: {Problem}")]
+    private partial void LogUnreachable(string witness, string problem);
+
+    [LoggerMessage(EventId = 57, Level = LogLevel.Critical, Message = "Witness {Witness} refused the audit log's checkpoint: {Problem}. Check the witness's configuration (it must know this log's verifier key) and the log (`auditgen verify --witness`).")]
     private partial void LogRefused(string witness, string problem);
 
     [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "{Count} witnesses are configured, but the audit store keeps no ledger (the in-memory store): nothing is submitted to them.")]

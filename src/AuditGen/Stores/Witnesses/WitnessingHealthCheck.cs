@@ -4,7 +4,8 @@ namespace AuditGen.Stores.Witnesses;
 
 /// <summary>
 /// Reports the witnesses' latest answers: unhealthy when a witness holds a log this one does not extend (put back or
-/// forked), degraded while fewer witnesses than the quorum cosigned, healthy otherwise or when none is configured.
+/// forked) or refused the checkpoint; degraded while fewer witnesses than the quorum cosigned because some could not be
+/// reached, or when one was found to have lost its state; healthy otherwise or when none is configured.
 /// </summary>
 internal sealed class WitnessingHealthCheck(WitnessingStatus witnessing) : IHealthCheck
 {
@@ -25,6 +26,11 @@ internal sealed class WitnessingHealthCheck(WitnessingStatus witnessing) : IHeal
         if (latest.FirstOrDefault(static entry => entry.Outcome.Kind is WitnessOutcomeKind.LogBehindWitness or WitnessOutcomeKind.Forked) is { Outcome: { } broken })
         {
             return Task.FromResult(HealthCheckResult.Unhealthy($"The audit log does not extend what a witness cosigned: {broken.Problem}", data: data));
+        }
+
+        if (latest.FirstOrDefault(static entry => entry.Outcome.Kind == WitnessOutcomeKind.Refused) is { Outcome: { } refused })
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"A witness refused the audit log's checkpoint: {refused.Problem}", data: data));
         }
 
         var cosigned = latest.Count(static entry => entry.Outcome.IsCosigned);
