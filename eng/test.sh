@@ -13,12 +13,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Test prerequisites beyond the SDK are installed here when missing (Debian packages):
 # PostgreSQL for the shared store's tests (they start their own server on 127.0.0.1),
 # Chromium for the viewer's browser tests (Playwright drives /usr/bin/chromium; no browser download),
-# and clang with zlib's headers for the Native AOT test (it publishes a test app with PublishAot).
+# clang with zlib's headers for the Native AOT test (it publishes a test app with PublishAot),
+# and Node.js for the independent verifier of proven exports (tests/IndependentVerifiers, Node's own crypto only).
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v clang >/dev/null || command -v clang-14 >/dev/null || missing+=(clang)
 compgen -G "/usr/lib/*/libz.so" >/dev/null || missing+=(zlib1g-dev)
+command -v node >/dev/null || missing+=(nodejs)
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing test prerequisites: ${missing[*]}"
   sudo=""

@@ -197,6 +197,9 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         var verified = await VerifyExportAsync(file);
         Assert.True(verified.ExitCode == 0, verified.Output + verified.Errors);
         Assert.Contains("witness.test/w1 at", verified.Output, StringComparison.Ordinal);
+        var independent = await IndependentVerifier.VerifyAsync(file, VerifierKey, "--witness", Verifier(_witnessKey));
+        Assert.True(independent.ExitCode == 0, independent.Output);
+        Assert.Equal("verified 3 records", independent.Output.Trim());
 
         // The witness's signature line changed by one character: a cosignature nobody made.
         var lines = await File.ReadAllLinesAsync(file);
@@ -209,6 +212,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
 
         Assert.Equal(1, forged.ExitCode);
         Assert.Contains("no valid cosignature of witness.test/w1", Words(forged.Output), StringComparison.Ordinal);
+        Assert.Equal("not cosigned by witness.test/w1", (await IndependentVerifier.VerifyAsync(file, VerifierKey, "--witness", Verifier(_witnessKey))).Output.Trim());
     }
 
     [Theory]

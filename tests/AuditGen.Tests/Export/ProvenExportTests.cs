@@ -81,6 +81,34 @@ public sealed class ProvenExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_verifier_written_independently_from_the_documented_format_accepts_exports_and_refuses_an_edited_one()
+    {
+        using var store = _database.Open(s_key);
+        await store.AppendAsync(StoreEntries.Entries(5), CancellationToken.None);
+        var (older, _) = await ExportAsync(store, new AuditQuery { OrganizationId = "org_1" });
+        await store.AppendAsync([.. Enumerable.Range(0, 300).Select(i => StoreEntries.Entry(actorId: $"user_{i}")), StoreEntries.Entry(organization: "org_2")], CancellationToken.None);
+        var (newer, _) = await ExportAsync(store, new AuditQuery { OrganizationId = "org_1" }, extendsSize: 5);
+        var olderFile = Path.Combine(_database.Directory, "older.proof.jsonl");
+        var newerFile = Path.Combine(_database.Directory, "newer.proof.jsonl");
+        var editedFile = Path.Combine(_database.Directory, "edited.proof.jsonl");
+        await File.WriteAllLinesAsync(olderFile, older);
+        await File.WriteAllLinesAsync(newerFile, newer);
+        await File.WriteAllLinesAsync(editedFile, newer.Select(static line => line.Replace("user_198", "user_999", StringComparison.Ordinal)));
+        var logKey = Keys.Log.ToString();
+
+        var verified = await AuditGen.Tests.Processes.IndependentVerifier.VerifyAsync(newerFile, logKey, "--previous", olderFile);
+        var edited = await AuditGen.Tests.Processes.IndependentVerifier.VerifyAsync(editedFile, logKey);
+        var rewritten = await AuditGen.Tests.Processes.IndependentVerifier.VerifyAsync(olderFile, logKey, "--previous", newerFile);
+
+        Assert.True(verified.ExitCode == 0, verified.Output);
+        Assert.Equal("verified 305 records", verified.Output.Trim());
+        Assert.Equal(1, edited.ExitCode);
+        Assert.Equal("record 203 does not match its proof", edited.Output.Trim());
+        Assert.Equal(1, rewritten.ExitCode);
+        Assert.Equal("the export does not extend the older one", rewritten.Output.Trim());
+    }
+
+    [Fact]
     public async Task A_filtered_export_verifies_each_record_it_holds_and_says_it_is_not_complete()
     {
         using var store = _database.Open(s_key);
