@@ -327,7 +327,6 @@ public sealed class MinimalApiShapeTests(TestApis apps)
         using var response = await app.Client.SendAsync(Request(HttpMethod.Post, $"/crash/{job}", Ada));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains($"job {job} failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var body = (await app.EventsAsync(e => e.HasTarget("job", job))).Single();
         Assert.Equal("""{"outcome":"failure","status_code":500,"exception":"System.InvalidOperationException"}""", body.Metadata().GetRawText());
     }

@@ -36,6 +36,9 @@ if (RuntimeFeature.IsDynamicCodeSupported)
     builder.Services.AddControllers();
 }
 
+// The error handling a production app uses (below): AuditGen records every request through it.
+builder.Services.AddProblemDetails();
+builder.Services.AddRequestTimeouts();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, TestApiJsonContext.Default));
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
 {
@@ -47,9 +50,13 @@ builder.Services.Configure<ForwardedHeadersOptions>(options =>
 });
 
 var app = builder.Build();
+// A bad request thrown (Development throws them) keeps its status, as production apps configure it.
+app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = static exception => exception is BadHttpRequestException bad ? bad.StatusCode : 500 });
+app.UseStatusCodePagesWithReExecute("/status/{0}");
 app.UseForwardedHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRequestTimeouts();
 
 // 1. A lambda in top-level Program.cs, a static method group in another class, an instance method.
 app.MapPost("/teams/{teamId}/members", [Audited("team.member_added")] ([AuditTarget("team")] string teamId, AddMember body) =>
@@ -98,6 +105,22 @@ app.MapPost("/crash/{jobId}", [Audited("job.crashed")] ([AuditTarget("job")] str
 {
     throw new InvalidOperationException($"job {jobId} failed");
 });
+
+// Failures that production middleware turns into responses: a conflict with no body (status code pages re-execute
+// /status/409), a handler cut off by its request timeout (504), and one the client abandons.
+app.MapPost("/teams/{teamId}/freeze", [Audited("team.frozen")] ([AuditTarget("team")] string teamId) => Results.Conflict());
+app.MapGet("/reports/{reportId}/slow", [Audited("report.generated")] async ([AuditTarget("report")] string reportId, CancellationToken cancellationToken) =>
+{
+    await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+    return Results.Ok();
+}).WithRequestTimeout(TimeSpan.FromMilliseconds(300));
+app.MapGet("/reports/{reportId}/wait", [Audited("report.awaited")] async ([AuditTarget("report")] string reportId, CancellationToken cancellationToken) =>
+{
+    await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+    return Results.Ok();
+});
+// Re-execution keeps the request's method: the error endpoint answers every method.
+app.Map("/status/{code:int}", (int code) => Results.Problem(statusCode: code));
 
 // Cookie authentication challenges with a 302 to the sign-in page: still a refused request.
 app.MapGet("/account/settings", [Audited("settings.viewed")] ([FromQuery][AuditTarget("settings_page")] string? page) => Results.Ok())
