@@ -64,39 +64,21 @@ internal sealed class Cosigner : IDisposable
 /// <summary>The public half of a witness key: checks cosignature lines. Its text form is what a witness publishes.</summary>
 internal sealed class CosignatureVerifier
 {
-    private readonly PublicKey _publicKey;
+    private readonly NotePublicKey _key;
 
-    private CosignatureVerifier(string name, uint keyId, PublicKey publicKey)
-    {
-        Name = name;
-        KeyId = keyId;
-        _publicKey = publicKey;
-    }
+    private CosignatureVerifier(NotePublicKey key) => _key = key;
 
-    public string Name { get; }
+    public string Name => _key.Name;
 
-    public uint KeyId { get; }
+    public uint KeyId => _key.KeyId;
 
-    internal static CosignatureVerifier From(string name, PublicKey publicKey) =>
-        new(name, NoteKeys.KeyId(name, publicKey.Export(KeyBlobFormat.RawPublicKey), NoteKeys.CosignatureType), publicKey);
+    internal static CosignatureVerifier From(string name, PublicKey publicKey) => new(NotePublicKey.From(name, NoteKeys.CosignatureType, publicKey));
 
     /// <summary>Reads a witness verifier key, <c>name+hex(key id)+base64(0x04 || public key)</c>.</summary>
     public static bool TryParse(string text, out CosignatureVerifier? verifier, out string? problem)
     {
-        verifier = null;
-        if (!NoteKeys.TryParse(text, 32, NoteKeys.CosignatureType, out var name, out var keyId, out var key, out problem))
-        {
-            return false;
-        }
-
-        if (!PublicKey.TryImport(NoteKeys.Ed25519, key, KeyBlobFormat.RawPublicKey, out var publicKey) || NoteKeys.KeyId(name, key, NoteKeys.CosignatureType) != keyId)
-        {
-            problem = "the key id does not match the name and the public key";
-            return false;
-        }
-
-        verifier = new CosignatureVerifier(name, keyId, publicKey!);
-        return true;
+        verifier = NotePublicKey.TryParse(text, NoteKeys.CosignatureType, out var key, out problem) ? new CosignatureVerifier(key!) : null;
+        return verifier is not null;
     }
 
     /// <summary>
@@ -119,7 +101,7 @@ internal sealed class CosignatureVerifier
                 && length == 4 + 8 + NoteKeys.Ed25519.SignatureSize
                 && BinaryPrimitives.ReadUInt32BigEndian(signature) == KeyId
                 && BinaryPrimitives.ReadInt64BigEndian(signature.AsSpan(4)) is var timestamp and >= 0
-                && NoteKeys.Ed25519.Verify(_publicKey, SignedMessage(checkpointText, timestamp), signature.AsSpan(12, length - 12)))
+                && _key.Verify(SignedMessage(checkpointText, timestamp), signature.AsSpan(12, length - 12)))
             {
                 return new Cosignature(Name, timestamp, line.TrimEnd('\n'));
             }
@@ -132,8 +114,7 @@ internal sealed class CosignatureVerifier
     internal static byte[] SignedMessage(string checkpointText, long timestamp) =>
         Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cosignature/v1\ntime {timestamp}\n{checkpointText}"));
 
-    public override string ToString() =>
-        $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.CosignatureType, .. _publicKey.Export(KeyBlobFormat.RawPublicKey)])}";
+    public override string ToString() => _key.ToString();
 }
 
 /// <summary>A witness's cosignature that verified: its time (Unix seconds) and its signature line.</summary>

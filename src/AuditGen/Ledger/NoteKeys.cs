@@ -70,10 +70,6 @@ internal static class NoteKeys
     }
 
     /// <summary>Reads <c>name+hex(key id)+base64(type || key)</c>, checking the name, the type and the length.</summary>
-    internal static bool TryParse(string text, int keyLength, out string name, out uint keyId, out byte[] key, out string? problem) =>
-        TryParse(text, keyLength, Ed25519Type, out name, out keyId, out key, out problem);
-
-    /// <inheritdoc cref="TryParse(string, int, out string, out uint, out byte[], out string?)"/>
     internal static bool TryParse(string text, int keyLength, byte type, out string name, out uint keyId, out byte[] key, out string? problem)
     {
         (name, keyId, key) = ("", 0, []);

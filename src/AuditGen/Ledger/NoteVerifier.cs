@@ -5,43 +5,24 @@ namespace AuditGen.Ledger;
 /// <summary>The public half of a note key: checks a signature line's signature. Its text form is what a log publishes.</summary>
 internal sealed class NoteVerifier
 {
-    private readonly PublicKey _publicKey;
+    private readonly NotePublicKey _key;
 
-    private NoteVerifier(string name, uint keyId, PublicKey publicKey)
-    {
-        Name = name;
-        KeyId = keyId;
-        _publicKey = publicKey;
-    }
+    private NoteVerifier(NotePublicKey key) => _key = key;
 
-    public string Name { get; }
+    public string Name => _key.Name;
 
-    public uint KeyId { get; }
+    public uint KeyId => _key.KeyId;
 
-    internal static NoteVerifier From(string name, PublicKey publicKey) =>
-        new(name, NoteKeys.KeyId(name, publicKey.Export(KeyBlobFormat.RawPublicKey)), publicKey);
+    internal static NoteVerifier From(string name, PublicKey publicKey) => new(NotePublicKey.From(name, NoteKeys.Ed25519Type, publicKey));
 
     /// <summary>Reads a verifier key, <c>name+hex(key id)+base64(0x01 || public key)</c>.</summary>
     public static bool TryParse(string text, out NoteVerifier? verifier, out string? problem)
     {
-        verifier = null;
-        if (!NoteKeys.TryParse(text, 32, out var name, out var keyId, out var key, out problem))
-        {
-            return false;
-        }
-
-        if (!PublicKey.TryImport(NoteKeys.Ed25519, key, KeyBlobFormat.RawPublicKey, out var publicKey) || NoteKeys.KeyId(name, key) != keyId)
-        {
-            problem = "the key id does not match the name and the public key";
-            return false;
-        }
-
-        verifier = new NoteVerifier(name, keyId, publicKey!);
-        return true;
+        verifier = NotePublicKey.TryParse(text, NoteKeys.Ed25519Type, out var key, out problem) ? new NoteVerifier(key!) : null;
+        return verifier is not null;
     }
 
-    public bool Verify(ReadOnlySpan<byte> text, ReadOnlySpan<byte> signature) => NoteKeys.Ed25519.Verify(_publicKey, text, signature);
+    public bool Verify(ReadOnlySpan<byte> text, ReadOnlySpan<byte> signature) => _key.Verify(text, signature);
 
-    public override string ToString() =>
-        $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.Ed25519Type, .. _publicKey.Export(KeyBlobFormat.RawPublicKey)])}";
+    public override string ToString() => _key.ToString();
 }
