@@ -251,6 +251,41 @@ public sealed class WitnessedLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_restart_the_application_knows_what_its_witness_cosigned_and_names_a_witness_that_lost_it()
+    {
+        using (var host = await StartHostAsync(_logKey))
+        {
+            await host.Services.GetRequiredService<IAuditEventWriter>().WriteCommittedAsync(Entry().Event);
+            var log = (ILedgerReader)host.Services.GetRequiredService<IAuditStore>();
+            await Eventually.GetAsync(() => ProvenRecordsAsync(log), static records => records == 1, "the application to keep a checkpoint its witness cosigned with the record");
+            await host.StopAsync();
+        }
+
+        // The witness loses its state file while the application is stopped.
+        await _witness.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_directory, "witness.db*"))
+        {
+            File.Delete(file);
+        }
+
+        _witness = await StartWitnessAsync();
+
+        // One round at start-up, and none after it during the test: the warning stays in the health check until the next.
+        using var restarted = await StartHostAsync(_logKey, witnessInterval: "00:10:00");
+        var health = restarted.Services.GetRequiredService<HealthCheckService>();
+        var report = await Eventually.GetAsync(
+            () => health.CheckHealthAsync(),
+            static report => report.Entries["auditgen-witnesses"].Description?.Contains("witness.test/w1", StringComparison.Ordinal) == true || report.Entries["auditgen-witnesses"].Status == HealthStatus.Healthy,
+            "the witness's first answer");
+
+        Assert.Equal(HealthStatus.Degraded, report.Entries["auditgen-witnesses"].Status);
+        Assert.Contains("witness witness.test/w1 holds a log of 0 checkpoints", report.Entries["auditgen-witnesses"].Description, StringComparison.Ordinal);
+        var logs = ((CapturingLoggerProvider)restarted.Services.GetRequiredService<ILoggerProvider>()).Logs;
+        Assert.Contains(logs, static entry => entry.Level == LogLevel.Error && entry.Message.Contains("cosigned again after losing what it held", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_witness_that_does_not_know_the_log_s_key_refuses_and_the_health_check_is_unhealthy_with_its_answer_and_a_critical_log()
     {
         using var host = await StartHostAsync(NoteSigner.Generate("example.com/audit"));
@@ -354,7 +389,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
         return response.StatusCode == System.Net.HttpStatusCode.Conflict ? long.Parse(body.Trim(), System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
-    private async Task<IHost> StartHostAsync(string signingKey)
+    private async Task<IHost> StartHostAsync(string signingKey, string witnessInterval = "00:00:01")
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -362,7 +397,7 @@ public sealed class WitnessedLogTests : IAsyncLifetime
             ["AuditGen:Sqlite:Path"] = Database,
             ["AuditGen:Ledger:SigningKey"] = signingKey,
             ["AuditGen:Ledger:CheckpointInterval"] = "00:00:00.100",
-            ["AuditGen:Ledger:WitnessInterval"] = "00:00:01",
+            ["AuditGen:Ledger:WitnessInterval"] = witnessInterval,
             ["AuditGen:Ledger:Witnesses:0"] = WitnessArgument,
         });
         builder.Logging.ClearProviders().AddProvider(new CapturingLoggerProvider());

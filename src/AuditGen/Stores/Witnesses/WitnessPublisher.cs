@@ -41,8 +41,7 @@ internal sealed partial class WitnessPublisher(
             return;
         }
 
-        var quorum = options.Value.WitnessQuorum ?? witnesses.Count;
-        status.Configure(witnesses.Count, quorum);
+        var quorum = status.Quorum;
         var knownSizes = await KnownSizesAsync(log, witnesses, stoppingToken);
         using var timer = new PeriodicTimer(options.Value.WitnessInterval, timeProvider);
         do
@@ -169,8 +168,11 @@ internal sealed class WitnessingStatus
 {
     private readonly ConcurrentDictionary<string, (WitnessOutcome Outcome, DateTimeOffset At)> _latest = new(StringComparer.Ordinal);
 
-    public WitnessingStatus(IMeterFactory meterFactory, TimeProvider timeProvider)
+    public WitnessingStatus(IOptions<AuditLedgerOptions> options, IMeterFactory meterFactory, TimeProvider timeProvider)
     {
+        // From the configuration, not from the publisher's first round: the health check is right from start-up.
+        Configured = options.Value.Witnesses.Count;
+        Quorum = options.Value.WitnessQuorum ?? Configured;
         meterFactory.Create(AuditGenMetrics.MeterName).CreateObservableGauge(
             "auditgen.witness.lag",
             () => LastWitnessed is { } last ? [new Measurement<double>((timeProvider.GetUtcNow() - last.At).TotalSeconds)] : Array.Empty<Measurement<double>>(),
@@ -178,11 +180,9 @@ internal sealed class WitnessingStatus
             "Seconds since this instance kept the newest checkpoint enough witnesses cosigned; reported once one is kept.");
     }
 
-    public int Configured { get; private set; }
+    public int Configured { get; }
 
-    public int Quorum { get; private set; }
-
-    public void Configure(int configured, int quorum) => (Configured, Quorum) = (configured, quorum);
+    public int Quorum { get; }
 
     public void Record(WitnessOutcome outcome, DateTimeOffset at) => _latest[outcome.Witness] = (outcome, at);
 
