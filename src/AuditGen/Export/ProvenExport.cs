@@ -257,7 +257,7 @@ internal sealed record OrganizationCheckpoint(string Note, Checkpoint TopLevel, 
 
     /// <summary>The cosignature of <paramref name="witness"/> on the top-level checkpoint, when it verifies.</summary>
     public Cosignature? CosignatureBy(CosignatureVerifier witness) =>
-        witness.Verify(SignedNote.TextOf(Note), Note[(SignedNote.TextOf(Note).Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        witness.VerifyNote(Note);
 
     public static OrganizationCheckpoint? Find(ILedgerSnapshot snapshot, string organization, out string? problem)
     {

@@ -304,8 +304,7 @@ internal sealed record ProvenExportHeader(
             return null;
         }
 
-        var signatureLines = proof.CheckpointNote[(topText.Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var cosignatures = keys.Witnesses.Select(witness => witness.Verify(topText, signatureLines)).OfType<Cosignature>().ToList();
+        var cosignatures = keys.Witnesses.Select(witness => witness.VerifyNote(proof.CheckpointNote)).OfType<Cosignature>().ToList();
         if (cosignatures.Count < keys.Quorum)
         {
             var missing = keys.Witnesses.Select(static witness => witness.Name).Except(cosignatures.Select(static cosignature => cosignature.Witness));

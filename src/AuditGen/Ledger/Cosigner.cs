@@ -30,22 +30,8 @@ internal sealed class Cosigner : IDisposable
     /// <summary>Reads a witness signer key, checking that its key id matches the key.</summary>
     public static bool TryParse(string text, out Cosigner? cosigner, out string? problem)
     {
-        cosigner = null;
-        if (!NoteKeys.TryParseSignerKey(text, NoteKeys.CosignatureType, out var name, out var keyId, out var key, out problem))
-        {
-            return false;
-        }
-
-        var created = new Cosigner(name, key!);
-        if (created.Verifier.KeyId != keyId)
-        {
-            created.Dispose();
-            problem = "the key id does not match the name and the key";
-            return false;
-        }
-
-        cosigner = created;
-        return true;
+        cosigner = NoteKeys.TryParseSignerKey(text, NoteKeys.CosignatureType, out var name, out var key, out problem) ? new Cosigner(name, key!) : null;
+        return cosigner is not null;
     }
 
     /// <summary>The cosignature line of a checkpoint's text, made at <paramref name="timestamp"/> (Unix seconds).</summary>
@@ -80,6 +66,9 @@ internal sealed class CosignatureVerifier
         verifier = NotePublicKey.TryParse(text, NoteKeys.CosignatureType, out var key, out problem) ? new CosignatureVerifier(key!) : null;
         return verifier is not null;
     }
+
+    /// <summary>This witness's cosignature on a signed note's text, when the note carries one that verifies.</summary>
+    public Cosignature? VerifyNote(string note) => Verify(SignedNote.TextOf(note), SignedNote.SignatureLinesOf(note));
 
     /// <summary>
     /// Finds this witness's cosignature among <paramref name="signatureLines"/> and checks it over

@@ -50,22 +50,33 @@ internal static class NoteKeys
         return $"{SignerKeyPrefix}{name}+{Hex(keyId)}+{Convert.ToBase64String([type, .. key.Export(KeyBlobFormat.RawPrivateKey)])}";
     }
 
-    /// <summary>Reads a signer key of <paramref name="type"/>: <c>PRIVATE+KEY+</c> then <c>name+hex(key id)+base64(type || seed)</c>.</summary>
-    internal static bool TryParseSignerKey(string text, byte type, out string name, out uint keyId, out Key? key, out string? problem)
+    /// <summary>
+    /// Reads a signer key of <paramref name="type"/>: <c>PRIVATE+KEY+</c> then <c>name+hex(key id)+base64(type || seed)</c>,
+    /// checking that its key id matches the name and the key.
+    /// </summary>
+    internal static bool TryParseSignerKey(string text, byte type, out string name, out Key? key, out string? problem)
     {
-        (name, keyId, key) = ("", 0, null);
+        (name, key) = ("", null);
         if (!text.StartsWith(SignerKeyPrefix, StringComparison.Ordinal))
         {
             problem = $"a signer key starts with {SignerKeyPrefix}";
             return false;
         }
 
-        if (!TryParse(text[SignerKeyPrefix.Length..], 32, type, out name, out keyId, out var seed, out problem))
+        if (!TryParse(text[SignerKeyPrefix.Length..], 32, type, out name, out var keyId, out var seed, out problem))
         {
             return false;
         }
 
-        key = Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        var imported = Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        if (KeyId(name, imported.PublicKey.Export(KeyBlobFormat.RawPublicKey), type) != keyId)
+        {
+            imported.Dispose();
+            problem = "the key id does not match the name and the key";
+            return false;
+        }
+
+        key = imported;
         return true;
     }
 

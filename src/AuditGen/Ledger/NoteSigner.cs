@@ -28,22 +28,8 @@ internal sealed class NoteSigner : IDisposable
     /// <summary>Reads a signer key, checking that its key id matches the key.</summary>
     public static bool TryParse(string text, out NoteSigner? signer, out string? problem)
     {
-        signer = null;
-        if (!NoteKeys.TryParseSignerKey(text, NoteKeys.Ed25519Type, out var name, out var keyId, out var key, out problem))
-        {
-            return false;
-        }
-
-        var created = new NoteSigner(name, key!);
-        if (created.Verifier.KeyId != keyId)
-        {
-            created.Dispose();
-            problem = "the key id does not match the name and the key";
-            return false;
-        }
-
-        signer = created;
-        return true;
+        signer = NoteKeys.TryParseSignerKey(text, NoteKeys.Ed25519Type, out var name, out var key, out problem) ? new NoteSigner(name, key!) : null;
+        return signer is not null;
     }
 
     /// <summary>The signature line of <paramref name="text"/>: <c>— name base64(key id || signature)</c> and a newline.</summary>

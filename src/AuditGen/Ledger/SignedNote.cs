@@ -28,6 +28,10 @@ internal static class SignedNote
     public static string TextOf(string note) =>
         note.IndexOf("\n\n", StringComparison.Ordinal) is >= 0 and var split ? note[..(split + 1)] : note;
 
+    /// <summary>The signature lines of a note, after its blank line (none when it carries none).</summary>
+    public static string[] SignatureLinesOf(string note) =>
+        note.IndexOf("\n\n", StringComparison.Ordinal) is >= 0 and var split ? note[(split + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
+
     /// <summary>Whether <paramref name="note"/> carries signature lines (a bare checkpoint carries none).</summary>
     public static bool IsSigned(string note) => note.Contains("\n\n" + SignaturePrefix, StringComparison.Ordinal);
 

@@ -41,9 +41,7 @@ internal static class LedgerWitnessing
                 var known = new Dictionary<string, long>(StringComparer.Ordinal);
                 if (snapshot.ReadWitnessedCheckpoint() is { } note && Checkpoint.TryParse(SignedNote.TextOf(note), out var checkpoint, out _))
                 {
-                    var text = SignedNote.TextOf(note);
-                    var lines = note[(text.Length + 1)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                    foreach (var witness in witnesses.Where(witness => witness.Verify(text, lines) is not null))
+                    foreach (var witness in witnesses.Where(witness => witness.VerifyNote(note) is not null))
                     {
                         known[witness.Name] = checkpoint!.Size;
                     }
