@@ -24,7 +24,8 @@ internal static class RequestAllocationProfile
         {
             var audited = await SampleAsync(benchmarks.MinimalApiAudited);
             var unaudited = await SampleAsync(benchmarks.MinimalApiUnaudited);
-            return Report(audited, unaudited);
+            var exact = await ExactBytesAsync(benchmarks.MinimalApiAudited) - await ExactBytesAsync(benchmarks.MinimalApiUnaudited);
+            return Report(audited, unaudited) + string.Create(CultureInfo.InvariantCulture, $"\nExact, every thread, audited minus unaudited: {exact:N0} bytes per request.\n");
         }
         finally
         {
@@ -47,6 +48,23 @@ internal static class RequestAllocationProfile
 
         await Task.Delay(500);
         return new Dictionary<string, long>(listener.BytesByType);
+    }
+
+    /// <summary>All bytes the process allocates per request (every thread), sequential requests after a warm-up.</summary>
+    private static async Task<double> ExactBytesAsync(Func<Task<HttpContext>> request)
+    {
+        for (var i = 0; i < 20_000; i++)
+        {
+            await request();
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < Requests; i++)
+        {
+            await request();
+        }
+
+        return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Requests;
     }
 
     private static string Report(Dictionary<string, long> audited, Dictionary<string, long> unaudited)
