@@ -15,8 +15,11 @@ public sealed class EmulatorOptions
     /// <summary>Known organizations; when any are listed, events for others get 404. Empty: every organization exists.</summary>
     public List<string> Organizations { get; } = [];
 
-    /// <summary>Faults injected into the WorkOS API routes (never into <c>/_emulator</c>).</summary>
+    /// <summary>Faults injected into the WorkOS API routes and the log stream receivers (never into <c>/_emulator</c>).</summary>
     public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>The log stream receivers: Datadog's intake, Splunk's collector, webhooks.</summary>
+    public Streams.LogStreamOptions Streams { get; set; } = new();
 }
 
 /// <summary>Fault injection: each request to the API draws once and may get a fault instead of an answer.</summary>

@@ -4,13 +4,15 @@ using AuditGen.WorkOsEmulator.Faults;
 using AuditGen.WorkOsEmulator.Inspection;
 using AuditGen.WorkOsEmulator.Retention;
 using AuditGen.WorkOsEmulator.Schemas;
+using AuditGen.WorkOsEmulator.Streams;
 
 namespace AuditGen.WorkOsEmulator;
 
 /// <summary>
 /// A local stand-in for WorkOS's Audit Logs API as WorkOS's API reference and official SDKs describe it:
 /// events, schemas, exports and retention, with WorkOS's validation and error bodies, 24-hour idempotency and
-/// configurable faults. State lives in memory for the life of the process.
+/// configurable faults; beside it, receivers that enforce the contracts of the log stream destinations AuditGen
+/// delivers to (Datadog's intake, Splunk's HTTP Event Collector, webhooks). State lives in memory for the life of the process.
 /// </summary>
 public static class WorkOsEmulatorApp
 {
@@ -28,6 +30,8 @@ public static class WorkOsEmulatorApp
         builder.Services.AddSingleton<RetentionSettings>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<EmulatorStatistics>();
+        builder.Services.AddSingleton<StreamInbox>();
+        builder.Services.AddSingleton<SplunkCollector>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -38,6 +42,9 @@ public static class WorkOsEmulatorApp
         app.MapExportEndpoints();
         app.MapRetentionEndpoints();
         app.MapInspectionEndpoints();
+        app.MapDatadogIntake();
+        SplunkCollector.Map(app);
+        app.MapWebhookReceiver();
         return app;
     }
 }

@@ -3,12 +3,12 @@ using AuditGen.WorkOsEmulator.Events;
 
 namespace AuditGen.WorkOsEmulator.Faults;
 
-/// <summary>Adds latency, drops connections and answers injected error statuses on the WorkOS API routes.</summary>
+/// <summary>Adds latency, drops connections and answers injected error statuses on the WorkOS API routes and the log stream receivers.</summary>
 internal sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector faults, EmulatorStatistics statistics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!EmulatorRoutes.IsWorkOsApi(context.Request.Path))
+        if (!EmulatorRoutes.IsWorkOsApi(context.Request.Path) && !EmulatorRoutes.IsLogStreamReceiver(context.Request.Path))
         {
             await next(context);
             return;

@@ -19,5 +19,6 @@ internal static class InspectionEndpoints
             }).ToArray(),
         }));
         app.MapGet("/_emulator/stats", (EmulatorStatistics statistics) => Results.Json(statistics.ToResponse()));
+        app.MapGet("/_emulator/streams/{receiver}", (string receiver, bool? ids, Streams.StreamInbox inbox) => Results.Json(inbox.Describe(receiver, ids == true)));
     }
 }

@@ -7,7 +7,8 @@ namespace AuditGen.Pipeline;
 
 /// <summary>
 /// Delivers stored entries to every registered sink, each sink on its own loop from its own cursor
-/// in the store, up to <see cref="IAuditSink.MaxConcurrency"/> entries at once. An entry is retried
+/// in the store, up to <see cref="IAuditSink.MaxConcurrency"/> entries at once, or in batches for an
+/// <see cref="IAuditBatchSink"/>. An entry is retried
 /// until the sink takes it or dead-letters it; the cursor moves past a batch only once every entry
 /// in it is settled, so a crash means re-delivery (absorbed by event ids), never a loss. Dead letters
 /// whose re-delivery was requested are tried again on the same loop. When instances share a store, each sink
@@ -95,14 +96,24 @@ internal sealed partial class AuditDeliveryWorker(
                 cursor ??= await store.GetSinkCursorAsync(sink.Name, cancellationToken);
                 var nextAppend = appendSignal.NextAppend;
                 await RedriveAsync(sink, parallelism, cancellationToken);
-                var batch = await store.ReadAfterAsync(cursor.Value, options.Value.DeliveryBatchSize, cancellationToken);
+                var batchSink = sink as IAuditBatchSink;
+                var readSize = batchSink is null ? options.Value.DeliveryBatchSize : Math.Max(options.Value.DeliveryBatchSize, batchSink.MaxBatchSize);
+                var batch = await store.ReadAfterAsync(cursor.Value, readSize, cancellationToken);
                 if (batch.Count == 0)
                 {
                     await WaitForAppendAsync(nextAppend, cancellationToken);
                     continue;
                 }
 
-                await Parallel.ForEachAsync(batch, parallelism, async (entry, token) => await DeliverUntilSettledAsync(sink, entry, token));
+                if (batchSink is null)
+                {
+                    await Parallel.ForEachAsync(batch, parallelism, async (entry, token) => await DeliverUntilSettledAsync(sink, [entry], token));
+                }
+                else
+                {
+                    await DeliverInBatchesAsync(batchSink, batch, cancellationToken);
+                }
+
                 await store.SetSinkCursorAsync(sink.Name, batch[^1].Sequence, cancellationToken);
                 cursor = batch[^1].Sequence;
             }
@@ -140,7 +151,7 @@ internal sealed partial class AuditDeliveryWorker(
         var redrives = await store.ReadRedrivesAsync(sink.Name, options.Value.DeliveryBatchSize, stoppingToken);
         await Parallel.ForEachAsync(redrives, parallelism, async (entry, token) =>
         {
-            if (await DeliverUntilSettledAsync(sink, entry, token))
+            if (await DeliverUntilSettledAsync(sink, [entry], token))
             {
                 await store.RemoveDeadLetterAsync(sink.Name, entry.Sequence, token);
                 LogRedelivered(sink.Name, entry.EventId);
@@ -148,16 +159,55 @@ internal sealed partial class AuditDeliveryWorker(
         });
     }
 
-    /// <returns><see langword="true"/> when the sink took the entry; <see langword="false"/> when it was dead-lettered.</returns>
-    private async Task<bool> DeliverUntilSettledAsync(IAuditSink sink, StoredAuditEntry entry, CancellationToken stoppingToken)
+    /// <summary>
+    /// Cuts <paramref name="read"/> into the sink's batches, leaving out what its filter excludes and dead-lettering what it
+    /// says its destination would refuse, and delivers each batch until it is settled.
+    /// </summary>
+    private async Task DeliverInBatchesAsync(IAuditBatchSink sink, IReadOnlyList<StoredAuditEntry> read, CancellationToken stoppingToken)
     {
+        var batch = new List<StoredAuditEntry>(Math.Min(read.Count, sink.MaxBatchSize));
+        var bytes = 0L;
+        foreach (var entry in read)
+        {
+            if (sink.Filter is { } filter && !filter.Matches(entry))
+            {
+                continue;
+            }
+
+            if (sink.Refusal(entry) is { } refusal)
+            {
+                await DeadLetterAsync(sink, entry, refusal, stoppingToken);
+                continue;
+            }
+
+            if (batch.Count > 0 && (batch.Count == sink.MaxBatchSize || bytes + entry.EventJson.Length > sink.MaxBatchBytes))
+            {
+                await DeliverUntilSettledAsync(sink, batch, stoppingToken);
+                batch.Clear();
+                bytes = 0;
+            }
+
+            batch.Add(entry);
+            bytes += entry.EventJson.Length;
+        }
+
+        if (batch.Count > 0)
+        {
+            await DeliverUntilSettledAsync(sink, batch, stoppingToken);
+        }
+    }
+
+    /// <returns><see langword="true"/> when the sink took every entry; <see langword="false"/> when any was dead-lettered.</returns>
+    private async Task<bool> DeliverUntilSettledAsync(IAuditSink sink, List<StoredAuditEntry> entries, CancellationToken stoppingToken)
+    {
+        var entry = entries[0];
         while (true)
         {
             AuditDeliveryResult result;
             var started = timeProvider.GetTimestamp();
             try
             {
-                result = await sink.DeliverAsync(entry, stoppingToken);
+                result = entries.Count == 1 ? await sink.DeliverAsync(entry, stoppingToken) : await ((IAuditBatchSink)sink).DeliverBatchAsync(entries, stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -169,13 +219,20 @@ internal sealed partial class AuditDeliveryWorker(
             switch (result.Outcome)
             {
                 case AuditDeliveryOutcome.Delivered:
-                    metrics.Delivered(sink.Name);
+                    metrics.Delivered(sink.Name, entries.Count);
                     monitor.Delivered(sink.Name);
                     return true;
+                case AuditDeliveryOutcome.DeadLettered when entries.Count > 1:
+                    // Which entry the destination refuses is found by sending each on its own: only that one is kept aside.
+                    var allTaken = true;
+                    foreach (var single in entries)
+                    {
+                        allTaken &= await DeliverUntilSettledAsync(sink, [single], stoppingToken);
+                    }
+
+                    return allTaken;
                 case AuditDeliveryOutcome.DeadLettered:
-                    await store.AddDeadLetterAsync(new AuditDeadLetter(sink.Name, entry.Sequence, result.Reason!, timeProvider.GetUtcNow()), stoppingToken);
-                    metrics.DeadLettered(sink.Name);
-                    LogDeadLettered(sink.Name, entry.EventId, result.Reason!);
+                    await DeadLetterAsync(sink, entry, result.Reason!, stoppingToken);
                     return false;
                 case AuditDeliveryOutcome.Paused:
                     metrics.DeliveryPaused(sink.Name);
@@ -189,11 +246,18 @@ internal sealed partial class AuditDeliveryWorker(
                 default:
                     metrics.DeliveryRetried(sink.Name);
                     var delay = result.RetryAfter ?? options.Value.DeliveryRetryDelay;
-                    LogRetrying(sink.Name, entry.EventId, result.Reason!, delay);
+                    LogRetrying(sink.Name, entries.Count, entry.EventId, result.Reason!, delay);
                     await Task.Delay(delay, timeProvider, stoppingToken);
                     break;
             }
         }
+    }
+
+    private async Task DeadLetterAsync(IAuditSink sink, StoredAuditEntry entry, string reason, CancellationToken stoppingToken)
+    {
+        await store.AddDeadLetterAsync(new AuditDeadLetter(sink.Name, entry.Sequence, reason, timeProvider.GetUtcNow()), stoppingToken);
+        metrics.DeadLettered(sink.Name);
+        LogDeadLettered(sink.Name, entry.EventId, reason);
     }
 
     private async Task WaitForAppendAsync(Task nextAppend, CancellationToken stoppingToken)
@@ -214,8 +278,8 @@ internal sealed partial class AuditDeliveryWorker(
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Sink '{Sink}' refused audit event {EventId} for good; kept as a dead letter: {Reason}")]
     private partial void LogDeadLettered(string sink, AuditEventId eventId, string reason);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Sink '{Sink}' did not take audit event {EventId} ({Reason}); retrying in {Delay}.")]
-    private partial void LogRetrying(string sink, AuditEventId eventId, string reason, TimeSpan delay);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Sink '{Sink}' did not take {Count} audit event(s) from {EventId} on ({Reason}); retrying in {Delay}.")]
+    private partial void LogRetrying(string sink, int count, AuditEventId eventId, string reason, TimeSpan delay);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Delivery to sink '{Sink}' is paused: {Reason}. Events wait in the store; trying again every {Delay} until it takes one.")]
     private partial void LogPaused(string sink, string reason, TimeSpan delay);

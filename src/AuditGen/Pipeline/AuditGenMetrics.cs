@@ -87,7 +87,7 @@ internal sealed class AuditGenMetrics
 
     internal void StrictUnprotected() => _strictUnprotected.Add(1);
 
-    internal void Delivered(string sink) => _delivered.Add(1, Sink(sink));
+    internal void Delivered(string sink, int count = 1) => _delivered.Add(count, Sink(sink));
 
     internal void DeliveryRetried(string sink) => _deliveryRetries.Add(1, Sink(sink));
 

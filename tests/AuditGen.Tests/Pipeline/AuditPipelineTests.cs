@@ -99,6 +99,35 @@ public class AuditPipelineTests
     }
 
     [Fact]
+    public async Task A_batch_sink_gets_batches_in_store_order_and_a_refused_batch_is_split_so_only_the_refused_event_is_dead_lettered()
+    {
+        // The destination refuses any batch holding event 7 (say, 400 for one malformed log) and takes the rest; event 3 is
+        // one the sink knows its destination would refuse (say, too old), so it is never sent.
+        var sink = new ScriptedBatchSink(
+            "intake",
+            maxBatchSize: 4,
+            entries => entries.Any(static e => e.Sequence == 7) ? AuditDeliveryResult.DeadLetter("400 malformed log") : AuditDeliveryResult.Delivered,
+            refusal: static entry => entry.Sequence == 3 ? "too old for the destination" : null);
+        using var host = BuildHost(new CapturingLoggerProvider(), builder => builder.Services.AddSingleton<IAuditSink>(sink));
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        for (var i = 0; i < 10; i++)
+        {
+            await writer.WriteAsync(TestEvents.MinimalSignIn());
+        }
+
+        await host.StartAsync();
+        await Eventually.GetAsync(async () => await Store(host).GetSinkCursorAsync("intake", CancellationToken.None), cursor => cursor == 10, "the cursor at 10");
+
+        Assert.Equal([1L, 2L, 4L, 5L, 6L, 8L, 9L, 10L], sink.Delivered.Select(static e => e.Sequence).Order());
+        Assert.Equal([1L, 2L, 4L, 5L], sink.Batches[0]);
+        Assert.Equal([6L, 7L, 8L, 9L], sink.Batches[1]);
+        Assert.Equal([[6L], [7L], [8L], [9L], [10L]], sink.Batches.Skip(2));
+        var deadLetters = await Store(host).GetDeadLettersAsync("intake", CancellationToken.None);
+        Assert.Equal([(3L, "too old for the destination"), (7L, "400 malformed log")], deadLetters.Select(static d => (d.Sequence, d.Reason)).Order());
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Stopping_the_host_drains_every_queued_event_into_the_store()
     {
         using var host = BuildHost(new CapturingLoggerProvider(), _ => { });

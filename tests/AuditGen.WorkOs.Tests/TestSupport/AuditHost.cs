@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace AuditGen.WorkOs.Tests.TestSupport;
 
 /// <summary>
-/// An application host with AuditGen, its SQLite store in a real file, and the WorkOS sink pointed at the
-/// emulator, configured through configuration keys as a user would. Every log line is captured.
+/// An application host with AuditGen, its SQLite store in a real file, and the WorkOS sink (or the given sinks) pointed
+/// at the emulator, configured through configuration keys as a user would. Every log line is captured.
 /// </summary>
 internal sealed class AuditHost : IAsyncDisposable
 {
@@ -33,7 +33,8 @@ internal sealed class AuditHost : IAsyncDisposable
 
     public IConfigurationRoot Configuration => (IConfigurationRoot)Services.GetRequiredService<IConfiguration>();
 
-    public static async Task<AuditHost> StartAsync(string databasePath, Uri emulator, IDictionary<string, string?>? settings = null, Action<IHttpClientBuilder>? configureClient = null)
+    /// <summary>Starts the host; <paramref name="addSinks"/> adds its sinks (by default the WorkOS sink).</summary>
+    public static async Task<AuditHost> StartAsync(string databasePath, Uri emulator, IDictionary<string, string?>? settings = null, Action<IHttpClientBuilder>? configureClient = null, Action<IAuditGenBuilder>? addSinks = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -53,7 +54,8 @@ internal sealed class AuditHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddAuditGen().AddWorkOsSink();
+        var auditGen = builder.Services.AddAuditGen();
+        (addSinks ?? (static auditGen => auditGen.AddWorkOsSink()))(auditGen);
         builder.Services.AddHealthChecks().AddAuditGen();
         configureClient?.Invoke(builder.Services.AddHttpClient(WorkOsAuditSink.HttpClientName));
         var host = builder.Build();

@@ -62,6 +62,10 @@ internal sealed class Emulator : IAsyncDisposable
         return [.. response!["data"]!.AsArray().Select(static item => item!.AsObject())];
     }
 
+    /// <summary>What a log stream receiver kept (<c>datadog</c>, <c>splunk</c>, <c>webhook:NAME</c>), with every event id when asked.</summary>
+    public async Task<JsonObject> StreamAsync(string receiver, bool ids = false) =>
+        (await Http.GetFromJsonAsync<JsonObject>($"_emulator/streams/{Uri.EscapeDataString(receiver)}?ids={(ids ? "true" : "false")}"))!;
+
     public async Task<JsonObject> StatsAsync() => (await Http.GetFromJsonAsync<JsonObject>("_emulator/stats"))!;
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,33 @@
+using AuditGen.Pipeline;
+
+namespace AuditGen.Sinks.Http;
+
+/// <summary>The start-up checks every HTTP sink's options share.</summary>
+internal static class HttpSinkOptionsChecks
+{
+    public static void Check(OptionsFailures failures, AuditHttpSinkOptions options, int maxBatchSize)
+    {
+        failures.InRange(nameof(options.MaxBatchSize), options.MaxBatchSize, 1, maxBatchSize);
+        failures.Positive(nameof(options.RequestTimeout), options.RequestTimeout);
+        failures.Positive(nameof(options.MaxRetryAfter), options.MaxRetryAfter);
+        failures.Positive(nameof(options.PausedRetryInterval), options.PausedRetryInterval);
+        foreach (var action in options.Filter.Actions)
+        {
+            if (string.IsNullOrWhiteSpace(action) || action.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != action.Length - 1)
+            {
+                failures.Add($"{failures.Key("Filter:Actions")} has '{action}': an action name, or a prefix ending in '*' such as user.*.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Credentials travel with every request: https only, or http to this machine (a local receiver or collector).
+    /// </summary>
+    public static void CheckAddress(OptionsFailures failures, string property, Uri? address, string example)
+    {
+        if (address is not { IsAbsoluteUri: true } url || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)))
+        {
+            failures.Add($"{failures.Key(property)} must be an https address such as {example}, or http on this machine (was {address?.ToString() ?? "not set"}).");
+        }
+    }
+}
