@@ -40,7 +40,7 @@ public sealed class EmulatorTests
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(
-            """{"message":"Validation failed.","errors":[{"code":"required","field":"event.action"},{"code":"required","field":"event.actor.id"},{"code":"required","field":"event.context.location"}]}""",
+            """{"message":"Validation failed.","code":"invalid_request_parameters","errors":[{"code":"event.action_required","field":"event.action"},{"code":"event.actor.id_required","field":"event.actor.id"},{"code":"event.context.location_required","field":"event.context.location"}]}""",
             await response.Content.ReadAsStringAsync());
         Assert.Empty(await emulator.ReceivedAsync());
     }
@@ -189,6 +189,12 @@ public sealed class EmulatorTests
         Assert.Equal(HttpStatusCode.OK, (await emulator.Http.PutAsync("organizations/org_123/audit_logs_retention", Json("""{"retention_period_in_days":30}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await emulator.Http.PutAsync("organizations/org_123/audit_logs_retention", Json("""{"retention_period_in_days":31}"""))).StatusCode);
         Assert.Equal(30, (int)(await emulator.Http.GetFromJsonAsync<JsonObject>("organizations/org_123/audit_logs_retention"))!["retention_period_in_days"]!);
+
+        // What the official node SDK sends; every answer carries a request id for the SDK's errors.
+        var fromSdk = await emulator.Http.PutAsync("organizations/org_123/audit_logs_retention", Json("""{"retention_period":"1_YEAR"}"""));
+        Assert.Equal(HttpStatusCode.OK, fromSdk.StatusCode);
+        Assert.True(Guid.TryParse(fromSdk.Headers.GetValues("X-Request-ID").Single(), out _));
+        Assert.Equal(365, (int)(await emulator.Http.GetFromJsonAsync<JsonObject>("organizations/org_123/audit_logs_retention"))!["retention_period_in_days"]!);
     }
 
     [Fact]

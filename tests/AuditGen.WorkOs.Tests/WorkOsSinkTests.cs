@@ -1,3 +1,4 @@
+using AuditGen.Sinks.Http;
 using System.Net;
 using AuditGen.Events.Json;
 using AuditGen.Pipeline;
@@ -110,11 +111,11 @@ public sealed class WorkOsSinkTests
         using var none = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
 
         var floor = TimeSpan.FromMilliseconds(500);
-        Assert.Equal(TimeSpan.FromSeconds(3), WorkOsApi.RetryAfter(seconds, now, floor, TimeSpan.FromSeconds(60)));
-        Assert.Equal(TimeSpan.FromSeconds(20), WorkOsApi.RetryAfter(date, now, floor, TimeSpan.FromSeconds(60)));
-        Assert.Equal(TimeSpan.FromSeconds(10), WorkOsApi.RetryAfter(date, now, floor, TimeSpan.FromSeconds(10)));
-        Assert.Equal(floor, WorkOsApi.RetryAfter(past, now, floor, TimeSpan.FromSeconds(60)));
-        Assert.Null(WorkOsApi.RetryAfter(none, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(3), HttpDelivery.RetryAfter(seconds, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(20), HttpDelivery.RetryAfter(date, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(10), HttpDelivery.RetryAfter(date, now, floor, TimeSpan.FromSeconds(10)));
+        Assert.Equal(floor, HttpDelivery.RetryAfter(past, now, floor, TimeSpan.FromSeconds(60)));
+        Assert.Null(HttpDelivery.RetryAfter(none, now, floor, TimeSpan.FromSeconds(60)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AuditGen.Sinks.Http;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -112,7 +113,7 @@ internal static class SchemasCommand
                     return ExitCodes.RemoteUnreachable;
                 }
 
-                if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
+                if (HttpDelivery.IsAuthorizationFailure(response.StatusCode))
                 {
                     // Every other action would be refused the same way.
                     await Console.Error.WriteLineAsync($"auditgen: WorkOS refused the API key: {(await WorkOsApi.DescribeAsync(response, apiKey, cancellationToken)).ReplaceLineEndings(" ")}");

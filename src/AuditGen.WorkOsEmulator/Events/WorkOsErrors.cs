@@ -10,10 +10,14 @@ internal static class WorkOsErrors
         errors = instancePaths.Select(static path => new { instancePath = path }).ToArray(),
     };
 
+    /// <summary>
+    /// A 422. Each error's code names its field (<c>event.action_required</c>): the official SDKs show only the codes.
+    /// </summary>
     public static object ValidationFailed(IEnumerable<(string Code, string Field)> errors) => new
     {
         message = "Validation failed.",
-        errors = errors.Select(static error => new { code = error.Code, field = error.Field }).ToArray(),
+        code = "invalid_request_parameters",
+        errors = errors.Select(static error => new { code = $"{error.Field}_{error.Code}", field = error.Field }).ToArray(),
     };
 
     public static object Message(string message) => new { message };

@@ -16,6 +16,8 @@ internal static class HttpDelivery
 
     private const int MaxKeptText = 1_000;
 
+    private static readonly TimeSpan s_minRetryAfter = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Sends <paramref name="request"/> (disposing it) and returns the answer, or the retry a failure to get one means.</summary>
     public static async Task<(HttpAnswer? Answer, AuditDeliveryResult? Failure)> SendAsync(
         HttpClient client,
@@ -34,7 +36,7 @@ internal static class HttpDelivery
             using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token))
             {
                 var body = await ReadBoundedAsync(response.Content, linked.Token);
-                var retryAfter = RetryAfter(response, timeProvider.GetUtcNow(), options.MaxRetryAfter);
+                var retryAfter = RetryAfter(response, timeProvider.GetUtcNow(), s_minRetryAfter, options.MaxRetryAfter);
                 var description = Describe(response.StatusCode, response.ReasonPhrase, body, credentials);
                 return (new HttpAnswer(response.StatusCode, body, retryAfter, description), null);
             }
@@ -58,7 +60,7 @@ internal static class HttpDelivery
             return AuditDeliveryResult.Delivered;
         }
 
-        if (answer.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        if (IsAuthorizationFailure(answer.Status))
         {
             return AuditDeliveryResult.Pause($"{destination} refused the credentials: {answer.Description}", options.PausedRetryInterval);
         }
@@ -75,15 +77,18 @@ internal static class HttpDelivery
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or (HttpStatusCode)425 || (int)status >= 500;
 
+    /// <summary>The credentials are refused: nothing will pass until they are fixed.</summary>
+    public static bool IsAuthorizationFailure(HttpStatusCode status) =>
+        status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+
     /// <summary>
-    /// The wait a <c>Retry-After</c> header asks for (seconds or an HTTP date), at least a tenth of a second (so that
-    /// <c>0</c> or a past date cannot make a tight loop) and at most <paramref name="cap"/>.
+    /// The wait a <c>Retry-After</c> header asks for (seconds or an HTTP date), between <paramref name="floor"/> (so that
+    /// <c>0</c> or a past date cannot make a tight loop) and <paramref name="cap"/>.
     /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan cap)
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan floor, TimeSpan cap)
     {
         var header = response.Headers.RetryAfter;
         var wait = header?.Delta ?? (header?.Date is { } date ? date - now : null);
-        var floor = TimeSpan.FromMilliseconds(100);
         return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, Math.Min(floor.Ticks, cap.Ticks), cap.Ticks)) : null;
     }
 

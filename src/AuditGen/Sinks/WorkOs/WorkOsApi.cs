@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -41,25 +40,6 @@ internal static class WorkOsApi
 
     private static Uri WithTrailingSlash(Uri baseUrl) =>
         baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-
-    /// <summary>Worth retrying: the request may succeed later (the official SDKs' list).</summary>
-    public static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    /// <summary>WorkOS refuses the credentials: nothing will pass until the key is fixed.</summary>
-    public static bool IsAuthorizationFailure(HttpStatusCode status) =>
-        status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
-
-    /// <summary>
-    /// The wait a <c>Retry-After</c> header asks for (seconds or an HTTP date), between <paramref name="floor"/> (so that
-    /// <c>0</c> or a past date cannot make a tight loop) and <paramref name="cap"/>.
-    /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now, TimeSpan floor, TimeSpan cap)
-    {
-        var header = response.Headers.RetryAfter;
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - now : null);
-        return wait is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, Math.Min(floor.Ticks, cap.Ticks), cap.Ticks)) : null;
-    }
 
     /// <summary>
     /// "400 Bad Request: Invalid Audit Log event. {body}": the status and WorkOS's own words, kept beside a dead letter, with

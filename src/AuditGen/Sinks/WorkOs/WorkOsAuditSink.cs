@@ -1,3 +1,4 @@
+using AuditGen.Sinks.Http;
 using System.Net;
 using System.Threading.RateLimiting;
 using AuditGen.Events.Json;
@@ -95,14 +96,14 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
             }
 
             var description = await WorkOsApi.DescribeAsync(response, options.ApiKey, cancellationToken);
-            if (WorkOsApi.IsAuthorizationFailure(response.StatusCode))
+            if (HttpDelivery.IsAuthorizationFailure(response.StatusCode))
             {
                 return AuditDeliveryResult.Pause($"WorkOS refused the API key: {description}", options.PausedRetryInterval);
             }
 
-            if (WorkOsApi.IsTransient(response.StatusCode) || (int)response.StatusCode < 400)
+            if (HttpDelivery.IsTransient(response.StatusCode) || (int)response.StatusCode < 400)
             {
-                return AuditDeliveryResult.Retry(description, WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, options.MaxRetryAfter));
+                return AuditDeliveryResult.Retry(description, HttpDelivery.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, options.MaxRetryAfter));
             }
 
             // 400, 404, 422 and any other 4xx: the same request can never succeed.
@@ -160,9 +161,9 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
-                    .HandleResult(static response => WorkOsApi.IsTransient(response.StatusCode)),
+                    .HandleResult(static response => HttpDelivery.IsTransient(response.StatusCode)),
                 DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result is { } response
-                    ? WorkOsApi.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, _options.CurrentValue.MaxRetryAfter)
+                    ? HttpDelivery.RetryAfter(response, _timeProvider.GetUtcNow(), options.RetryBaseDelay, _options.CurrentValue.MaxRetryAfter)
                     : null),
                 OnRetry = arguments =>
                 {
