@@ -14,20 +14,24 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # PostgreSQL for the shared store's tests (they start their own server on 127.0.0.1),
 # Chromium for the viewer's browser tests (Playwright drives /usr/bin/chromium; no browser download),
 # clang with zlib's headers for the Native AOT test (it publishes a test app with PublishAot),
-# and Node.js for the independent verifier of proven exports (tests/IndependentVerifiers, Node's own crypto only).
+# Node.js for the independent verifier of proven exports (tests/IndependentVerifiers, Node's own crypto only),
+# and npm for s3rver, the real S3-compatible server the S3 sink's tests write to.
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v clang >/dev/null || command -v clang-14 >/dev/null || missing+=(clang)
 compgen -G "/usr/lib/*/libz.so" >/dev/null || missing+=(zlib1g-dev)
 command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+sudo=""
+[[ "$(id -u)" -eq 0 ]] || sudo="sudo"
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing test prerequisites: ${missing[*]}"
-  sudo=""
-  [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+command -v s3rver >/dev/null || $sudo npm install --global --no-audit --no-fund --loglevel=error s3rver@3.7.1
 
 dotnet build AuditGen.sln -c Debug -warnaserror -nologo -v:minimal
 
