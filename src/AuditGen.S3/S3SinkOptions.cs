@@ -1,9 +1,8 @@
-using AuditGen.Sinks.Http;
 
 namespace AuditGen.Sinks.S3;
 
 /// <summary>Delivery to an Amazon S3 bucket (or an S3-compatible store), bound from <c>AuditGen:S3</c>.</summary>
-public sealed class S3SinkOptions : AuditHttpSinkOptions
+public sealed class S3SinkOptions : AuditStreamSinkOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AuditGen:S3";

@@ -1,5 +1,4 @@
 using AuditGen.Pipeline;
-using AuditGen.Sinks.Http;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.S3;
@@ -17,7 +16,7 @@ internal sealed class S3SinkOptionsValidator : IValidateOptions<S3SinkOptions>
 
         if (options.ServiceUrl is not null)
         {
-            HttpSinkOptionsChecks.CheckAddress(failures, nameof(options.ServiceUrl), options.ServiceUrl, "https://storage.googleapis.com");
+            StreamSinkOptionsChecks.CheckAddress(failures, nameof(options.ServiceUrl), options.ServiceUrl, "https://storage.googleapis.com");
         }
 
         if (string.IsNullOrEmpty(options.AccessKeyId) != string.IsNullOrEmpty(options.SecretAccessKey))
@@ -30,7 +29,7 @@ internal sealed class S3SinkOptionsValidator : IValidateOptions<S3SinkOptions>
             failures.Add($"{failures.Key(nameof(options.Prefix))} must not start with '/' and is at most 256 characters.");
         }
 
-        HttpSinkOptionsChecks.Check(failures, options, 100_000);
+        StreamSinkOptionsChecks.Check(failures, options, 100_000);
         return failures.Result;
     }
 }

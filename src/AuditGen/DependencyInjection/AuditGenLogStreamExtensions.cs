@@ -1,7 +1,7 @@
+using AuditGen.Sinks;
 using System.Diagnostics.CodeAnalysis;
 using AuditGen.Pipeline;
 using AuditGen.Sinks.Datadog;
-using AuditGen.Sinks.Http;
 using AuditGen.Sinks.Https;
 using AuditGen.Sinks.Splunk;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,7 +52,7 @@ public static class AuditGenLogStreamExtensions
         OptionsBuilder<TOptions> options,
         string httpClientName,
         Action<TOptions>? configure)
-        where TOptions : AuditHttpSinkOptions
+        where TOptions : AuditStreamSinkOptions
         where TValidator : class, IValidateOptions<TOptions>
         where TSink : class, IAuditSink
     {

@@ -1,9 +1,8 @@
-using AuditGen.Sinks.Http;
 
 namespace AuditGen.Sinks.Datadog;
 
 /// <summary>Delivery to Datadog Logs (HTTP intake API v2), bound from <c>AuditGen:Datadog</c>.</summary>
-public sealed class DatadogSinkOptions : AuditHttpSinkOptions
+public sealed class DatadogSinkOptions : AuditStreamSinkOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AuditGen:Datadog";

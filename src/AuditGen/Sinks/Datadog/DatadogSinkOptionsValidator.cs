@@ -1,5 +1,4 @@
 using AuditGen.Pipeline;
-using AuditGen.Sinks.Http;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.Datadog;
@@ -24,10 +23,10 @@ internal sealed class DatadogSinkOptionsValidator : IValidateOptions<DatadogSink
 
         if (options.BaseUrl is not null)
         {
-            HttpSinkOptionsChecks.CheckAddress(failures, nameof(options.BaseUrl), options.BaseUrl, "https://http-intake.logs.datadoghq.com");
+            StreamSinkOptionsChecks.CheckAddress(failures, nameof(options.BaseUrl), options.BaseUrl, "https://http-intake.logs.datadoghq.com");
         }
 
-        HttpSinkOptionsChecks.Check(failures, options, DatadogSinkOptions.MaxEntriesPerRequest);
+        StreamSinkOptionsChecks.Check(failures, options, DatadogSinkOptions.MaxEntriesPerRequest);
         if (string.IsNullOrWhiteSpace(options.Service) || string.IsNullOrWhiteSpace(options.Source))
         {
             failures.Add($"{failures.Key(nameof(options.Service))} and {failures.Key(nameof(options.Source))} must not be empty.");

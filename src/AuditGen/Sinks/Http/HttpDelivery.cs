@@ -23,7 +23,7 @@ internal static class HttpDelivery
         HttpClient client,
         HttpRequestMessage request,
         string destination,
-        AuditHttpSinkOptions options,
+        AuditStreamSinkOptions options,
         string?[] credentials,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ internal static class HttpDelivery
     }
 
     /// <summary>The shared rules for an answer no destination-specific rule settled.</summary>
-    public static AuditDeliveryResult Settle(HttpAnswer answer, string destination, AuditHttpSinkOptions options)
+    public static AuditDeliveryResult Settle(HttpAnswer answer, string destination, AuditStreamSinkOptions options)
     {
         var status = (int)answer.Status;
         if (status is >= 200 and < 300)

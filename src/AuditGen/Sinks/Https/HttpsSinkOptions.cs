@@ -1,9 +1,8 @@
-using AuditGen.Sinks.Http;
 
 namespace AuditGen.Sinks.Https;
 
 /// <summary>Delivery to any HTTPS endpoint (a SIEM's webhook, your own collector), bound from <c>AuditGen:Https</c>.</summary>
-public sealed class HttpsSinkOptions : AuditHttpSinkOptions
+public sealed class HttpsSinkOptions : AuditStreamSinkOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AuditGen:Https";

@@ -1,5 +1,4 @@
 using AuditGen.Pipeline;
-using AuditGen.Sinks.Http;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.Https;
@@ -13,8 +12,8 @@ internal sealed class HttpsSinkOptionsValidator : IValidateOptions<HttpsSinkOpti
     public ValidateOptionsResult Validate(string? name, HttpsSinkOptions options)
     {
         var failures = new OptionsFailures(HttpsSinkOptions.SectionName);
-        HttpSinkOptionsChecks.CheckAddress(failures, nameof(options.Url), options.Url, "https://siem.example.com/ingest");
-        HttpSinkOptionsChecks.Check(failures, options, 10_000);
+        StreamSinkOptionsChecks.CheckAddress(failures, nameof(options.Url), options.Url, "https://siem.example.com/ingest");
+        StreamSinkOptionsChecks.Check(failures, options, 10_000);
         if (!Enum.IsDefined(options.Format))
         {
             failures.Add($"{failures.Key(nameof(options.Format))} must be JsonArray or JsonLines.");

@@ -1,9 +1,8 @@
-using AuditGen.Sinks.Http;
 
 namespace AuditGen.Sinks.Splunk;
 
 /// <summary>Delivery to a Splunk HTTP Event Collector, bound from <c>AuditGen:Splunk</c>.</summary>
-public sealed class SplunkSinkOptions : AuditHttpSinkOptions
+public sealed class SplunkSinkOptions : AuditStreamSinkOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "AuditGen:Splunk";

@@ -1,5 +1,4 @@
 using AuditGen.Pipeline;
-using AuditGen.Sinks.Http;
 using Microsoft.Extensions.Options;
 
 namespace AuditGen.Sinks.Splunk;
@@ -10,13 +9,13 @@ internal sealed class SplunkSinkOptionsValidator : IValidateOptions<SplunkSinkOp
     public ValidateOptionsResult Validate(string? name, SplunkSinkOptions options)
     {
         var failures = new OptionsFailures(SplunkSinkOptions.SectionName);
-        HttpSinkOptionsChecks.CheckAddress(failures, nameof(options.Url), options.Url, "https://splunk.example.com:8088");
+        StreamSinkOptionsChecks.CheckAddress(failures, nameof(options.Url), options.Url, "https://splunk.example.com:8088");
         if (string.IsNullOrWhiteSpace(options.Token))
         {
             failures.Add($"{failures.Key(nameof(options.Token))} is not set: the Splunk sink needs an HTTP Event Collector token.");
         }
 
-        HttpSinkOptionsChecks.Check(failures, options, 10_000);
+        StreamSinkOptionsChecks.Check(failures, options, 10_000);
         if (string.IsNullOrWhiteSpace(options.SourceType) || string.IsNullOrWhiteSpace(options.Source))
         {
             failures.Add($"{failures.Key(nameof(options.SourceType))} and {failures.Key(nameof(options.Source))} must not be empty.");

@@ -1,11 +1,11 @@
 using AuditGen.Pipeline;
 
-namespace AuditGen.Sinks.Http;
+namespace AuditGen.Sinks;
 
-/// <summary>The start-up checks every HTTP sink's options share.</summary>
-internal static class HttpSinkOptionsChecks
+/// <summary>The start-up checks every log stream sink's options share.</summary>
+internal static class StreamSinkOptionsChecks
 {
-    public static void Check(OptionsFailures failures, AuditHttpSinkOptions options, int maxBatchSize)
+    public static void Check(OptionsFailures failures, AuditStreamSinkOptions options, int maxBatchSize)
     {
         failures.InRange(nameof(options.MaxBatchSize), options.MaxBatchSize, 1, maxBatchSize);
         failures.Positive(nameof(options.RequestTimeout), options.RequestTimeout);

@@ -1,9 +1,9 @@
 using AuditGen.Pipeline;
 
-namespace AuditGen.Sinks.Http;
+namespace AuditGen.Sinks;
 
-/// <summary>What every sink that posts batches over HTTP has: batch size, time limits, and which events it receives.</summary>
-public abstract class AuditHttpSinkOptions
+/// <summary>What every log stream sink has: batch size, time limits, and which events it receives.</summary>
+public abstract class AuditStreamSinkOptions
 {
     /// <summary>Events per request (1 to the destination's limit; default 500).</summary>
     public int MaxBatchSize { get; set; } = 500;
