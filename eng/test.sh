@@ -15,7 +15,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Chromium for the viewer's browser tests (Playwright drives /usr/bin/chromium; no browser download),
 # clang with zlib's headers for the Native AOT test (it publishes a test app with PublishAot),
 # Node.js for the independent verifier of proven exports (tests/IndependentVerifiers, Node's own crypto only),
-# and npm for s3rver, the real S3-compatible server the S3 sink's tests write to.
+# npm for s3rver, the real S3-compatible server the S3 sink's tests write to,
+# and rsyslog with its TLS and RELP modules, the real syslog receiver of the syslog sink's tests.
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
@@ -23,6 +24,9 @@ command -v clang >/dev/null || command -v clang-14 >/dev/null || missing+=(clang
 compgen -G "/usr/lib/*/libz.so" >/dev/null || missing+=(zlib1g-dev)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v rsyslogd >/dev/null || missing+=(rsyslog)
+compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || missing+=(rsyslog-gnutls)
+compgen -G "/usr/lib/*/rsyslog/imrelp.so" >/dev/null || missing+=(rsyslog-relp)
 sudo=""
 [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
 if [[ ${#missing[@]} -gt 0 ]]; then

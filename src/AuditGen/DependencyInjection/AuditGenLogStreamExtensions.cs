@@ -4,14 +4,15 @@ using AuditGen.Pipeline;
 using AuditGen.Sinks.Datadog;
 using AuditGen.Sinks.Https;
 using AuditGen.Sinks.Splunk;
+using AuditGen.Sinks.Syslog;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Adds the log stream sinks that post over HTTP. Each reads the store from its own cursor, in batches, and sends through
-/// the <see cref="IHttpClientFactory"/> client named after it (<c>AuditGen.Datadog</c>, <c>AuditGen.Splunk</c>,
+/// Adds the log stream sinks. Each reads the store from its own cursor, in batches. Those that post over HTTP send through
+/// the <see cref="IHttpClientFactory"/> client named after them (<c>AuditGen.Datadog</c>, <c>AuditGen.Splunk</c>,
 /// <c>AuditGen.Https</c>), so handlers and proxies can be added to it.
 /// </summary>
 public static class AuditGenLogStreamExtensions
@@ -45,6 +46,26 @@ public static class AuditGenLogStreamExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<HttpsSinkOptions>().BindConfiguration(HttpsSinkOptions.SectionName);
         return AddHttpSink<HttpsSinkOptions, HttpsSinkOptionsValidator, HttpsAuditSink>(builder, options, HttpsAuditSink.HttpClientName, configure);
+    }
+
+    /// <summary>
+    /// Streams events to a syslog receiver as RFC 5424 messages, over TLS (RFC 5425) or RELP, configured from
+    /// <c>AuditGen:Syslog</c>.
+    /// </summary>
+    /// <param name="builder">The AuditGen builder.</param>
+    /// <param name="configure">Changes applied after configuration is bound.</param>
+    public static IAuditGenBuilder AddSyslogSink(this IAuditGenBuilder builder, Action<SyslogSinkOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<SyslogSinkOptions>().BindConfiguration(SyslogSinkOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyslogSinkOptions>, SyslogSinkOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, SyslogAuditSink>());
+        return builder;
     }
 
     private static IAuditGenBuilder AddHttpSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>(

@@ -68,7 +68,17 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         while (!_stopping.IsCancellationRequested)
         {
-            var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (SocketException) when (!_stopping.IsCancellationRequested)
+            {
+                // A connection reset before it was accepted: keep serving the others.
+                continue;
+            }
+
             _ = Task.Run(() => ServeAsync(client));
         }
     }
