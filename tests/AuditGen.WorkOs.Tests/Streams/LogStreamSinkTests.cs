@@ -203,11 +203,12 @@ public sealed class LogStreamSinkTests
         await using var host = await StartHostAsync(database, emulator, settings, static auditGen => auditGen.AddHttpsSink());
 
         var wanted = Numbered(1, "org_a", "user.signed_in", "failure");
-        await host.Writer.WriteAsync(wanted);
-        await host.Writer.WriteAsync(Numbered(2, "org_a", "user.signed_in", "success"));
-        await host.Writer.WriteAsync(Numbered(3, "org_b", "user.signed_in", "failure"));
-        await host.Writer.WriteAsync(Numbered(4, "org_a", "team.created", "failure"));
-        await host.Writer.WriteAsync(Numbered(5, "org_a", "user.deleted", "failure"));
+        // Committed before the backlog is read, so that an empty backlog means the cursor passed all five.
+        await host.Writer.WriteCommittedAsync(wanted);
+        await host.Writer.WriteCommittedAsync(Numbered(2, "org_a", "user.signed_in", "success"));
+        await host.Writer.WriteCommittedAsync(Numbered(3, "org_b", "user.signed_in", "failure"));
+        await host.Writer.WriteCommittedAsync(Numbered(4, "org_a", "team.created", "failure"));
+        await host.Writer.WriteCommittedAsync(Numbered(5, "org_a", "user.deleted", "failure"));
 
         await Eventually.GetAsync(async () => (await host.Log.GetStatisticsAsync(default)).Sinks.Single().Backlog, static backlog => backlog == 0, "the cursor to pass every event");
         var stream = await emulator.StreamAsync("webhook:siem", ids: true);

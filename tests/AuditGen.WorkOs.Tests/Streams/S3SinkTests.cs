@@ -64,7 +64,7 @@ public sealed class S3SinkTests
             await host.Writer.WriteAsync(auditEvent);
         }
 
-        await Eventually.GetAsync(async () => (await host.Log.GetStatisticsAsync(default)).Sinks.Single().Backlog, static backlog => backlog == 0, "the cursor to pass every event", seconds: 300);
+        await Eventually.GetAsync(async () => await host.Log.GetStatisticsAsync(default), static stats => stats.Records == Count && stats.Sinks.Single().Backlog == 0, "every event stored and the cursor past it", seconds: 300);
         var objects = await ReadAllAsync(s3);
 
         // Every record once: uploads whose answer was lost were retried under the same key and replaced their own object.

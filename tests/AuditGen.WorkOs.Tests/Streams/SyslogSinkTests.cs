@@ -62,9 +62,10 @@ public sealed class SyslogSinkTests
         using var database = new TempDatabase();
         await using var host = await StartAsync(database, rsyslog, "Relp", rsyslog.RelpPort, new() { ["AuditGen:QueueCapacity"] = "20000" });
 
-        var written = await WriteAsync(host, 100_000);
+        const int Count = 100_000;
+        var written = await WriteAsync(host, Count);
 
-        await Eventually.GetAsync(async () => (await host.Log.GetStatisticsAsync(default)).Sinks.Single().Backlog, static backlog => backlog == 0, "the cursor to pass every event", seconds: 300);
+        await Eventually.GetAsync(async () => await host.Log.GetStatisticsAsync(default), static stats => stats.Records == Count && stats.Sinks.Single().Backlog == 0, "every event stored and the cursor past it", seconds: 300);
         var ids = rsyslog.Received().Select(static message => EventId(message.StructuredData)).ToList();
         Assert.Equal(written, ids.ToHashSet(StringComparer.Ordinal));
         Assert.Empty(await host.Log.GetDeadLettersAsync("syslog", default));
