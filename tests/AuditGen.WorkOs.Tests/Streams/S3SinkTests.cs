@@ -81,6 +81,42 @@ public sealed class S3SinkTests
     }
 
     [Fact]
+    public async Task A_host_stopped_mid_delivery_resumes_from_its_cursor_and_every_record_is_in_exactly_one_object()
+    {
+        await using var s3 = await S3rver.StartAsync();
+        await using var proxy = new FaultProxy(s3.Port, seed: 2) { SlowRate = 1.0, SlowAnswer = TimeSpan.FromMilliseconds(150) };
+        using var database = new TempDatabase();
+        const int Count = 20_000;
+        var written = new HashSet<string>(StringComparer.Ordinal);
+
+        // Stored before delivery starts, so every batch is full and a batch sent again after the restart is the same batch.
+        await using (var writer = await AuditHost.StartAsync(database.Path, new Uri("http://127.0.0.1:9/"), new Dictionary<string, string?> { ["AuditGen:QueueCapacity"] = "20000" }, addSinks: static _ => { }))
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var auditEvent = Numbered(i, "org_" + (i % 2), DateTimeOffset.UtcNow);
+                written.Add(auditEvent.Id.ToString());
+                await writer.Writer.WriteAsync(auditEvent);
+            }
+        }
+
+        var settings = new Dictionary<string, string?> { ["AuditGen:S3:MaxBatchSize"] = "1000" };
+        await using (var first = await StartAsync(database, proxy.Url, settings))
+        {
+            await Eventually.GetAsync(() => ReadAllAsync(s3), static o => o.Count >= 4, "delivery to be under way");
+        }
+
+        var beforeRestart = (await ReadAllAsync(s3)).Sum(static o => o.Lines.Count);
+        Assert.InRange(beforeRestart, 1, Count - 1);
+
+        await using var second = await StartAsync(database, proxy.Url, settings);
+        await Eventually.GetAsync(async () => (await second.Log.GetStatisticsAsync(default)).Sinks.Single().Backlog, static backlog => backlog == 0, "the cursor to pass every event", seconds: 120);
+        var ids = (await ReadAllAsync(s3)).SelectMany(static o => o.Lines).Select(static line => (string)line["id"]!).ToList();
+        Assert.Equal(Count, ids.Count);
+        Assert.Equal(written, ids.ToHashSet(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Refused_credentials_pause_the_sink_without_logging_the_secret()
     {
         // s3rver checks the access key id but not the signature, so an unknown key id is what it refuses.
