@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 // ledger's sustained rate on SQLite, `ledger-pg [writers] [seconds] [organizations]` writer processes on one PostgreSQL
 // log (benchmarks/writers.sh), `checkpoints [organizations] [rounds]` the cost of checkpointing when every organization
 // changed, `proofs [records]` proof size and proven-export time for one organization, `allocations` the request path's
-// allocation profile; anything else goes to BenchmarkDotNet.
+// allocation profile, `sinks [events]` each log stream sink's delivery rate; anything else goes to BenchmarkDotNet.
 if (args is ["strict-latency", ..])
 {
     var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
@@ -54,6 +54,12 @@ if (args is ["ledger-pg-writer", var schema, var writerSeconds, var writerOrgani
         TimeSpan.FromSeconds(double.Parse(writerSeconds, CultureInfo.InvariantCulture)),
         int.Parse(writerOrganizations, CultureInfo.InvariantCulture),
         int.Parse(seed, CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["sinks", ..])
+{
+    Console.Write(await SinkThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000));
     return;
 }
 
