@@ -153,6 +153,11 @@ internal static class SinkThroughput
             }
 
             var elapsed = clock.Elapsed;
+            if ((await log.GetStatisticsAsync(CancellationToken.None)).Sinks.Single().DeadLetters > 0)
+            {
+                throw new InvalidOperationException("The sink dead-lettered events: the rate would not be a delivery rate.");
+            }
+
             await host.StopAsync();
             return count / elapsed.TotalSeconds;
         }

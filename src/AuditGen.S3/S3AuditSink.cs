@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -35,6 +34,9 @@ internal sealed class S3AuditSink : IAuditBatchSink, IDisposable
     public string Name => SinkName;
 
     public int MaxBatchSize => _options.CurrentValue.MaxBatchSize;
+
+    /// <summary>An upload's bound (before compression), so that no batch makes an unbounded object in memory.</summary>
+    public int MaxBatchBytes => 64 * 1024 * 1024;
 
     public AuditSinkFilter Filter => _options.CurrentValue.Filter;
 
@@ -108,7 +110,7 @@ internal sealed class S3AuditSink : IAuditBatchSink, IDisposable
         }
 
         return (int)exception.StatusCode >= 500 || exception.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-            || exception.ErrorCode is "SlowDown" or "RequestTimeout" or "InternalError"
+            || exception.ErrorCode is "SlowDown" or "RequestTimeout" or "InternalError" or "BadDigest" or "IncompleteBody" or "OperationAborted" or "ConditionalRequestConflict"
             ? AuditDeliveryResult.Retry($"S3 answered {description}")
             : AuditDeliveryResult.DeadLetter($"S3 refused it: {description}");
     }
@@ -163,24 +165,13 @@ internal sealed class S3AuditSink : IAuditBatchSink, IDisposable
         {
             foreach (var record in records)
             {
-                writer.WriteStartObject();
-                writer.WriteString("id"u8, record.EventId.ToString());
-                writer.WriteString("organization_id"u8, record.OrganizationId);
-                writer.WritePropertyName("event"u8);
-                writer.WriteRawValue(record.EventJson.Span, skipInputValidation: true);
-                writer.WriteEndObject();
+                StreamRecord.Write(writer, record);
                 writer.Flush();
                 lines.Write("\n"u8);
                 writer.Reset();
             }
         }
 
-        using var compressed = new MemoryStream(lines.WrittenCount / 4);
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(lines.WrittenSpan);
-        }
-
-        return compressed.ToArray();
+        return StreamRecord.Gzip(lines.WrittenSpan);
     }
 }

@@ -85,8 +85,10 @@ public static class AuditGenLogStreamExtensions
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
 
-        // Each request has its own time limit (RequestTimeout), so the client's 100-second timeout is turned off.
-        builder.Services.AddHttpClient(httpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Each request has its own time limit (RequestTimeout), so the client's 100-second timeout is turned off. Redirects
+        // are not followed: a POST would arrive as a GET without its body, and the credentials would go to another host.
+        builder.Services.AddHttpClient(httpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, TSink>());
         return builder;
     }

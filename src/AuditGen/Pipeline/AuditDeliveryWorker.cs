@@ -160,8 +160,8 @@ internal sealed partial class AuditDeliveryWorker(
     }
 
     /// <summary>
-    /// Cuts <paramref name="read"/> into the sink's batches, leaving out what its filter excludes and dead-lettering what it
-    /// says its destination would refuse, and delivers each batch until it is settled.
+    /// Cuts <paramref name="read"/> into the sink's batches, leaving out what its filter excludes, and delivers each batch
+    /// until it is settled.
     /// </summary>
     private async Task DeliverInBatchesAsync(IAuditBatchSink sink, IReadOnlyList<StoredAuditEntry> read, CancellationToken stoppingToken)
     {
@@ -174,13 +174,7 @@ internal sealed partial class AuditDeliveryWorker(
                 continue;
             }
 
-            if (sink.Refusal(entry) is { } refusal)
-            {
-                await DeadLetterAsync(sink, entry, refusal, stoppingToken);
-                continue;
-            }
-
-            if (batch.Count > 0 && (batch.Count == sink.MaxBatchSize || bytes + entry.EventJson.Length > sink.MaxBatchBytes))
+            if (batch.Count > 0 && (batch.Count >= sink.MaxBatchSize || bytes + entry.EventJson.Length > sink.MaxBatchBytes))
             {
                 await DeliverUntilSettledAsync(sink, batch, stoppingToken);
                 batch.Clear();
@@ -200,9 +194,20 @@ internal sealed partial class AuditDeliveryWorker(
     /// <returns><see langword="true"/> when the sink took every entry; <see langword="false"/> when any was dead-lettered.</returns>
     private async Task<bool> DeliverUntilSettledAsync(IAuditSink sink, List<StoredAuditEntry> entries, CancellationToken stoppingToken)
     {
-        var entry = entries[0];
+        var allTaken = true;
         while (true)
         {
+            // Asked again before every attempt: an event can become too old for its destination while a sink is paused.
+            if (sink is IAuditBatchSink batchSink)
+            {
+                allTaken &= await DeadLetterRefusedAsync(batchSink, entries, stoppingToken);
+                if (entries.Count == 0)
+                {
+                    return allTaken;
+                }
+            }
+
+            var entry = entries[0];
             AuditDeliveryResult result;
             var started = timeProvider.GetTimestamp();
             try
@@ -221,10 +226,9 @@ internal sealed partial class AuditDeliveryWorker(
                 case AuditDeliveryOutcome.Delivered:
                     metrics.Delivered(sink.Name, entries.Count);
                     monitor.Delivered(sink.Name);
-                    return true;
+                    return allTaken;
                 case AuditDeliveryOutcome.DeadLettered when entries.Count > 1:
                     // Which entry the destination refuses is found by sending each on its own: only that one is kept aside.
-                    var allTaken = true;
                     foreach (var single in entries)
                     {
                         allTaken &= await DeliverUntilSettledAsync(sink, [single], stoppingToken);
@@ -251,6 +255,23 @@ internal sealed partial class AuditDeliveryWorker(
                     break;
             }
         }
+    }
+
+    /// <returns><see langword="false"/> when the sink's destination would refuse some of <paramref name="entries"/>, now dead letters.</returns>
+    private async Task<bool> DeadLetterRefusedAsync(IAuditBatchSink sink, List<StoredAuditEntry> entries, CancellationToken stoppingToken)
+    {
+        var allAccepted = true;
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (sink.Refusal(entries[i]) is { } refusal)
+            {
+                await DeadLetterAsync(sink, entries[i], refusal, stoppingToken);
+                entries.RemoveAt(i);
+                allAccepted = false;
+            }
+        }
+
+        return allAccepted;
     }
 
     private async Task DeadLetterAsync(IAuditSink sink, StoredAuditEntry entry, string reason, CancellationToken stoppingToken)

@@ -119,11 +119,39 @@ public class AuditPipelineTests
         await Eventually.GetAsync(async () => await Store(host).GetSinkCursorAsync("intake", CancellationToken.None), cursor => cursor == 10, "the cursor at 10");
 
         Assert.Equal([1L, 2L, 4L, 5L, 6L, 8L, 9L, 10L], sink.Delivered.Select(static e => e.Sequence).Order());
-        Assert.Equal([1L, 2L, 4L, 5L], sink.Batches[0]);
-        Assert.Equal([6L, 7L, 8L, 9L], sink.Batches[1]);
-        Assert.Equal([[6L], [7L], [8L], [9L], [10L]], sink.Batches.Skip(2));
+        // Event 3 is left out of the first batch unsent; the second is refused and split.
+        Assert.Equal([1L, 2L, 4L], sink.Batches[0]);
+        Assert.Equal([5L, 6L, 7L, 8L], sink.Batches[1]);
+        Assert.Equal([[5L], [6L], [7L], [8L], [9L, 10L]], sink.Batches.Skip(2));
         var deadLetters = await Store(host).GetDeadLettersAsync("intake", CancellationToken.None);
         Assert.Equal([(3L, "too old for the destination"), (7L, "400 malformed log")], deadLetters.Select(static d => (d.Sequence, d.Reason)).Order());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_event_that_becomes_unacceptable_while_its_batch_is_retried_is_dead_lettered_before_the_next_attempt()
+    {
+        // The first attempt fails; by the next one event 2 has grown too old for the destination.
+        var attempts = 0;
+        var sink = new ScriptedBatchSink(
+            "aging",
+            maxBatchSize: 10,
+            _ => Interlocked.Increment(ref attempts) == 1 ? AuditDeliveryResult.Retry("503 from the test") : AuditDeliveryResult.Delivered,
+            refusal: entry => entry.Sequence == 2 && Volatile.Read(ref attempts) >= 1 ? "too old by now" : null);
+        using var host = BuildHost(new CapturingLoggerProvider(), builder => builder.Services.AddSingleton<IAuditSink>(sink));
+        var writer = host.Services.GetRequiredService<IAuditEventWriter>();
+        for (var i = 0; i < 3; i++)
+        {
+            await writer.WriteAsync(TestEvents.MinimalSignIn());
+        }
+
+        await host.StartAsync();
+        await Eventually.GetAsync(async () => await Store(host).GetSinkCursorAsync("aging", CancellationToken.None), cursor => cursor == 3, "the cursor at 3");
+
+        Assert.Equal([[1L, 2L, 3L], [1L, 3L]], sink.Batches);
+        Assert.Equal([1L, 3L], sink.Delivered.Select(static e => e.Sequence));
+        var deadLetter = Assert.Single(await Store(host).GetDeadLettersAsync("aging", CancellationToken.None));
+        Assert.Equal((2L, "too old by now"), (deadLetter.Sequence, deadLetter.Reason));
         await host.StopAsync();
     }
 

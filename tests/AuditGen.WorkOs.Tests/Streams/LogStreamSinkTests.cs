@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using AuditGen.Events;
+using AuditGen.Pipeline;
 using AuditGen.Tests.TestSupport;
 using AuditGen.WorkOs.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -153,6 +154,7 @@ public sealed class LogStreamSinkTests
 
         var report = await Eventually.GetAsync(host.HealthAsync, static r => r.Status == HealthStatus.Unhealthy, "the health check to report the pause");
         Assert.Contains("Invalid token", Unhealthy(report), StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-known-token-0000", string.Join('\n', host.Logs.Logs.Select(static l => l.Message + l.Exception)), StringComparison.Ordinal);
         Assert.Equal(1, (await host.Log.GetStatisticsAsync(default)).Sinks.Single().Backlog);
     }
 
@@ -214,6 +216,38 @@ public sealed class LogStreamSinkTests
         var stream = await emulator.StreamAsync("webhook:siem", ids: true);
         Assert.Equal(2, (int)stream["distinct"]!);
         Assert.Contains(wanted.Id.ToString(), stream["ids"]!.AsArray().Select(static id => (string)id!));
+    }
+
+    [Theory]
+    [InlineData(302, AuditDeliveryOutcome.Paused)]
+    [InlineData(401, AuditDeliveryOutcome.Paused)]
+    [InlineData(413, AuditDeliveryOutcome.DeadLettered)]
+    [InlineData(425, AuditDeliveryOutcome.RetryLater)]
+    [InlineData(503, AuditDeliveryOutcome.RetryLater)]
+    [InlineData(202, AuditDeliveryOutcome.Delivered)]
+    public void Every_HTTP_sink_reads_an_answer_by_the_same_rules(int status, AuditDeliveryOutcome outcome)
+    {
+        var answer = new AuditGen.Sinks.Http.HttpAnswer((System.Net.HttpStatusCode)status, "", null, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(outcome, AuditGen.Sinks.Http.HttpDelivery.Settle(answer, "the destination", new AuditGen.Sinks.Https.HttpsSinkOptions()).Outcome);
+    }
+
+    [Fact]
+    public void The_stream_sinks_HTTP_clients_do_not_follow_redirects()
+    {
+        var services = new ServiceCollection();
+        services.AddAuditGen().AddDatadogSink().AddSplunkSink().AddHttpsSink();
+        using var provider = services.BuildServiceProvider();
+        var handlers = provider.GetRequiredService<IHttpMessageHandlerFactory>();
+        foreach (var client in new[] { "AuditGen.Datadog", "AuditGen.Splunk", "AuditGen.Https" })
+        {
+            var handler = handlers.CreateHandler(client);
+            while (handler is DelegatingHandler delegating)
+            {
+                handler = delegating.InnerHandler!;
+            }
+
+            Assert.False(Assert.IsType<SocketsHttpHandler>(handler).AllowAutoRedirect, client);
+        }
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AuditGen.Pipeline;
@@ -57,7 +56,7 @@ internal sealed class DatadogAuditSink(IHttpClientFactory httpClientFactory, IOp
     {
         var current = options.CurrentValue;
         var body = Body(entries, current);
-        var request = new HttpRequestMessage(HttpMethod.Post, current.IntakeUrl) { Content = new ByteArrayContent(current.Compress ? Gzip(body) : body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, current.IntakeUrl) { Content = new ByteArrayContent(current.Compress ? StreamRecord.Gzip(body) : body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (current.Compress)
         {
@@ -99,16 +98,5 @@ internal sealed class DatadogAuditSink(IHttpClientFactory httpClientFactory, IOp
         writer.WriteEndArray();
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] body)
-    {
-        using var compressed = new MemoryStream(body.Length / 4);
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(body);
-        }
-
-        return compressed.ToArray();
     }
 }

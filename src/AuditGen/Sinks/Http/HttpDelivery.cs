@@ -6,8 +6,9 @@ namespace AuditGen.Sinks.Http;
 
 /// <summary>
 /// One request of an HTTP sink and the rules every HTTP destination shares for its answer: 2xx delivered; 401 and 403
-/// pause the sink until its credentials work; 408, 425, 429 and 5xx, a dropped connection or no answer in time are
-/// retried (after <c>Retry-After</c> when given); any other 4xx is refused for good. What a destination said is kept,
+/// pause the sink until its credentials work, and so does a redirect (redirects are not followed: the address needs
+/// fixing); 408, 425, 429 and 5xx, a dropped connection or no answer in time are retried (after <c>Retry-After</c> when
+/// given); any other 4xx is refused for good. What a destination said is kept,
 /// bounded and with the credentials cut out.
 /// </summary>
 internal static class HttpDelivery
@@ -45,7 +46,7 @@ internal static class HttpDelivery
         {
             return (null, AuditDeliveryResult.Retry($"no answer from {destination} within {options.RequestTimeout}"));
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
             return (null, AuditDeliveryResult.Retry($"cannot reach {destination}: {DestinationText.Scrub(exception.Message, MaxKeptText, credentials)}"));
         }
@@ -63,6 +64,11 @@ internal static class HttpDelivery
         if (IsAuthorizationFailure(answer.Status))
         {
             return AuditDeliveryResult.Pause($"{destination} refused the credentials: {answer.Description}", options.PausedRetryInterval);
+        }
+
+        if (status is >= 300 and < 400)
+        {
+            return AuditDeliveryResult.Pause($"{destination} redirected the request ({answer.Description}); set the address it redirects to", options.PausedRetryInterval);
         }
 
         if (IsTransient(answer.Status) || status < 400)

@@ -27,6 +27,9 @@ internal sealed class HttpsAuditSink(IHttpClientFactory httpClientFactory, IOpti
 
     public int MaxBatchSize => options.CurrentValue.MaxBatchSize;
 
+    /// <summary>A request's bound, so that no batch makes an unbounded body.</summary>
+    public int MaxBatchBytes => 8 * 1024 * 1024;
+
     public AuditSinkFilter Filter => options.CurrentValue.Filter;
 
     public async ValueTask<AuditDeliveryResult> DeliverBatchAsync(IReadOnlyList<StoredAuditEntry> entries, CancellationToken cancellationToken)
@@ -73,12 +76,7 @@ internal sealed class HttpsAuditSink(IHttpClientFactory httpClientFactory, IOpti
 
         foreach (var entry in entries)
         {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, entry.EventId.ToString());
-            writer.WriteString("organization_id"u8, entry.OrganizationId);
-            writer.WritePropertyName("event"u8);
-            writer.WriteRawValue(entry.EventJson.Span, skipInputValidation: true);
-            writer.WriteEndObject();
+            StreamRecord.Write(writer, entry);
             if (format == HttpsBodyFormat.JsonLines)
             {
                 writer.Flush();

@@ -42,6 +42,9 @@ internal sealed class SplunkAuditSink : IAuditBatchSink
 
     public int MaxBatchSize => _options.CurrentValue.MaxBatchSize;
 
+    /// <summary>A request's bound: well under HEC's default <c>max_content_length</c>.</summary>
+    public int MaxBatchBytes => 8 * 1024 * 1024;
+
     public AuditSinkFilter Filter => _options.CurrentValue.Filter;
 
     public async ValueTask<AuditDeliveryResult> DeliverBatchAsync(IReadOnlyList<StoredAuditEntry> entries, CancellationToken cancellationToken)
@@ -78,9 +81,10 @@ internal sealed class SplunkAuditSink : IAuditBatchSink
                 return AuditDeliveryResult.Delivered;
             }
 
-            if (answer is not null && answer.Status != HttpStatusCode.OK && Settle(answer, options) is { Outcome: not AuditDeliveryOutcome.RetryLater } refused)
+            // Splunk took the batch: a refused acknowledgment can pause the sink, never make dead letters of indexed events.
+            if (answer is not null && answer.Status != HttpStatusCode.OK && Settle(answer, options) is { Outcome: AuditDeliveryOutcome.Paused } paused)
             {
-                return refused;
+                return paused;
             }
 
             if (_timeProvider.GetUtcNow() >= deadline)

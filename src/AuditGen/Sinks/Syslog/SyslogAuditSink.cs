@@ -47,10 +47,16 @@ internal sealed class SyslogAuditSink(IOptionsMonitor<SyslogSinkOptions> options
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(current.RequestTimeout);
-            var connection = _connection ??= await ConnectAsync(current, timeout.Token);
-            if (current.Transport == SyslogTransport.Relp)
+            if (_connection is not null && (_relp is not null) != (current.Transport == SyslogTransport.Relp))
             {
-                await _relp!.SendAllAsync(messages, timeout.Token);
+                // The transport was changed in reloaded configuration.
+                await DropConnectionAsync();
+            }
+
+            var connection = _connection ??= await ConnectAsync(current, timeout.Token);
+            if (_relp is { } relp)
+            {
+                await relp.SendAllAsync(messages, timeout.Token);
             }
             else
             {
