@@ -137,6 +137,11 @@ internal sealed class SplunkCollector(IOptionsMonitor<EmulatorOptions> options, 
             return Answer(StatusCodes.Status400BadRequest, "Invalid data format", 6);
         }
 
+        if (ids.Any(static id => id is not JsonValue value || !value.TryGetValue<long>(out _)))
+        {
+            return Answer(StatusCodes.Status400BadRequest, "Invalid data format", 6);
+        }
+
         var answer = new JsonObject();
         foreach (var id in ids.Select(static id => id!.GetValue<long>()))
         {

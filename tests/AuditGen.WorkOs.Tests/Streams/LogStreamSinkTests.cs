@@ -261,6 +261,13 @@ public sealed class LogStreamSinkTests
         await AssertRefusedAtStartAsync(settings, static auditGen => auditGen.AddDatadogSink(), message);
     }
 
+    [Fact]
+    public async Task Datadog_tags_and_names_that_would_not_fit_beside_the_event_are_refused_at_start_up()
+    {
+        var settings = new Dictionary<string, string?> { ["AuditGen:Datadog:ApiKey"] = DatadogKey, ["AuditGen:Datadog:Tags:0"] = "env:" + new string('x', 600) };
+        await AssertRefusedAtStartAsync(settings, static auditGen => auditGen.AddDatadogSink(), "and with AuditGen:Datadog:Tags at most 600 in all (was 621)");
+    }
+
     [Theory]
     [InlineData("AuditGen:Https:Url", "http://siem.example.com/ingest", "AuditGen:Https:Url must be an https address")]
     [InlineData("AuditGen:Https:SigningSecret", "short", "AuditGen:Https:SigningSecret must be at least 32 characters")]

@@ -32,6 +32,13 @@ internal sealed class DatadogSinkOptionsValidator : IValidateOptions<DatadogSink
             failures.Add($"{failures.Key(nameof(options.Service))} and {failures.Key(nameof(options.Source))} must not be empty.");
         }
 
+        // Each log's own fields must fit the room the sink keeps beside the event (DatadogAuditSink.FieldsPerLog).
+        var fields = options.Service.Length + options.Source.Length + (options.Hostname?.Length ?? 0) + options.Tags.Sum(static tag => tag.Length + 1);
+        if (options.Service.Length > 100 || options.Source.Length > 100 || options.Hostname?.Length > 255 || fields > 600)
+        {
+            failures.Add($"{failures.Key(nameof(options.Service))} and {failures.Key(nameof(options.Source))} are at most 100 characters, {failures.Key(nameof(options.Hostname))} 255, and with {failures.Key(nameof(options.Tags))} at most 600 in all (was {fields}).");
+        }
+
         return failures.Result;
     }
 }
