@@ -195,10 +195,11 @@ internal sealed partial class AuditDeliveryWorker(
     private async Task<bool> DeliverUntilSettledAsync(IAuditSink sink, List<StoredAuditEntry> entries, CancellationToken stoppingToken)
     {
         var allTaken = true;
+        var batchSink = sink as IAuditBatchSink;
         while (true)
         {
             // Asked again before every attempt: an event can become too old for its destination while a sink is paused.
-            if (sink is IAuditBatchSink batchSink)
+            if (batchSink is not null)
             {
                 allTaken &= await DeadLetterRefusedAsync(batchSink, entries, stoppingToken);
                 if (entries.Count == 0)
@@ -212,7 +213,7 @@ internal sealed partial class AuditDeliveryWorker(
             var started = timeProvider.GetTimestamp();
             try
             {
-                result = entries.Count == 1 ? await sink.DeliverAsync(entry, stoppingToken) : await ((IAuditBatchSink)sink).DeliverBatchAsync(entries, stoppingToken);
+                result = batchSink is null ? await sink.DeliverAsync(entry, stoppingToken) : await batchSink.DeliverBatchAsync(entries, stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
