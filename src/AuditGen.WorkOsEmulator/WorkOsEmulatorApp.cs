@@ -12,7 +12,7 @@ namespace AuditGen.WorkOsEmulator;
 /// A local stand-in for WorkOS's Audit Logs API as WorkOS's API reference and official SDKs describe it:
 /// events, schemas, exports and retention, with WorkOS's validation and error bodies, 24-hour idempotency and
 /// configurable faults; beside it, receivers that enforce the contracts of the log stream destinations AuditGen
-/// delivers to (Datadog's intake, Splunk's HTTP Event Collector, webhooks). State lives in memory for the life of the process.
+/// delivers to (Datadog's intake, Splunk's HTTP Event Collector, webhooks, an OpenTelemetry collector's OTLP/HTTP logs receiver). State lives in memory for the life of the process.
 /// </summary>
 public static class WorkOsEmulatorApp
 {
@@ -45,6 +45,7 @@ public static class WorkOsEmulatorApp
         app.MapDatadogIntake();
         SplunkCollector.Map(app);
         app.MapWebhookReceiver();
+        app.MapOtlpCollector();
         return app;
     }
 }

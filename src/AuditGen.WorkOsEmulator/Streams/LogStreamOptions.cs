@@ -20,4 +20,10 @@ public sealed class LogStreamOptions
 
     /// <summary>The shared secret webhook requests must be signed with (<c>AuditGen-Signature</c>); unset: unsigned requests pass.</summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>Bearer tokens the OTLP receiver accepts in <c>Authorization</c>; none: requests need no token.</summary>
+    public List<string> OtlpBearerTokens { get; } = [];
+
+    /// <summary>Actions whose log records the OTLP receiver refuses, answering with a partial success that counts them.</summary>
+    public List<string> OtlpRejectedActions { get; } = [];
 }

@@ -10,14 +10,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AuditGen.WorkOs.Tests.Streams;
 
 /// <summary>
-/// The Datadog, Splunk and HTTPS sinks against the emulator's receivers on 127.0.0.1, which enforce each destination's
+/// The Datadog, Splunk, HTTPS and OpenTelemetry sinks against the emulator's receivers on 127.0.0.1, which enforce each destination's
 /// documented contract, with a real SQLite store. Counts are proved from the receiver's side.
 /// </summary>
-public sealed class LogStreamSinkTests
+public sealed partial class LogStreamSinkTests
 {
     private const string DatadogKey = "dd_api_key_0123456789abcdef";
     private const string SplunkToken = "11111111-2222-3333-4444-555555555555";
     private const string WebhookSecret = "webhook-secret-0123456789-abcdefghij";
+    private const string CollectorToken = "otlp-token-0123456789";
 
     [Fact]
     public async Task Datadog_receives_each_event_as_a_log_with_its_fields_and_the_stored_WorkOS_JSON()
@@ -326,7 +327,12 @@ public sealed class LogStreamSinkTests
     private static string Unhealthy(HealthReport report) =>
         string.Join('\n', report.Entries.Values.Where(static entry => entry.Status == HealthStatus.Unhealthy).Select(static entry => entry.Description));
 
-    private static string Name(string receiver) => receiver.StartsWith("webhook:", StringComparison.Ordinal) ? "https" : receiver;
+    private static string Name(string receiver) => receiver switch
+    {
+        _ when receiver.StartsWith("webhook:", StringComparison.Ordinal) => "https",
+        "otlp" => "opentelemetry",
+        _ => receiver,
+    };
 
     private static async Task AssertRefusedAtStartAsync(Dictionary<string, string?> settings, Action<IAuditGenBuilder> addSink, string message)
     {
@@ -356,6 +362,7 @@ public sealed class LogStreamSinkTests
         settings["Emulator:Streams:SplunkTokens:0"] = SplunkToken;
         settings["Emulator:Streams:SplunkAckTokens:0"] = SplunkToken + "-ack";
         settings["Emulator:Streams:WebhookSecret"] = WebhookSecret;
+        settings["Emulator:Streams:OtlpBearerTokens:0"] = CollectorToken;
         return Emulator.StartAsync(settings);
     }
 
@@ -370,6 +377,7 @@ public sealed class LogStreamSinkTests
         sinkSettings["AuditGen:Splunk:PausedRetryInterval"] = "00:00:00.100";
         sinkSettings["AuditGen:Splunk:AcknowledgmentPollInterval"] = "00:00:00.020";
         sinkSettings["AuditGen:Https:PausedRetryInterval"] = "00:00:00.100";
+        sinkSettings["AuditGen:OpenTelemetry:PausedRetryInterval"] = "00:00:00.100";
         return AuditHost.StartAsync(database.Path, emulator.BaseUrl, sinkSettings, addSinks: addSink);
     }
 

@@ -13,7 +13,8 @@ namespace AuditGen.Sinks.Http;
 /// </summary>
 internal static class HttpDelivery
 {
-    private const int MaxReadBody = 16 * 1024;
+    /// <summary>How much of an answer's body is read: a destination cannot make the sink buffer more.</summary>
+    public const int MaxReadBody = 16 * 1024;
 
     private const int MaxKeptText = 1_000;
 
@@ -37,9 +38,7 @@ internal static class HttpDelivery
             using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token))
             {
                 var body = await ReadBoundedAsync(response.Content, linked.Token);
-                var retryAfter = RetryAfter(response, timeProvider.GetUtcNow(), s_minRetryAfter, options.MaxRetryAfter);
-                var description = Describe(response.StatusCode, response.ReasonPhrase, body, credentials);
-                return (new HttpAnswer(response.StatusCode, body, retryAfter, description), null);
+                return (Answer(response, body, options, credentials, timeProvider), null);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -48,9 +47,20 @@ internal static class HttpDelivery
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
-            return (null, AuditDeliveryResult.Retry($"cannot reach {destination}: {DestinationText.Scrub(exception.Message, MaxKeptText, credentials)}"));
+            return (null, Unreachable(destination, exception, credentials));
         }
     }
+
+    /// <summary>What <paramref name="response"/> said, as kept: its <c>Retry-After</c> bounded, its description scrubbed.</summary>
+    public static HttpAnswer Answer(HttpResponseMessage response, string body, AuditStreamSinkOptions options, string?[] credentials, TimeProvider timeProvider)
+    {
+        var retryAfter = RetryAfter(response, timeProvider.GetUtcNow(), s_minRetryAfter, options.MaxRetryAfter);
+        return new HttpAnswer(response.StatusCode, body, retryAfter, Describe(response.StatusCode, response.ReasonPhrase, body, credentials));
+    }
+
+    /// <summary>A failure to get an answer, described with the credentials cut out.</summary>
+    public static AuditDeliveryResult Unreachable(string destination, Exception exception, string?[] credentials) =>
+        AuditDeliveryResult.Retry($"cannot reach {destination}: {DestinationText.Scrub(exception.Message, MaxKeptText, credentials)}");
 
     /// <summary>The shared rules for an answer no destination-specific rule settled.</summary>
     public static AuditDeliveryResult Settle(HttpAnswer answer, string destination, AuditStreamSinkOptions options)
@@ -109,7 +119,6 @@ internal static class HttpDelivery
         return DestinationText.Scrub(description.ToString(), MaxKeptText, credentials);
     }
 
-    /// <summary>At most <see cref="MaxReadBody"/> bytes of the answer: a destination cannot make the sink buffer more.</summary>
     private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
