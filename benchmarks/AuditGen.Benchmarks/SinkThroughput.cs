@@ -18,7 +18,7 @@ namespace AuditGen.Benchmarks;
 
 /// <summary>
 /// Delivery rate of each log stream sink against its receiver on 127.0.0.1: the emulator's Datadog, Splunk (with
-/// indexer acknowledgment) and webhook receivers, a real s3rver, a real rsyslog (RELP over mutual TLS). The events are
+/// indexer acknowledgment), webhook and OTLP receivers, a real s3rver, a real rsyslog (RELP over mutual TLS). The events are
 /// stored first; the clock runs from the sink's start until its cursor has passed them all. With faults, 30% of
 /// requests fail as the sink tests inject them (the emulator's faults; for S3 the tests' TCP proxy).
 /// </summary>
@@ -39,6 +39,7 @@ internal static class SinkThroughput
             ("Datadog", faults => ViaEmulatorAsync(count, faults, emulator => new() { ["AuditGen:Datadog:BaseUrl"] = emulator, ["AuditGen:Datadog:ApiKey"] = DatadogKey }, static b => b.AddDatadogSink())),
             ("Splunk, indexer acknowledgment", faults => ViaEmulatorAsync(count, faults, emulator => new() { ["AuditGen:Splunk:Url"] = emulator, ["AuditGen:Splunk:Token"] = SplunkToken, ["AuditGen:Splunk:UseIndexerAcknowledgment"] = "true", ["AuditGen:Splunk:AcknowledgmentPollInterval"] = "00:00:00.020" }, static b => b.AddSplunkSink())),
             ("HTTPS, signed", faults => ViaEmulatorAsync(count, faults, emulator => new() { ["AuditGen:Https:Url"] = emulator + "webhooks/bench", ["AuditGen:Https:SigningSecret"] = new string('s', 40) }, static b => b.AddHttpsSink())),
+            ("OpenTelemetry, OTLP/HTTP gzip", faults => ViaEmulatorAsync(count, faults, emulator => new() { ["AuditGen:OpenTelemetry:Endpoint"] = emulator + "v1/logs" }, static b => b.AddOpenTelemetrySink())),
             ("S3 (s3rver)", faults => ViaS3Async(count, faults)),
         })
         {

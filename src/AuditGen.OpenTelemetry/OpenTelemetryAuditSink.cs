@@ -8,9 +8,9 @@ namespace AuditGen.Sinks.OpenTelemetry;
 /// <summary>
 /// Exports batches as OTLP log records through the OpenTelemetry SDK's exporter (<see cref="OtlpExportPipeline"/>):
 /// the time the action happened as the timestamp, the stored WorkOS JSON as the body, the event's fields as
-/// <c>audit.*</c> attributes. The collector's answer is settled by the rules every HTTP sink shares; a partial success
-/// counts as delivered, and the records it refused are logged as a warning, since the collector does not say which
-/// they were. OTLP has no idempotency key: delivery is at least once.
+/// <c>audit.*</c> attributes. A failed export is settled by the collector's answer and the rules every HTTP sink shares;
+/// a partial success counts as delivered, and how many records it refused, with the collector's reason, is logged as a
+/// warning, since the collector does not say which they were. OTLP has no idempotency key: delivery is at least once.
 /// </summary>
 internal sealed partial class OpenTelemetryAuditSink(
     IHttpMessageHandlerFactory handlers,
@@ -24,8 +24,9 @@ internal sealed partial class OpenTelemetryAuditSink(
 
     private const string Destination = "the OpenTelemetry collector";
 
-    // An export is about twice the event JSON (the body and the same fields as attributes); collectors take 20 MiB by default.
-    private const int MaxExportJsonBytes = 8 * 1024 * 1024;
+    // An export carries each event twice, as its body and as attributes that each repeat their path; collectors take
+    // 20 MiB by default. A batch refused as too large (413) is split by the pipeline down to single events.
+    private const int MaxExportJsonBytes = 4 * 1024 * 1024;
 
     private OtlpExportPipeline? _pipeline;
 
@@ -37,13 +38,19 @@ internal sealed partial class OpenTelemetryAuditSink(
 
     public AuditSinkFilter Filter => options.CurrentValue.Filter;
 
+    /// <summary>Exports one batch; the delivery worker never calls it again before it returns (MaxConcurrency is 1).</summary>
     public async ValueTask<AuditDeliveryResult> DeliverBatchAsync(IReadOnlyList<StoredAuditEntry> entries, CancellationToken cancellationToken)
     {
+        if (entries.Count == 0)
+        {
+            return AuditDeliveryResult.Delivered;
+        }
+
         var pipeline = Pipeline();
         bool? succeeded;
         try
         {
-            succeeded = await pipeline.ExportAsync(entries, pipeline.Options.RequestTimeout, timeProvider, cancellationToken);
+            succeeded = await pipeline.ExportAsync(entries, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -64,15 +71,23 @@ internal sealed partial class OpenTelemetryAuditSink(
     public void Dispose() => _pipeline?.Dispose();
 
     /// <summary>
-    /// Delivered when the exporter succeeded and the collector answered 2xx; otherwise the first answer that was not a
-    /// success decides, by the rules every HTTP sink shares.
+    /// Delivered when the exporter says every export succeeded; otherwise the collector's answer (or the failure to get
+    /// one) decides, by the rules every HTTP sink shares.
     /// </summary>
     private AuditDeliveryResult Settle(OtlpExportPipeline pipeline, int count, bool succeeded)
     {
-        var answers = pipeline.Answers.Answers();
+        var answers = pipeline.Answers.Snapshot();
+        if (succeeded)
+        {
+            var rejected = answers.Sum(static answer => answer.Rejected);
+            if (rejected > 0)
+            {
+                LogPartialSuccess(logger, rejected, count, answers.FirstOrDefault(static answer => answer.Rejected > 0)?.Message ?? "no reason given");
+            }
 
-        long rejected = 0;
-        string? rejection = null;
+            return AuditDeliveryResult.Delivered;
+        }
+
         foreach (var answer in answers)
         {
             if (answer.Failure is { } failure)
@@ -85,22 +100,9 @@ internal sealed partial class OpenTelemetryAuditSink(
             {
                 return result;
             }
-
-            rejected += answer.Rejected;
-            rejection ??= answer.Message;
         }
 
-        if (!succeeded || answers.Count == 0)
-        {
-            return AuditDeliveryResult.Retry($"the OpenTelemetry exporter could not export to {pipeline.Options.Endpoint} (its self-diagnostics say why)");
-        }
-
-        if (rejected > 0)
-        {
-            LogPartialSuccess(logger, rejected, count, rejection ?? "no reason given");
-        }
-
-        return AuditDeliveryResult.Delivered;
+        return AuditDeliveryResult.Retry($"the OpenTelemetry exporter could not export to {pipeline.Options.Endpoint}, and {Destination} gave no failing answer");
     }
 
     private OtlpExportPipeline Pipeline()

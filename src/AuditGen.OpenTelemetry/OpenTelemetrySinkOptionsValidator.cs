@@ -10,7 +10,12 @@ internal sealed class OpenTelemetrySinkOptionsValidator : IValidateOptions<OpenT
     {
         var failures = new OptionsFailures(OpenTelemetrySinkOptions.SectionName);
         StreamSinkOptionsChecks.CheckAddress(failures, nameof(options.Endpoint), options.Endpoint, "https://collector.example.com:4318/v1/logs");
-        StreamSinkOptionsChecks.Check(failures, options, 10_000);
+        if (options.Endpoint is { IsAbsoluteUri: true, AbsolutePath: "/" })
+        {
+            failures.Add($"{failures.Key(nameof(options.Endpoint))} must include the logs path, such as {options.Endpoint}v1/logs: the exporter posts to it as given.");
+        }
+
+        StreamSinkOptionsChecks.Check(failures, options, OtlpExportPipeline.MaxBatchSize);
         StreamSinkOptionsChecks.CheckHeaders(failures, options.Headers);
         if (string.IsNullOrWhiteSpace(options.ServiceName) || options.ServiceName.Length > 256)
         {

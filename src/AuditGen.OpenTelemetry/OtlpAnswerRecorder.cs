@@ -21,23 +21,21 @@ internal sealed class OtlpAnswerRecorder(OpenTelemetrySinkOptions options, TimeP
     public void Clear() => _answers.Clear();
 
     /// <summary>The answers since <see cref="Clear"/>, in order.</summary>
-    public IReadOnlyList<OtlpAnswer> Answers() => [.. _answers];
+    public IReadOnlyList<OtlpAnswer> Snapshot() => [.. _answers];
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         AddHeaders(request);
+        HttpResponseMessage? response = null;
         try
         {
-            var response = base.Send(request, cancellationToken);
-            using (var body = response.Content.ReadAsStream(cancellationToken))
-            {
-                Keep(response, ReadBounded(body));
-            }
-
-            return response;
+            response = base.Send(request, cancellationToken);
+            using var body = response.Content.ReadAsStream(cancellationToken);
+            return Keep(response, HttpDelivery.ReadBounded(body));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException)
         {
+            response?.Dispose();
             _answers.Enqueue(new OtlpAnswer(null, 0, null, exception));
             throw;
         }
@@ -46,18 +44,16 @@ internal sealed class OtlpAnswerRecorder(OpenTelemetrySinkOptions options, TimeP
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         AddHeaders(request);
+        HttpResponseMessage? response = null;
         try
         {
-            var response = await base.SendAsync(request, cancellationToken);
-            await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
-            {
-                Keep(response, await ReadBoundedAsync(body, cancellationToken));
-            }
-
-            return response;
+            response = await base.SendAsync(request, cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return Keep(response, await HttpDelivery.ReadBoundedAsync(body, cancellationToken));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException)
         {
+            response?.Dispose();
             _answers.Enqueue(new OtlpAnswer(null, 0, null, exception));
             throw;
         }
@@ -75,7 +71,7 @@ internal sealed class OtlpAnswerRecorder(OpenTelemetrySinkOptions options, TimeP
     /// Keeps the answer and hands the exporter the same body to read, bounded like every sink's: a collector cannot make
     /// the sink buffer more.
     /// </summary>
-    private void Keep(HttpResponseMessage response, byte[] body)
+    private HttpResponseMessage Keep(HttpResponseMessage response, byte[] body)
     {
         var isProtobuf = response.Content.Headers.ContentType?.MediaType == "application/x-protobuf";
         var success = response.IsSuccessStatusCode;
@@ -91,32 +87,7 @@ internal sealed class OtlpAnswerRecorder(OpenTelemetrySinkOptions options, TimeP
 
         response.Content.Dispose();
         response.Content = replacement;
-    }
-
-    private static byte[] ReadBounded(Stream body)
-    {
-        var buffer = new byte[HttpDelivery.MaxReadBody];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = body.Read(buffer, length, buffer.Length - length)) > 0)
-        {
-            length += read;
-        }
-
-        return buffer[..length];
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[HttpDelivery.MaxReadBody];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        return buffer[..length];
+        return response;
     }
 }
 

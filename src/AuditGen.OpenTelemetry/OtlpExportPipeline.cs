@@ -16,9 +16,16 @@ internal sealed class OtlpExportPipeline : IDisposable
 {
     private const string Category = "AuditGen.AuditEvents";
 
+    /// <summary>The most records in one batch, and so in the processor's queue (a batch never waits behind another).</summary>
+    public const int MaxBatchSize = 10_000;
+
     // Exports start when a batch has been emitted; the processor's own timer is only a backstop.
     private const int ScheduledDelayMilliseconds = 60 * 60 * 1000;
 
+    // The sink waits a little longer than the request may take, so that the exporter's own answer decides.
+    private static readonly TimeSpan s_exportGrace = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _exporterHost;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -28,12 +35,16 @@ internal sealed class OtlpExportPipeline : IDisposable
     public OtlpExportPipeline(OpenTelemetrySinkOptions options, HttpMessageHandler handler, TimeProvider timeProvider)
     {
         Options = options;
+        _timeProvider = timeProvider;
         Answers = new OtlpAnswerRecorder(options, timeProvider) { InnerHandler = handler };
         var timeout = (int)Math.Min(options.RequestTimeout.TotalMilliseconds, int.MaxValue);
         var exporter = new OtlpLogExporter(new OtlpExporterOptions
         {
             Endpoint = options.Endpoint!,
             Protocol = OtlpExportProtocol.HttpProtobuf,
+
+            // Not the app's own OTEL_EXPORTER_OTLP_HEADERS: its telemetry vendor's key must not go to the audit collector.
+            Headers = string.Empty,
             Compression = options.Compress ? OtlpExportCompression.GZip : OtlpExportCompression.None,
             TimeoutMilliseconds = timeout,
             HttpClientFactory = () => new HttpClient(Answers, disposeHandler: false) { Timeout = options.RequestTimeout },
@@ -48,9 +59,9 @@ internal sealed class OtlpExportPipeline : IDisposable
         }));
         _exporterHost.CreateLogger(Category);
 
-        // A batch never waits in the queue behind another, so the queue holds exactly one batch.
+        // The queue holds the largest batch the options allow, so that a batch cut before MaxBatchSize shrank still fits.
         _tracker = new ExportTracker(exporter);
-        _processor = new BatchLogRecordExportProcessor(_tracker, options.MaxBatchSize, ScheduledDelayMilliseconds, timeout, options.MaxBatchSize);
+        _processor = new BatchLogRecordExportProcessor(_tracker, MaxBatchSize, ScheduledDelayMilliseconds, timeout, options.MaxBatchSize);
         _loggerFactory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(otel =>
         {
             otel.IncludeFormattedMessage = true;
@@ -66,9 +77,9 @@ internal sealed class OtlpExportPipeline : IDisposable
 
     /// <summary>
     /// Exports <paramref name="entries"/> as log records: true when every export succeeded, false when one failed,
-    /// <see langword="null"/> when they were not all exported within <paramref name="timeout"/>.
+    /// <see langword="null"/> when they were not all exported in time. One batch at a time.
     /// </summary>
-    public async Task<bool?> ExportAsync(IReadOnlyList<StoredAuditEntry> entries, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public async Task<bool?> ExportAsync(IReadOnlyList<StoredAuditEntry> entries, CancellationToken cancellationToken)
     {
         Answers.Clear();
         var exported = _tracker.Expect(entries.Count);
@@ -82,7 +93,7 @@ internal sealed class OtlpExportPipeline : IDisposable
         _processor.ForceFlush(0);
         try
         {
-            return await exported.WaitAsync(timeout, timeProvider, cancellationToken);
+            return await exported.WaitAsync(Options.RequestTimeout + s_exportGrace, _timeProvider, cancellationToken);
         }
         catch (TimeoutException)
         {

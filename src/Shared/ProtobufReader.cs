@@ -16,6 +16,8 @@ internal ref struct ProtobufReader(ReadOnlySpan<byte> data)
     public const int LengthDelimited = 2;
     public const int Fixed32 = 5;
 
+    private const ulong MaxFieldNumber = (1 << 29) - 1;
+
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private ReadOnlySpan<byte> _rest = data;
@@ -31,9 +33,14 @@ internal ref struct ProtobufReader(ReadOnlySpan<byte> data)
         }
 
         var tag = ReadVarint();
-        field = (int)Math.Min(tag >> 3, int.MaxValue);
+        if (tag >> 3 is 0 or > MaxFieldNumber)
+        {
+            throw new FormatException($"A protobuf field number is {tag >> 3}, outside 1 to {MaxFieldNumber}.");
+        }
+
+        field = (int)(tag >> 3);
         wireType = (int)(tag & 7);
-        return field > 0 ? true : throw new FormatException("A protobuf field has number 0.");
+        return true;
     }
 
     public ulong ReadVarint()
@@ -42,6 +49,11 @@ internal ref struct ProtobufReader(ReadOnlySpan<byte> data)
         for (var shift = 0; shift < 70; shift += 7)
         {
             var next = Take(1)[0];
+            if (shift == 63 && next > 1)
+            {
+                throw new FormatException("A protobuf varint is larger than 64 bits.");
+            }
+
             value |= (ulong)(next & 0x7F) << shift;
             if (next < 0x80)
             {

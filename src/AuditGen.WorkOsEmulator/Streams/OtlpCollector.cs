@@ -41,18 +41,19 @@ internal static class OtlpCollector
                 return Status(StatusCodes.Status415UnsupportedMediaType, InvalidArgument, $"unsupported content type '{context.Request.ContentType}'");
             }
 
-            var body = await RequestBody.ReadAsync(context.Request, MaxRequestBytes, context.RequestAborted);
-            if (body is null)
-            {
-                return Status(StatusCodes.Status413PayloadTooLarge, InvalidArgument, "request body too large");
-            }
-
+            byte[]? body;
             List<JsonObject> records;
             try
             {
+                body = await RequestBody.ReadAsync(context.Request, MaxRequestBytes, context.RequestAborted);
+                if (body is null)
+                {
+                    return Status(StatusCodes.Status413PayloadTooLarge, InvalidArgument, "request body too large");
+                }
+
                 records = OtlpLogsRequest.Read(body);
             }
-            catch (FormatException exception)
+            catch (Exception exception) when (exception is FormatException or InvalidDataException)
             {
                 return Status(StatusCodes.Status400BadRequest, InvalidArgument, $"proto: {exception.Message}");
             }
@@ -62,7 +63,7 @@ internal static class OtlpCollector
             foreach (var record in records)
             {
                 var attributes = record["attributes"]!.AsObject();
-                if (attributes["audit.action"] is JsonValue action && settings.OtlpRejectedActions.Contains((string)action!, StringComparer.Ordinal))
+                if (attributes["audit.action"] is JsonValue action && action.TryGetValue<string>(out var name) && settings.OtlpRejectedActions.Contains(name, StringComparer.Ordinal))
                 {
                     rejected++;
                     continue;

@@ -180,7 +180,7 @@ internal static class OtlpLogsRequest
             }
         }
 
-        return key.Length > 0 ? (key, value) : throw new FormatException("An attribute has no key.");
+        return (key, value);
     }
 
     /// <summary>An <c>AnyValue</c>: string, bool, int, double, array, key-value list or bytes (as base64).</summary>
@@ -190,17 +190,17 @@ internal static class OtlpLogsRequest
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            value = (field, wireType) switch
+            switch (field, wireType)
             {
-                (1, ProtobufReader.LengthDelimited) => reader.ReadString(),
-                (2, ProtobufReader.Varint) => reader.ReadVarint() != 0,
-                (3, ProtobufReader.Varint) => (long)reader.ReadVarint(),
-                (4, ProtobufReader.Fixed64) => BitConverter.UInt64BitsToDouble(reader.ReadFixed64()),
-                (5, ProtobufReader.LengthDelimited) => new JsonArray([.. Values(reader.ReadBytes())]),
-                (6, ProtobufReader.LengthDelimited) => Attributes(reader.ReadBytes(), attributesField: 1),
-                (7, ProtobufReader.LengthDelimited) => Convert.ToBase64String(reader.ReadBytes()),
-                _ => throw new FormatException($"AnyValue field {field} with wire type {wireType} is not an OTLP value."),
-            };
+                case (1, ProtobufReader.LengthDelimited): value = reader.ReadString(); break;
+                case (2, ProtobufReader.Varint): value = reader.ReadVarint() != 0; break;
+                case (3, ProtobufReader.Varint): value = (long)reader.ReadVarint(); break;
+                case (4, ProtobufReader.Fixed64): value = BitConverter.UInt64BitsToDouble(reader.ReadFixed64()); break;
+                case (5, ProtobufReader.LengthDelimited): value = new JsonArray([.. Values(reader.ReadBytes())]); break;
+                case (6, ProtobufReader.LengthDelimited): value = Attributes(reader.ReadBytes(), attributesField: 1); break;
+                case (7, ProtobufReader.LengthDelimited): value = Convert.ToBase64String(reader.ReadBytes()); break;
+                default: reader.Skip(wireType); break;
+            }
         }
 
         return value;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AuditGen.Events;
 using AuditGen.Tests.TestSupport;
 using AuditGen.WorkOs.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,43 @@ public sealed partial class LogStreamSinkTests
         Assert.Equal(7, (long)attributes["audit.metadata.n"]!);
         Assert.Equal("success", (string?)attributes["audit.metadata.outcome"]);
         Assert.Empty(stream["dropped"]!.AsObject());
+    }
+
+    [Fact]
+    public async Task An_event_with_more_fields_than_the_SDK_keeps_as_attributes_is_whole_in_the_body_and_the_drop_is_counted()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        using var database = new TempDatabase();
+        await using var host = await StartHostAsync(database, emulator, Collector(emulator), static auditGen => auditGen.AddOpenTelemetrySink());
+        var auditEvent = Numbered(1);
+        var actorMetadata = new AuditMetadata();
+        var targetMetadata = new AuditMetadata();
+        for (var i = 0; i < 48; i++)
+        {
+            auditEvent.Metadata![$"event_{i}"] = i;
+            actorMetadata[$"actor_{i}"] = i;
+            targetMetadata[$"target_{i}"] = i;
+        }
+
+        await host.Writer.WriteAsync(new AuditEvent
+        {
+            OccurredAt = auditEvent.OccurredAt,
+            OrganizationId = auditEvent.OrganizationId,
+            Action = auditEvent.Action,
+            Actor = new AuditActor { Type = "user", Id = "user_1", Metadata = actorMetadata },
+            Targets = [new AuditTarget { Type = "user", Id = "user_1", Metadata = targetMetadata }],
+            Context = auditEvent.Context,
+            Metadata = auditEvent.Metadata,
+        });
+
+        var stream = await Eventually.GetAsync(() => emulator.StreamAsync("otlp"), static s => (int)s["distinct"]! == 1, "the log record at the collector");
+        var record = stream["samples"]!.AsArray().Single()!.AsObject();
+        Assert.Equal(128, record["attributes"]!.AsObject().Count);
+        Assert.True((long?)record["dropped_attributes_count"] > 0);
+        Assert.Equal(1, (int)stream["dropped"]!["attributes_dropped"]!);
+        var stored = (await host.Log.ReadAfterAsync(0, 10, default)).Single();
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(stored.EventJson.Span), JsonNode.Parse((string)record["body"]!)));
+        Assert.Equal(47, (int)JsonNode.Parse((string)record["body"]!)!["targets"]![0]!["metadata"]!["target_47"]!);
     }
 
     [Fact]
@@ -98,6 +136,7 @@ public sealed partial class LogStreamSinkTests
     [InlineData("AuditGen:OpenTelemetry:ServiceName", " ", "AuditGen:OpenTelemetry:ServiceName must be 1 to 256 characters")]
     [InlineData("AuditGen:OpenTelemetry:Headers:Content-Type", "text/plain", "AuditGen:OpenTelemetry:Headers has 'Content-Type'")]
     [InlineData("AuditGen:OpenTelemetry:MaxBatchSize", "10001", "AuditGen:OpenTelemetry:MaxBatchSize must be between 1 and 10,000")]
+    [InlineData("AuditGen:OpenTelemetry:Endpoint", "https://collector.example.com:4318", "AuditGen:OpenTelemetry:Endpoint must include the logs path, such as https://collector.example.com:4318/v1/logs")]
     public async Task OpenTelemetry_options_are_checked_at_start_up(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?> { ["AuditGen:OpenTelemetry:Endpoint"] = "https://collector.example.com:4318/v1/logs", [key] = value };

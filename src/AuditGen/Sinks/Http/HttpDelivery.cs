@@ -14,7 +14,7 @@ namespace AuditGen.Sinks.Http;
 internal static class HttpDelivery
 {
     /// <summary>How much of an answer's body is read: a destination cannot make the sink buffer more.</summary>
-    public const int MaxReadBody = 16 * 1024;
+    private const int MaxReadBody = 16 * 1024;
 
     private const int MaxKeptText = 1_000;
 
@@ -37,7 +37,8 @@ internal static class HttpDelivery
             using (request)
             using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token))
             {
-                var body = await ReadBoundedAsync(response.Content, linked.Token);
+                await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
+                var body = Encoding.UTF8.GetString(await ReadBoundedAsync(stream, linked.Token));
                 return (Answer(response, body, options, credentials, timeProvider), null);
             }
         }
@@ -119,18 +120,32 @@ internal static class HttpDelivery
         return DestinationText.Scrub(description.ToString(), MaxKeptText, credentials);
     }
 
-    private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>At most <see cref="MaxReadBody"/> bytes of an answer's body.</summary>
+    public static async Task<byte[]> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[MaxReadBody];
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
         {
             length += read;
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, length);
+        return buffer[..length];
+    }
+
+    /// <summary>At most <see cref="MaxReadBody"/> bytes of an answer's body, for a handler on the synchronous path.</summary>
+    public static byte[] ReadBounded(Stream body)
+    {
+        var buffer = new byte[MaxReadBody];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = body.Read(buffer, length, buffer.Length - length)) > 0)
+        {
+            length += read;
+        }
+
+        return buffer[..length];
     }
 }
 

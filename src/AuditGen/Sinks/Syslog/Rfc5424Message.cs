@@ -17,6 +17,21 @@ internal static class Rfc5424Message
     public static byte[] Format(StoredAuditEntry entry, SyslogSinkOptions options, string hostname)
     {
         var message = new ArrayBufferWriter<byte>(entry.EventJson.Length + 256);
+        WriteHeader(message, entry, options, hostname);
+        message.Write(entry.EventJson.Span);
+        return message.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The length in bytes of <see cref="Format"/>'s message, without copying the event.</summary>
+    public static int Length(StoredAuditEntry entry, SyslogSinkOptions options, string hostname)
+    {
+        var header = new ArrayBufferWriter<byte>(256);
+        WriteHeader(header, entry, options, hostname);
+        return header.WrittenCount + entry.EventJson.Length;
+    }
+
+    private static void WriteHeader(ArrayBufferWriter<byte> message, StoredAuditEntry entry, SyslogSinkOptions options, string hostname)
+    {
         var priority = (options.Facility * 8) + options.Severity;
         var timestamp = entry.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         Write(message, string.Create(CultureInfo.InvariantCulture, $"<{priority}>1 {timestamp} {hostname} {options.AppName} - audit [{StructuredDataId}"));
@@ -24,8 +39,6 @@ internal static class Rfc5424Message
         WriteParameter(message, "organization_id", entry.OrganizationId);
         WriteParameter(message, "action", entry.Action);
         Write(message, "] ");
-        message.Write(entry.EventJson.Span);
-        return message.WrittenSpan.ToArray();
     }
 
     /// <summary>A header field from this machine's name: printable ASCII, at most 255 characters, or <c>-</c>.</summary>

@@ -32,7 +32,7 @@ internal sealed class SyslogAuditSink(IOptionsMonitor<SyslogSinkOptions> options
     public string? Refusal(StoredAuditEntry entry)
     {
         var current = options.CurrentValue;
-        var length = Rfc5424Message.Format(entry, current, _hostname).Length;
+        var length = Rfc5424Message.Length(entry, current, _hostname);
         return length > current.MaxMessageSize
             ? string.Create(CultureInfo.InvariantCulture, $"This event's syslog message is {length:N0} bytes, longer than the receiver takes (AuditGen:Syslog:MaxMessageSize, {current.MaxMessageSize:N0}); it is not cut.")
             : null;

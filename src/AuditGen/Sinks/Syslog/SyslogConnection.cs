@@ -11,11 +11,13 @@ namespace AuditGen.Sinks.Syslog;
 internal sealed class SyslogConnection : IAsyncDisposable
 {
     private readonly TcpClient _client;
+    private readonly X509Certificate2[] _certificates;
 
-    private SyslogConnection(TcpClient client, Stream stream)
+    private SyslogConnection(TcpClient client, Stream stream, X509Certificate2[] certificates)
     {
         _client = client;
         Stream = stream;
+        _certificates = certificates;
     }
 
     public Stream Stream { get; }
@@ -23,33 +25,55 @@ internal sealed class SyslogConnection : IAsyncDisposable
     public static async Task<SyslogConnection> OpenAsync(SyslogSinkOptions options, bool tls, CancellationToken cancellationToken)
     {
         var client = new TcpClient { NoDelay = true };
+        var certificates = new List<X509Certificate2>();
         try
         {
             await client.ConnectAsync(options.Host!, options.Port, cancellationToken);
             Stream stream = client.GetStream();
             if (tls)
             {
+                // Read again on every connection, so that renewed certificate files are picked up.
                 var authority = options.TrustedCertificateAuthorityPath is { } path ? X509CertificateLoader.LoadCertificateFromFile(path) : null;
-                X509Certificate2Collection? clientCertificates = options.ClientCertificatePath is { Length: > 0 } certificate
-                    ? [X509Certificate2.CreateFromPemFile(certificate, options.ClientCertificateKeyPath)]
-                    : null;
+                if (authority is not null)
+                {
+                    certificates.Add(authority);
+                }
+
+                X509Certificate2Collection? clientCertificates = null;
+                if (options.ClientCertificatePath is { Length: > 0 } certificatePath)
+                {
+                    var clientCertificate = X509Certificate2.CreateFromPemFile(certificatePath, options.ClientCertificateKeyPath);
+                    certificates.Add(clientCertificate);
+                    clientCertificates = [clientCertificate];
+                }
+
                 var secure = new SslStream(stream, leaveInnerStreamOpen: false);
-                await secure.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = options.ServerName ?? options.Host,
-                        ClientCertificates = clientCertificates,
-                        RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, authority),
-                    },
-                    cancellationToken);
+                try
+                {
+                    await secure.AuthenticateAsClientAsync(
+                        new SslClientAuthenticationOptions
+                        {
+                            TargetHost = options.ServerName ?? options.Host,
+                            ClientCertificates = clientCertificates,
+                            RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, authority),
+                        },
+                        cancellationToken);
+                }
+                catch
+                {
+                    await secure.DisposeAsync();
+                    throw;
+                }
+
                 stream = secure;
             }
 
-            return new SyslogConnection(client, stream);
+            return new SyslogConnection(client, stream, [.. certificates]);
         }
         catch
         {
             client.Dispose();
+            certificates.ForEach(static certificate => certificate.Dispose());
             throw;
         }
     }
@@ -58,6 +82,10 @@ internal sealed class SyslogConnection : IAsyncDisposable
     {
         await Stream.DisposeAsync();
         _client.Dispose();
+        foreach (var certificate in _certificates)
+        {
+            certificate.Dispose();
+        }
     }
 
     /// <summary>Trusted by this machine, or issued by the configured authority for the expected name.</summary>
