@@ -78,6 +78,7 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         var details = page.GetByTestId("details-json");
         await Assertions.Expect(details).ToBeVisibleAsync();
         var record = JsonNode.Parse(await details.InnerTextAsync())!;
+        var openedId = (string?)record["id"];
         Assert.Equal("team.created", (string?)record["event"]!["action"]);
         Assert.Equal("org_acme", (string?)record["organization_id"]);
         Assert.Equal("user_alice", (string?)record["event"]!["actor"]!["id"]);
@@ -165,7 +166,43 @@ public sealed class AuditLogViewerTests : IAsyncLifetime
         var list = JsonNode.Parse(await (await page.APIRequest.GetAsync("/audit/api/events?limit=1")).TextAsync())!;
         Assert.Null(list["data"]![0]!["sequence"]);
         Assert.Equal((string?)list["data"]![0]!["id"], (string?)list["next_before"]);
+
+        // Every read above is in Acme's own log, with Alice as its actor: the lists, the opened event, each download
+        // (CSV, JSON, JSON Lines, proof) with its filters. Globex's log has none of them.
+        var exports = await WaitForRecordsAsync(page, "audit_log.exported", atLeast: 4);
+        Assert.All(exports, item =>
+        {
+            Assert.Equal("org_acme", (string?)item!["organization_id"]);
+            Assert.Equal("user_alice", (string?)item["event"]!["actor"]!["id"]);
+            Assert.Equal(("audit_log", "org_acme"), ((string?)item["event"]!["targets"]![0]!["type"], (string?)item["event"]!["targets"]![0]!["id"]));
+        });
+        var filters = exports.Select(item => (string?)item!["event"]!["metadata"]?["query"]).ToArray();
+        Assert.Contains("format=json&targets=team", filters);
+        Assert.Contains("format=proof", filters);
+        var opened = await WaitForRecordsAsync(page, "audit_log_event.viewed", atLeast: 2);
+        Assert.Contains(opened, item => (string?)item!["event"]!["targets"]![0]!["id"] == openedId && (string?)item["event"]!["targets"]![0]!["type"] == "audit_log_event");
+        var listed = await WaitForRecordsAsync(page, "audit_log.viewed", atLeast: 1);
+        Assert.Contains(listed, item => (string?)item!["event"]!["metadata"]?["query"] == "limit=1");
+        var globex = await carol.GetStringAsync("/audit/api/export?format=json&actions=audit_log.exported&actions=audit_log_event.viewed");
+        Assert.DoesNotContain("user_alice", globex, StringComparison.Ordinal);
         await context.CloseAsync();
+    }
+
+    /// <summary>The organization's records of <paramref name="action"/>, once at least <paramref name="atLeast"/> are stored.</summary>
+    private static async Task<JsonArray> WaitForRecordsAsync(IPage page, string action, int atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var records = JsonNode.Parse(await (await page.APIRequest.GetAsync($"/audit/api/export?format=json&actions={action}")).TextAsync())!.AsArray();
+            if (records.Count >= atLeast)
+            {
+                return records;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {atLeast} {action} events were stored");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Like <c>ToBeFocusedAsync</c>, but a failure names the element that has the focus instead.</summary>

@@ -211,7 +211,8 @@ internal sealed partial class AuditRequestRecorder(
         }
     }
 
-    private AuditContext Context(HttpContext httpContext)
+    /// <summary>Where the request came from: the client address ASP.NET Core resolved and its user agent, bounded.</summary>
+    public AuditContext Context(HttpContext httpContext)
     {
         // RemoteIpAddress is what ASP.NET Core's forwarded-headers middleware resolved from trusted
         // proxies only; the raw X-Forwarded-For or True-Client-IP headers are never read here.

@@ -113,6 +113,7 @@ public static class AuditGenServiceCollectionExtensions
         DecoratePolicyEvaluator(services);
         services.TryAddSingleton<AuditMvcActionFilter>();
         services.TryAddSingleton<AuditLogViewerVerification>();
+        services.TryAddSingleton<AuditLogViewerAccess>();
         services.Configure<MvcOptions>(static mvc =>
         {
             if (!mvc.Filters.OfType<ServiceFilterAttribute>().Any(static filter => filter.ServiceType == typeof(AuditMvcActionFilter)))

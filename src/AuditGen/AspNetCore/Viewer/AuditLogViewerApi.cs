@@ -14,7 +14,9 @@ namespace AuditGen.AspNetCore.Viewer;
 
 /// <summary>
 /// The viewer's JSON routes. Every query is pinned to the signed-in user's organization (from their claim, never
-/// from the request), so another organization's events are not found through any route.
+/// from the request), so another organization's events are not found through any route. Listing, opening and exporting
+/// events are recorded in that organization's log (<see cref="AuditLogViewerAccess"/>); the verification status is not,
+/// since it shows no record.
 /// </summary>
 internal static class AuditLogViewerApi
 {
@@ -61,6 +63,7 @@ internal static class AuditLogViewerApi
             page.Add(entry);
         }
 
+        await RecordAsync(context, AuditLogAccess.Viewed, query);
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -100,6 +103,7 @@ internal static class AuditLogViewerApi
             return;
         }
 
+        await RecordAsync(context, AuditLogAccess.EventViewed, query, new AuditTarget { Type = AuditLogAccess.EventTargetType, Id = entry.EventId.ToString() });
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -145,6 +149,7 @@ internal static class AuditLogViewerApi
             return;
         }
 
+        await RecordAsync(context, AuditLogAccess.Exported, query);
         AuditLogViewerAssets.SetSecurityHeaders(context.Response);
         context.Response.ContentType = contentType;
         var fileName = $"audit-{query.OrganizationId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.{extension}";
@@ -190,6 +195,7 @@ internal static class AuditLogViewerApi
             return;
         }
 
+        await RecordAsync(context, AuditLogAccess.Exported, query);
         AuditLogViewerAssets.SetSecurityHeaders(context.Response);
         context.Response.ContentType = "application/x-ndjson; charset=utf-8";
         context.Response.ContentLength = staged.Length;
@@ -256,6 +262,9 @@ internal static class AuditLogViewerApi
             writer.WriteEndObject();
         });
     }
+
+    private static Task RecordAsync(HttpContext context, string action, AuditQuery query, AuditTarget? target = null) =>
+        context.RequestServices.GetRequiredService<AuditLogViewerAccess>().RecordAsync(context, action, query.OrganizationId!, target);
 
     /// <summary>The keys the application publishes, from its configuration: named in its proven exports.</summary>
     private static PublishedKeys? PublishedKeysOf(HttpContext context)

@@ -1,0 +1,36 @@
+using AuditGen.Events;
+
+namespace AuditGen.Pipeline;
+
+/// <summary>
+/// The events AuditGen records when someone reads the audit log itself (PCI DSS 10.2.1.3: all access to audit logs),
+/// each in the affected organization's own log, with the audit log (or the one event read) as its target.
+/// </summary>
+internal static class AuditLogAccess
+{
+    /// <summary>A page of the organization's events was listed.</summary>
+    public const string Viewed = "audit_log.viewed";
+
+    /// <summary>One event was opened.</summary>
+    public const string EventViewed = "audit_log_event.viewed";
+
+    /// <summary>Events were downloaded (CSV, JSON, JSON Lines or a proven export).</summary>
+    public const string Exported = "audit_log.exported";
+
+    public const string LogTargetType = "audit_log";
+
+    public const string EventTargetType = "audit_log_event";
+
+    /// <summary>The metadata key holding the filters of the access, as its query string.</summary>
+    public const string QueryKey = "query";
+
+    public static AuditEvent Event(string action, string organizationId, AuditActor actor, AuditContext context, AuditTarget? target, string? query) => new()
+    {
+        Action = action,
+        OrganizationId = organizationId,
+        Actor = actor,
+        Targets = [target ?? new AuditTarget { Type = LogTargetType, Id = organizationId }],
+        Context = context,
+        Metadata = string.IsNullOrEmpty(query) ? null : new AuditMetadata { [QueryKey] = query },
+    };
+}
