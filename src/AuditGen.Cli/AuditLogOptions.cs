@@ -37,6 +37,11 @@ internal static class AuditLogOptions
         Description = "The log's public verifier key (name+id+key), to check that its checkpoints are signed by the log's key (default: $AUDITGEN_VERIFIER_KEY).",
     };
 
+    public static Option<bool> ReadOnly { get; } = new("--read-only")
+    {
+        Description = "Only read the log (a copy under investigation): nothing is written into it, so this access is not recorded in it.",
+    };
+
     public static Option<string?> SigningKey { get; } = new("--signing-key")
     {
         Description = "The log's signing key (AuditGen:Ledger:SigningKey), for commands that commit to what they change (default: $AUDITGEN_SIGNING_KEY).",
@@ -51,11 +56,13 @@ internal static class AuditLogOptions
     }
 
     /// <summary>
-    /// Opens the audit log: a SQLite file read-only unless the command changes it, or a PostgreSQL schema. Never creates
-    /// a log that does not exist.
+    /// Opens the audit log: a SQLite file read-only unless the command changes it or records its access, or a PostgreSQL
+    /// schema. Never creates a log that does not exist. A command that records its access (<paramref name="recordsAccess"/>)
+    /// opens the file for writing unless <c>--read-only</c> is given or the file cannot be written.
     /// </summary>
-    public static async Task<OpenedAuditLog> OpenAsync(ParseResult result, CancellationToken cancellationToken, bool writable = false)
+    public static async Task<OpenedAuditLog> OpenAsync(ParseResult result, CancellationToken cancellationToken, bool writable = false, bool recordsAccess = false)
     {
+        var readOnly = recordsAccess && result.GetValue(ReadOnly);
         var database = result.GetValue(Database);
         var postgres = result.GetValue(Postgres);
         if (database is not null && postgres is not null)
@@ -78,7 +85,7 @@ internal static class AuditLogOptions
 
             var ledger = Ledger(result);
             var store = new PostgreSqlAuditStore(connectionString, schema, Key(result), TimeProvider.System, ledger, migrate: false);
-            return new OpenedAuditLog(store, store.ChecksSignatures, ledger);
+            return new OpenedAuditLog(store, store.ChecksSignatures, ledger, readOnly ? ReadOnlyReason : null);
         }
 
         if (database is null)
@@ -96,9 +103,32 @@ internal static class AuditLogOptions
             throw new AuditStoreException($"'{database.FullName}' does not exist.");
         }
 
+        string? notRecorded = null;
+        if (recordsAccess)
+        {
+            notRecorded = readOnly ? ReadOnlyReason : CannotWrite(database);
+            writable = notRecorded is null;
+        }
+
         var sqliteLedger = Ledger(result);
         var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable, ledger: sqliteLedger);
-        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures, sqliteLedger);
+        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures, sqliteLedger, notRecorded);
+    }
+
+    private const string ReadOnlyReason = "--read-only was given";
+
+    /// <summary>Why <paramref name="database"/> cannot be written (a write-protected copy), or <see langword="null"/>.</summary>
+    private static string? CannotWrite(FileInfo database)
+    {
+        try
+        {
+            using var probe = new FileStream(database.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            return null;
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            return $"'{database.FullName}' cannot be written ({exception.Message})";
+        }
     }
 
     /// <summary>The ledger settings the command line gives: a signing key (which also verifies), or a verifier key, or neither.</summary>
@@ -147,9 +177,12 @@ internal static class AuditLogOptions
 }
 
 /// <summary>An audit log opened by a command, and whether its chain's signatures can be checked.</summary>
-internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatures, LedgerSettings ledger) : IDisposable
+internal sealed class OpenedAuditLog(IReadableAuditStore log, bool checksSignatures, LedgerSettings ledger, string? accessNotRecordedReason = null) : IDisposable
 {
     public IReadableAuditStore Log { get; } = log;
+
+    /// <summary>Why this command's access cannot be recorded in the log (it is opened read-only), or <see langword="null"/>.</summary>
+    public string? AccessNotRecordedReason { get; } = accessNotRecordedReason;
 
     /// <summary>The keys the command line gave, which the ledger is verified with.</summary>
     public LedgerSettings Ledger { get; } = ledger;

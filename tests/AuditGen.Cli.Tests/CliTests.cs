@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AuditGen.Events;
 using AuditGen.Ledger;
@@ -148,7 +149,7 @@ public sealed class CliTests : IDisposable
 
         LedgerBatch.Return(batch);
         var before = await RunAsync("stats", "--db", Database);
-        var verified = await RunAsync("verify", "--db", Database);
+        var verified = await RunAsync("verify", "--db", Database, "--read-only");
         using (var writer = Open())
         {
             Assert.Equal(5, await writer.CountAsync(new AuditGen.Pipeline.AuditQuery(), CancellationToken.None));
@@ -160,8 +161,43 @@ public sealed class CliTests : IDisposable
         Assert.Contains("2 records, last sequence 2", before.Output, StringComparison.Ordinal);
         Assert.Equal(0, verified.ExitCode);
         Assert.Contains("3 committed events are not in the log yet", verified.Output, StringComparison.Ordinal);
+        Assert.Contains("this access was not recorded in the audit log: --read-only was given", verified.Errors, StringComparison.Ordinal);
         Assert.StartsWith("5 records, last sequence 5", after.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("not in the log yet", after.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reading_commands_record_their_access_unless_read_only_and_a_read_only_run_changes_nothing()
+    {
+        await SeedAsync(2, organization: "org_a");
+        using (var store = Open())
+        {
+            Assert.Equal(2, await store.CountAsync(new AuditGen.Pipeline.AuditQuery(), CancellationToken.None));
+        }
+
+        var hash = Hash(Database);
+        var readOnlyExport = await RunAsync("export", "--db", Database, "--organization", "org_a", "--format", "jsonlines", "--read-only");
+        var readOnlyVerify = await RunAsync("verify", "--db", Database, "--read-only");
+
+        Assert.Equal(0, readOnlyExport.ExitCode);
+        Assert.Equal(2, readOnlyExport.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("this access was not recorded in the audit log: --read-only was given", readOnlyExport.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, readOnlyVerify.ExitCode);
+        Assert.Equal(hash, Hash(Database));
+
+        var export = await RunAsync("export", "--db", Database, "--organization", "org_a", "--format", "jsonlines");
+        var verify = await RunAsync("verify", "--db", Database);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(0, verify.ExitCode);
+        using var log = Open();
+        var records = await log.ReadAfterAsync(0, 10, CancellationToken.None);
+        Assert.Equal(["user.signed_in", "user.signed_in", "audit_log.exported", "audit_log.verified"], records.Select(r => r.Action));
+        Assert.Equal(("org_a", ""), (records[2].OrganizationId, records[3].OrganizationId));
+        var exported = JsonNode.Parse(records[2].EventJson.Span)!;
+        Assert.Equal(("operating_system_user", Environment.UserName), ((string?)exported["actor"]!["type"], (string?)exported["actor"]!["id"]));
+        Assert.Equal(("audit_log", "org_a"), ((string?)exported["targets"]![0]!["type"], (string?)exported["targets"]![0]!["id"]));
+        Assert.Equal(Environment.MachineName, (string?)exported["context"]!["location"]);
     }
 
     [Fact]
@@ -214,7 +250,11 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(2, first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal("auditgen: more records follow; continue with --after 2", first.Errors.Trim());
-        Assert.Single(last.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The last page holds record 5 and, after it, the first export itself: recorded once it was written.
+        var page = last.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!).ToArray();
+        Assert.Equal(["user.signed_in", "audit_log.exported"], page.Select(record => (string?)record["event"]!["action"]));
+        Assert.Equal(Environment.UserName, (string?)page[1]["event"]!["actor"]!["id"]);
         Assert.Equal("", last.Errors);
     }
 
@@ -289,12 +329,15 @@ public sealed class CliTests : IDisposable
 
         await WaitForAsync(() => Count(lines) == 2);
         await SeedAsync(1, action: "team.deleted");
-        await WaitForAsync(() => Count(lines) == 3);
+
+        // Following, it prints the new event and the record of its own access, in the order the log took them.
+        await WaitForAsync(() => Count(lines) == 4);
         tail.Kill();
         await reader;
 
         Assert.All(lines, line => Assert.StartsWith("{\"organization_id\":", line, StringComparison.Ordinal));
-        Assert.Contains("\"action\":\"team.deleted\"", lines[2], StringComparison.Ordinal);
+        Assert.Contains(lines.Skip(2), line => line.Contains("\"action\":\"audit_log.viewed\"", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(2), line => line.Contains("\"action\":\"team.deleted\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -334,8 +377,17 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Sink 'workos' has no dead letter for record 3", unknown.Errors, StringComparison.Ordinal);
         Assert.Equal(0, discard.ExitCode);
         Assert.Contains("0 dead letters", after.Output, StringComparison.Ordinal);
+
+        // The records stay; the redrive and the discard are recorded in the log's system partition, by this user.
         using var log = Open();
-        Assert.Equal(3, (await log.ReadAfterAsync(0, 10, CancellationToken.None)).Count);
+        var records = await log.ReadAfterAsync(0, 10, CancellationToken.None);
+        Assert.Equal(["invoice.created", "invoice.created", "invoice.created", "audit_log_dead_letters.redriven", "audit_log_dead_letter.discarded"], records.Select(r => r.Action));
+        Assert.All(records.Skip(3), record =>
+        {
+            Assert.Equal("", record.OrganizationId);
+            var actor = JsonNode.Parse(record.EventJson.Span)!["actor"]!;
+            Assert.Equal(("operating_system_user", Environment.UserName), ((string?)actor["type"], (string?)actor["id"]));
+        });
     }
 
     [Fact]
@@ -383,6 +435,12 @@ public sealed class CliTests : IDisposable
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Hash(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file));
     }
 
     public void Dispose()

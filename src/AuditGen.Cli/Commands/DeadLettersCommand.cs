@@ -97,6 +97,7 @@ internal static class DeadLettersCommand
             var log = opened.Log;
             var name = result.GetValue(sink)!;
             var requested = await log.RequestRedriveAsync(name, only, cancellationToken);
+            await CommandAccess.RecordAsync(opened, AuditLogAccess.DeadLettersRedriven, organizationId: null, cancellationToken);
             AnsiConsole.MarkupLine(requested == 0
                 ? $"No dead letter of sink '{Markup.Escape(name)}' matched."
                 : $"Asked sink '{Markup.Escape(name)}' to deliver [bold]{requested.ToString("N0", CultureInfo.InvariantCulture)}[/] dead letters again.");
@@ -134,6 +135,7 @@ internal static class DeadLettersCommand
             }
 
             await log.RemoveDeadLetterAsync(name, record, cancellationToken);
+            await CommandAccess.RecordAsync(opened, AuditLogAccess.DeadLetterDiscarded, organizationId: null, cancellationToken);
             AnsiConsole.MarkupLine($"Sink '{Markup.Escape(name)}' will not be sent record {record.ToString(CultureInfo.InvariantCulture)}; it stays in the audit log.");
             return ExitCodes.Success;
         });

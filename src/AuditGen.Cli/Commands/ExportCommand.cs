@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AuditGen.Export;
+using AuditGen.Pipeline;
 using Spectre.Console;
 
 namespace AuditGen.Cli.Commands;
@@ -38,13 +39,14 @@ internal static class ExportCommand
             proof,
             extends,
             AuditLogOptions.VerifierKey,
+            AuditLogOptions.ReadOnly,
         };
         query.AddTo(command);
 
         AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, recordsAccess: true);
             var log = opened.Log;
             if (result.GetValue(limit) is < 1)
             {
@@ -59,7 +61,9 @@ internal static class ExportCommand
                     throw new UsageException("--proof writes every record its filters select, in its own format: --format, --after and --limit do not apply.");
                 }
 
-                return await ProvenExportCommand.ExportAsync(log, opened.Ledger, query.Read(result), result.GetValue(extends), file, cancellationToken);
+                var proven = await ProvenExportCommand.ExportAsync(log, opened.Ledger, query.Read(result), result.GetValue(extends), file, cancellationToken);
+                await RecordAsync(opened, result, query, cancellationToken);
+                return proven;
             }
 
             if (result.GetResult(extends) is not null)
@@ -73,6 +77,7 @@ internal static class ExportCommand
                 await using var stdout = Console.OpenStandardOutput();
                 var exported = await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stdout, cancellationToken);
                 await ReportNextPageAsync(log, auditQuery, exported, cancellationToken);
+                await RecordAsync(opened, result, query, cancellationToken);
                 return ExitCodes.Success;
             }
 
@@ -92,10 +97,15 @@ internal static class ExportCommand
             });
             AnsiConsole.MarkupLine($"Wrote [bold]{written.ToString("N0", CultureInfo.InvariantCulture)}[/] records to {Markup.Escape(file.FullName)}.");
             await ReportNextPageAsync(log, auditQuery, written, cancellationToken);
+            await RecordAsync(opened, result, query, cancellationToken);
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Recorded once the export is written, so that it is never part of its own output.</summary>
+    private static Task RecordAsync(OpenedAuditLog opened, ParseResult result, QueryOptions query, CancellationToken cancellationToken) =>
+        CommandAccess.RecordAsync(opened, AuditLogAccess.Exported, query.Read(result).OrganizationId, cancellationToken);
 
     /// <summary>A full page may not be the last one: say on standard error where the next one starts.</summary>
     private static async Task ReportNextPageAsync(AuditGen.Pipeline.IAuditLog log, AuditGen.Pipeline.AuditQuery query, long exported, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AuditGen.Pipeline;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -39,6 +40,7 @@ internal static class PurgeCommand
             using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, writable: true);
             var log = opened.Log;
             var purge = await log.PurgeAsync(DateTimeOffset.UtcNow - age, cancellationToken);
+            await CommandAccess.RecordAsync(opened, AuditLogAccess.Purged, organizationId: null, cancellationToken);
             AnsiConsole.MarkupLine($"Removed [bold]{purge.PurgedCount.ToString("N0", CultureInfo.InvariantCulture)}[/] records, through sequence {purge.ThroughSequence.ToString(CultureInfo.InvariantCulture)}.");
             return ExitCodes.Success;
         });

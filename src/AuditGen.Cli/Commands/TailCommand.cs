@@ -22,13 +22,14 @@ internal static class TailCommand
         {
             last,
             interval,
+            AuditLogOptions.ReadOnly,
         };
         query.AddTo(command);
 
         AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, recordsAccess: true);
             var log = opened.Log;
             var filter = query.Read(result);
             var newest = await log.QueryAsync(filter with { NewestFirst = true, Limit = Math.Max(result.GetValue(last), 1) }, cancellationToken).ToListAsync(cancellationToken);
@@ -37,6 +38,8 @@ internal static class TailCommand
             {
                 Print(entry);
             }
+
+            await CommandAccess.RecordAsync(opened, AuditLogAccess.Viewed, filter.OrganizationId, cancellationToken);
 
             try
             {

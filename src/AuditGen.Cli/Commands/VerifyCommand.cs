@@ -1,3 +1,4 @@
+using AuditGen.Pipeline;
 using System.CommandLine;
 using AuditGen.Ledger;
 using AuditGen.Stores.Witnesses;
@@ -29,13 +30,14 @@ internal static class VerifyCommand
         {
             AuditLogOptions.VerifierKey,
             AuditLogOptions.ChainKey,
+            AuditLogOptions.ReadOnly,
             witnesses,
         };
 
         AuditLogOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken);
+            using var opened = await AuditLogOptions.OpenAsync(result, cancellationToken, recordsAccess: true);
             var log = opened.Log;
             if (await opened.UnintegratedWarningAsync(cancellationToken) is { } warning)
             {
@@ -43,6 +45,7 @@ internal static class VerifyCommand
             }
 
             var verification = await AnsiConsole.Status().StartAsync("Verifying the log...", _ => log.VerifyAsync(cancellationToken));
+            await CommandAccess.RecordAsync(opened, AuditLogAccess.Verified, organizationId: null, cancellationToken);
             var table = new Table().AddColumn("check").AddColumn("result");
             table.AddRow("log", verification.IsIntact ? "[green]intact[/]" : "[red]broken[/]");
             table.AddRow("records checked", verification.RecordsChecked.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));

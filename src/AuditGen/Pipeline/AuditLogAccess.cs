@@ -3,8 +3,8 @@ using AuditGen.Events;
 namespace AuditGen.Pipeline;
 
 /// <summary>
-/// The events AuditGen records when someone reads the audit log itself (PCI DSS 10.2.1.3: all access to audit logs),
-/// each in the affected organization's own log, with the audit log (or the one event read) as its target.
+/// The events AuditGen records when someone reads or changes the audit log itself (PCI DSS 10.2.1.3: all access to
+/// audit logs), each in the affected organization's own log, with the audit log (or the one event read) as its target.
 /// </summary>
 internal static class AuditLogAccess
 {
@@ -16,6 +16,18 @@ internal static class AuditLogAccess
 
     /// <summary>Events were downloaded (CSV, JSON, JSON Lines or a proven export).</summary>
     public const string Exported = "audit_log.exported";
+
+    /// <summary>The log was verified.</summary>
+    public const string Verified = "audit_log.verified";
+
+    /// <summary>Records older than the retention were removed.</summary>
+    public const string Purged = "audit_log.purged";
+
+    /// <summary>Dead letters were handed to their sink again.</summary>
+    public const string DeadLettersRedriven = "audit_log_dead_letters.redriven";
+
+    /// <summary>A dead letter's delivery was given up.</summary>
+    public const string DeadLetterDiscarded = "audit_log_dead_letter.discarded";
 
     public const string LogTargetType = "audit_log";
 
@@ -29,7 +41,7 @@ internal static class AuditLogAccess
         Action = action,
         OrganizationId = organizationId,
         Actor = actor,
-        Targets = [target ?? new AuditTarget { Type = LogTargetType, Id = organizationId }],
+        Targets = [target ?? new AuditTarget { Type = LogTargetType, Id = organizationId.Length > 0 ? organizationId : "system" }],
         Context = context,
         Metadata = string.IsNullOrEmpty(query) ? null : new AuditMetadata { [QueryKey] = query },
     };
