@@ -272,6 +272,10 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, purge.ExitCode);
         Assert.Contains("Removed 4 records, through sequence 4.", purge.Output, StringComparison.Ordinal);
         Assert.Equal(0, verify.ExitCode);
+        using var log = Open();
+        var records = await log.ReadAfterAsync(0, 10, CancellationToken.None);
+        Assert.Equal(["audit_log.purged", "audit_log.verified"], records.Select(r => r.Action));
+        Assert.Equal(Environment.UserName, (string?)JsonNode.Parse(records[0].EventJson.Span)!["actor"]!["id"]);
     }
 
     [Fact]
