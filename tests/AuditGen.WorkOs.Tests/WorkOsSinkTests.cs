@@ -102,6 +102,22 @@ public sealed class WorkOsSinkTests
     }
 
     [Fact]
+    public async Task AuditGen_s_own_records_without_an_organization_pass_WorkOS_by_and_an_application_s_event_without_one_is_a_dead_letter()
+    {
+        await using var emulator = await Emulator.StartAsync();
+        using var database = new TempDatabase();
+        await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl);
+        var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
+
+        var verified = await sink.DeliverAsync(Entry(organizationId: "", action: "audit_log.verified", rejection: "/organization_id: required"), default);
+        var appEvent = await sink.DeliverAsync(Entry(organizationId: "", action: "user.signed_in", rejection: "/organization_id: required"), default);
+
+        Assert.Equal(AuditDeliveryOutcome.Delivered, verified.Outcome);
+        Assert.Equal(AuditDeliveryOutcome.DeadLettered, appEvent.Outcome);
+        Assert.Empty(await emulator.ReceivedAsync());
+    }
+
+    [Fact]
     public void Retry_After_is_read_as_seconds_or_an_HTTP_date_and_kept_between_the_base_delay_and_the_cap()
     {
         var now = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
@@ -137,16 +153,16 @@ public sealed class WorkOsSinkTests
         Assert.Contains("AuditGen:WorkOs:BaseUrl must be an https address", failure.Message, StringComparison.Ordinal);
     }
 
-    private static StoredAuditEntry Entry()
+    private static StoredAuditEntry Entry(string organizationId = "org_123", string action = "user.signed_in", string? rejection = null)
     {
         var auditEvent = new AuditGen.Events.AuditEvent
         {
-            OrganizationId = "org_123",
-            Action = "user.signed_in",
+            OrganizationId = organizationId,
+            Action = action,
             Actor = new() { Type = "user", Id = "user_1" },
             Context = new() { Location = "127.0.0.1" },
         };
-        return new StoredAuditEntry(1, auditEvent.Id, auditEvent.OrganizationId, auditEvent.Action, auditEvent.OccurredAt, WorkOsJson.SerializeEvent(auditEvent), [], null);
+        return new StoredAuditEntry(1, auditEvent.Id, auditEvent.OrganizationId, auditEvent.Action, auditEvent.OccurredAt, WorkOsJson.SerializeEvent(auditEvent), [], rejection);
     }
 
     /// <summary>One delivery by the WorkOS sink (its quick retries included) to an emulator with these faults, and what the emulator counted.</summary>

@@ -36,6 +36,15 @@ internal static class AuditLogAccess
     /// <summary>The metadata key holding the filters of the access, as its query string.</summary>
     public const string QueryKey = "query";
 
+    /// <summary>
+    /// Whether <paramref name="entry"/> is one of these records kept in the system partition (no organization): AuditGen's
+    /// own, which a destination that files events by organization (WorkOS) has nowhere to put.
+    /// </summary>
+    public static bool IsSystemRecord(StoredAuditEntry entry) =>
+        entry.OrganizationId.Length == 0 && s_actions.Contains(entry.Action);
+
+    private static readonly HashSet<string> s_actions = [Viewed, EventViewed, Exported, Verified, Purged, DeadLettersRedriven, DeadLetterDiscarded];
+
     public static AuditEvent Event(string action, string organizationId, AuditActor actor, AuditContext context, AuditTarget? target, string? query) => new()
     {
         Action = action,

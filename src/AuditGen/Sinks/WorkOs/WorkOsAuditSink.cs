@@ -54,6 +54,12 @@ internal sealed partial class WorkOsAuditSink : IAuditSink, IDisposable
     public async ValueTask<AuditDeliveryResult> DeliverAsync(StoredAuditEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (AuditLogAccess.IsSystemRecord(entry))
+        {
+            // Not a dead letter: it would hold retention back, and no fix could ever make WorkOS take it.
+            return AuditDeliveryResult.Delivered;
+        }
+
         if (entry.Rejection is not null)
         {
             return AuditDeliveryResult.DeadLetter($"Not sent: WorkOS would refuse this event ({entry.Rejection}).");
