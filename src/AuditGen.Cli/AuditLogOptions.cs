@@ -56,9 +56,9 @@ internal static class AuditLogOptions
     }
 
     /// <summary>
-    /// Opens the audit log: a SQLite file read-only unless the command changes it or records its access, or a PostgreSQL
-    /// schema. Never creates a log that does not exist. A command that records its access (<paramref name="recordsAccess"/>)
-    /// opens the file for writing unless <c>--read-only</c> is given or the file cannot be written.
+    /// Opens the audit log: a SQLite file read-only unless the command changes it, or a PostgreSQL schema. Never creates
+    /// a log that does not exist. A command that records its access (<paramref name="recordsAccess"/>) takes
+    /// <c>--read-only</c>, which leaves its access unrecorded.
     /// </summary>
     public static async Task<OpenedAuditLog> OpenAsync(ParseResult result, CancellationToken cancellationToken, bool writable = false, bool recordsAccess = false)
     {
@@ -103,33 +103,12 @@ internal static class AuditLogOptions
             throw new AuditStoreException($"'{database.FullName}' does not exist.");
         }
 
-        string? notRecorded = null;
-        if (recordsAccess)
-        {
-            notRecorded = readOnly ? ReadOnlyReason : CannotWrite(database);
-            writable = notRecorded is null;
-        }
-
         var sqliteLedger = Ledger(result);
         var sqlite = new SqliteAuditStore(database.FullName, Key(result), TimeProvider.System, readOnly: !writable, ledger: sqliteLedger);
-        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures, sqliteLedger, notRecorded);
+        return new OpenedAuditLog(sqlite, sqlite.ChecksSignatures, sqliteLedger, readOnly ? ReadOnlyReason : null);
     }
 
     private const string ReadOnlyReason = "--read-only was given";
-
-    /// <summary>Why <paramref name="database"/> cannot be written (a write-protected copy), or <see langword="null"/>.</summary>
-    private static string? CannotWrite(FileInfo database)
-    {
-        try
-        {
-            using var probe = new FileStream(database.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            return null;
-        }
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
-        {
-            return $"'{database.FullName}' cannot be written ({exception.Message})";
-        }
-    }
 
     /// <summary>The ledger settings the command line gives: a signing key (which also verifies), or a verifier key, or neither.</summary>
     private static LedgerSettings Ledger(ParseResult result)

@@ -102,18 +102,20 @@ public sealed class WorkOsSinkTests
     }
 
     [Fact]
-    public async Task AuditGen_s_own_records_without_an_organization_pass_WorkOS_by_and_an_application_s_event_without_one_is_a_dead_letter()
+    public async Task AuditGen_s_own_records_without_an_organization_pass_WorkOS_by_and_an_application_s_event_without_one_is_a_dead_letter_even_named_like_them()
     {
         await using var emulator = await Emulator.StartAsync();
         using var database = new TempDatabase();
         await using var host = await AuditHost.StartAsync(database.Path, emulator.BaseUrl);
         var sink = host.Services.GetServices<IAuditSink>().OfType<WorkOsAuditSink>().Single();
 
-        var verified = await sink.DeliverAsync(Entry(organizationId: "", action: "audit_log.verified", rejection: "/organization_id: required"), default);
+        var verified = await sink.DeliverAsync(Entry(organizationId: "", action: "audit_log.verified", rejection: "/organization_id: required", actorType: "operating_system_user"), default);
         var appEvent = await sink.DeliverAsync(Entry(organizationId: "", action: "user.signed_in", rejection: "/organization_id: required"), default);
+        var lookalike = await sink.DeliverAsync(Entry(organizationId: "", action: "audit_log.verified", rejection: "/organization_id: required"), default);
 
         Assert.Equal(AuditDeliveryOutcome.Delivered, verified.Outcome);
         Assert.Equal(AuditDeliveryOutcome.DeadLettered, appEvent.Outcome);
+        Assert.Equal(AuditDeliveryOutcome.DeadLettered, lookalike.Outcome);
         Assert.Empty(await emulator.ReceivedAsync());
     }
 
@@ -153,13 +155,13 @@ public sealed class WorkOsSinkTests
         Assert.Contains("AuditGen:WorkOs:BaseUrl must be an https address", failure.Message, StringComparison.Ordinal);
     }
 
-    private static StoredAuditEntry Entry(string organizationId = "org_123", string action = "user.signed_in", string? rejection = null)
+    private static StoredAuditEntry Entry(string organizationId = "org_123", string action = "user.signed_in", string? rejection = null, string actorType = "user")
     {
         var auditEvent = new AuditGen.Events.AuditEvent
         {
             OrganizationId = organizationId,
             Action = action,
-            Actor = new() { Type = "user", Id = "user_1" },
+            Actor = new() { Type = actorType, Id = "user_1" },
             Context = new() { Location = "127.0.0.1" },
         };
         return new StoredAuditEntry(1, auditEvent.Id, auditEvent.OrganizationId, auditEvent.Action, auditEvent.OccurredAt, WorkOsJson.SerializeEvent(auditEvent), [], rejection);

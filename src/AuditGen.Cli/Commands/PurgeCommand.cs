@@ -1,6 +1,6 @@
-using AuditGen.Pipeline;
 using System.CommandLine;
 using System.Globalization;
+using AuditGen.Pipeline;
 using Spectre.Console;
 
 namespace AuditGen.Cli.Commands;

@@ -1,6 +1,6 @@
-using AuditGen.Pipeline;
 using System.CommandLine;
 using AuditGen.Ledger;
+using AuditGen.Pipeline;
 using AuditGen.Stores.Witnesses;
 using Spectre.Console;
 

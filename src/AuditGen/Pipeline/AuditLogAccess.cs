@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AuditGen.Events;
 
 namespace AuditGen.Pipeline;
@@ -29,6 +30,9 @@ internal static class AuditLogAccess
     /// <summary>A dead letter's delivery was given up.</summary>
     public const string DeadLetterDiscarded = "audit_log_dead_letter.discarded";
 
+    /// <summary>The actor type of a CLI user.</summary>
+    public const string OperatorActorType = "operating_system_user";
+
     public const string LogTargetType = "audit_log";
 
     public const string EventTargetType = "audit_log_event";
@@ -41,9 +45,15 @@ internal static class AuditLogAccess
     /// own, which a destination that files events by organization (WorkOS) has nowhere to put.
     /// </summary>
     public static bool IsSystemRecord(StoredAuditEntry entry) =>
-        entry.OrganizationId.Length == 0 && s_actions.Contains(entry.Action);
+        entry.OrganizationId.Length == 0 && s_actions.Contains(entry.Action) && ActorType(entry.EventJson) == OperatorActorType;
 
     private static readonly HashSet<string> s_actions = [Viewed, EventViewed, Exported, Verified, Purged, DeadLettersRedriven, DeadLetterDiscarded];
+
+    private static string? ActorType(ReadOnlyMemory<byte> eventJson)
+    {
+        using var document = JsonDocument.Parse(eventJson);
+        return document.RootElement.TryGetProperty("actor", out var actor) && actor.TryGetProperty("type", out var type) ? type.GetString() : null;
+    }
 
     public static AuditEvent Event(string action, string organizationId, AuditActor actor, AuditContext context, AuditTarget? target, string? query) => new()
     {

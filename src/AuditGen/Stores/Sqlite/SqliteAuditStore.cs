@@ -70,6 +70,42 @@ internal sealed class SqliteAuditStore : IReadableAuditStore, ILedgerReader, IDi
     public string Path => _path;
 
     /// <inheritdoc />
+    /// <summary>Whether the store was opened read-only (export, verify, stats).</summary>
+    public bool IsReadOnly => _readOnly;
+
+    /// <summary>
+    /// Appends <paramref name="entries"/> to the log's batch file without opening the log for writing, also when this
+    /// store was opened read-only: nothing in the log is created, migrated or placed, and the application (or the next
+    /// process that writes) places them. The CLI records its own access this way. Refused with
+    /// <see cref="AuditStoreException"/> when the log has no batch file or it cannot be written (a copy under investigation).
+    /// </summary>
+    public ValueTask AppendToBatchFileAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[] logId;
+        using (var connection = OpenConnection())
+        {
+            logId = Explained(() => (byte[])Scalar(connection, null, "SELECT log_id FROM ledger_state WHERE id = 1")!);
+        }
+
+        var (batch, length) = LedgerBatch.EncodeRented(entries.Select(LedgerEntries.From).ToList());
+        try
+        {
+            SqliteSequenceFile.AppendToExisting(_path, logId, batch, length, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        catch (SqliteException exception)
+        {
+            throw new AuditStoreException($"'{SqliteSequenceFile.PathOf(_path)}' cannot be written ({exception.Message})", exception);
+        }
+        finally
+        {
+            LedgerBatch.Return(batch);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);

@@ -73,6 +73,52 @@ internal static class SqliteSequenceFile
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Adds one batch to the existing batch file of the log <paramref name="logId"/>, for a process that only reads the
+    /// log (the CLI recording its own access): nothing is created or migrated, and the application, or the next process
+    /// that writes, places the batch in the log. Throws <see cref="SqliteException"/> when the file is missing or cannot
+    /// be written, and <see cref="Pipeline.AuditStoreException"/> when it belongs to another log.
+    /// </summary>
+    public static void AppendToExisting(string databasePath, byte[] logId, byte[] batch, int length, long sequencedAt)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = PathOf(databasePath),
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous = FULL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (Scalar(connection, transaction, "PRAGMA application_id") != ApplicationId)
+        {
+            throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' is not the batch file of an AuditGen audit log.");
+        }
+
+        using (var owner = connection.CreateCommand())
+        {
+            owner.Transaction = transaction;
+            owner.CommandText = "SELECT log_id FROM batch_file WHERE id = 1";
+            if (owner.ExecuteScalar() is not byte[] owned || !owned.AsSpan().SequenceEqual(logId))
+            {
+                throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' holds batches of another audit log than '{databasePath}'.");
+            }
+        }
+
+        using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO ledger_batches (entries, sequenced_at) VALUES ($entries, $at)";
+            insert.Parameters.Add(new SqliteParameter("$entries", SqliteType.Blob, length) { Value = batch });
+            insert.Parameters.AddWithValue("$at", sequencedAt);
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = connection.CreateCommand();
