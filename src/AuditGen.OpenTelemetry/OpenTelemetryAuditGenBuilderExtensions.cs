@@ -1,7 +1,4 @@
-using AuditGen.Pipeline;
 using AuditGen.Sinks.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,19 +15,8 @@ public static class OpenTelemetryAuditGenBuilderExtensions
     public static IAuditGenBuilder AddOpenTelemetrySink(this IAuditGenBuilder builder, Action<OpenTelemetrySinkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<OpenTelemetrySinkOptions>().BindConfiguration(OpenTelemetrySinkOptions.SectionName).ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenTelemetrySinkOptions>, OpenTelemetrySinkOptionsValidator>());
-
-        // Redirects are not followed: the export would go, headers and all, to another host. The sink keeps its handler,
-        // so connections are renewed every few minutes to follow DNS changes.
-        builder.Services.AddHttpClient(OpenTelemetryAuditSink.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, OpenTelemetryAuditSink>());
-        return builder;
+        var options = builder.Services.AddOptions<OpenTelemetrySinkOptions>().BindConfiguration(OpenTelemetrySinkOptions.SectionName);
+        StreamSinkRegistration.AddHttpClient(builder.Services, OpenTelemetryAuditSink.HttpClientName);
+        return StreamSinkRegistration.Add<OpenTelemetrySinkOptions, OpenTelemetrySinkOptionsValidator, OpenTelemetryAuditSink>(builder, options, configure);
     }
 }

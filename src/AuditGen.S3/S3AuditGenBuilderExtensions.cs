@@ -1,7 +1,4 @@
-using AuditGen.Pipeline;
 using AuditGen.Sinks.S3;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,14 +14,7 @@ public static class S3AuditGenBuilderExtensions
     public static IAuditGenBuilder AddS3Sink(this IAuditGenBuilder builder, Action<S3SinkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<S3SinkOptions>().BindConfiguration(S3SinkOptions.SectionName).ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<S3SinkOptions>, S3SinkOptionsValidator>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, S3AuditSink>());
-        return builder;
+        var options = builder.Services.AddOptions<S3SinkOptions>().BindConfiguration(S3SinkOptions.SectionName);
+        return StreamSinkRegistration.Add<S3SinkOptions, S3SinkOptionsValidator, S3AuditSink>(builder, options, configure);
     }
 }

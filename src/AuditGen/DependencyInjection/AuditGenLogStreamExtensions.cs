@@ -1,11 +1,10 @@
-using AuditGen.Sinks;
 using System.Diagnostics.CodeAnalysis;
 using AuditGen.Pipeline;
+using AuditGen.Sinks;
 using AuditGen.Sinks.Datadog;
 using AuditGen.Sinks.Https;
 using AuditGen.Sinks.Splunk;
 using AuditGen.Sinks.Syslog;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -57,15 +56,8 @@ public static class AuditGenLogStreamExtensions
     public static IAuditGenBuilder AddSyslogSink(this IAuditGenBuilder builder, Action<SyslogSinkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SyslogSinkOptions>().BindConfiguration(SyslogSinkOptions.SectionName).ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyslogSinkOptions>, SyslogSinkOptionsValidator>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, SyslogAuditSink>());
-        return builder;
+        var options = builder.Services.AddOptions<SyslogSinkOptions>().BindConfiguration(SyslogSinkOptions.SectionName);
+        return StreamSinkRegistration.Add<SyslogSinkOptions, SyslogSinkOptionsValidator, SyslogAuditSink>(builder, options, configure);
     }
 
     private static IAuditGenBuilder AddHttpSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>(
@@ -77,19 +69,7 @@ public static class AuditGenLogStreamExtensions
         where TValidator : class, IValidateOptions<TOptions>
         where TSink : class, IAuditSink
     {
-        options.ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-
-        // Each request has its own time limit (RequestTimeout), so the client's 100-second timeout is turned off. Redirects
-        // are not followed: a POST would arrive as a GET without its body, and the credentials would go to another host.
-        builder.Services.AddHttpClient(httpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, TSink>());
-        return builder;
+        StreamSinkRegistration.AddHttpClient(builder.Services, httpClientName);
+        return StreamSinkRegistration.Add<TOptions, TValidator, TSink>(builder, options, configure);
     }
 }
