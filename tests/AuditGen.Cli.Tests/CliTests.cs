@@ -358,7 +358,7 @@ public sealed class CliTests : IDisposable
         await WaitForAsync(() => Count(lines) == 2);
         await SeedAsync(1, action: "team.deleted");
 
-        await WaitForAsync(() => Count(lines) >= 3);
+        await WaitForAsync(() => Printed(lines, "team.deleted"));
         tail.Kill();
         await reader;
 
@@ -466,6 +466,14 @@ public sealed class CliTests : IDisposable
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Printed(List<string> lines, string action)
+    {
+        lock (lines)
+        {
+            return lines.Any(line => line.Contains($"\"action\":\"{action}\"", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>Who the CLI names as the actor: the user behind sudo, when there is one.</summary>
