@@ -61,8 +61,9 @@ internal static class ExportCommand
                     throw new UsageException("--proof writes every record its filters select, in its own format: --format, --after and --limit do not apply.");
                 }
 
-                var proven = await ProvenExportCommand.ExportAsync(log, opened.Ledger, query.Read(result), result.GetValue(extends), file, cancellationToken);
-                await RecordAsync(opened, result, query, cancellationToken);
+                var filter = query.Read(result);
+                var proven = await ProvenExportCommand.ExportAsync(log, opened.Ledger, filter, result.GetValue(extends), file, cancellationToken);
+                await RecordAsync(opened, filter, cancellationToken);
                 return proven;
             }
 
@@ -77,7 +78,7 @@ internal static class ExportCommand
                 await using var stdout = Console.OpenStandardOutput();
                 var exported = await AuditExporter.ExportAsync(log, auditQuery, result.GetValue(format), stdout, cancellationToken);
                 await ReportNextPageAsync(log, auditQuery, exported, cancellationToken);
-                await RecordAsync(opened, result, query, cancellationToken);
+                await RecordAsync(opened, auditQuery, cancellationToken);
                 return ExitCodes.Success;
             }
 
@@ -97,15 +98,15 @@ internal static class ExportCommand
             });
             AnsiConsole.MarkupLine($"Wrote [bold]{written.ToString("N0", CultureInfo.InvariantCulture)}[/] records to {Markup.Escape(file.FullName)}.");
             await ReportNextPageAsync(log, auditQuery, written, cancellationToken);
-            await RecordAsync(opened, result, query, cancellationToken);
+            await RecordAsync(opened, auditQuery, cancellationToken);
             return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>Recorded once the export is written, so that it is never part of its own output.</summary>
-    private static Task RecordAsync(OpenedAuditLog opened, ParseResult result, QueryOptions query, CancellationToken cancellationToken) =>
-        CommandAccess.RecordAsync(opened, AuditLogAccess.Exported, query.Read(result).OrganizationId, cancellationToken);
+    private static Task RecordAsync(OpenedAuditLog opened, AuditQuery exported, CancellationToken cancellationToken) =>
+        CommandAccess.RecordAsync(opened, AuditLogAccess.Exported, exported.OrganizationId, cancellationToken);
 
     /// <summary>A full page may not be the last one: say on standard error where the next one starts.</summary>
     private static async Task ReportNextPageAsync(AuditGen.Pipeline.IAuditLog log, AuditGen.Pipeline.AuditQuery query, long exported, CancellationToken cancellationToken)

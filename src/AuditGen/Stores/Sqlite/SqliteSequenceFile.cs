@@ -53,20 +53,9 @@ internal static class SqliteSequenceFile
             mark.Parameters.AddWithValue("$log", logId);
             mark.ExecuteNonQuery();
         }
-        else if (applicationId != ApplicationId)
+        else
         {
-            throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' is not the batch file of an AuditGen audit log; move it aside.");
-        }
-
-        using (var owner = connection.CreateCommand())
-        {
-            owner.Transaction = transaction;
-            owner.CommandText = "SELECT log_id FROM batch_file WHERE id = 1";
-            if (owner.ExecuteScalar() is not byte[] owned || !owned.AsSpan().SequenceEqual(logId))
-            {
-                throw new Pipeline.AuditStoreException(
-                    $"'{PathOf(databasePath)}' holds batches of another audit log than '{databasePath}' (one of the two was replaced or restored without the other). Move the batch file aside; the events it holds are not this log's.");
-            }
+            CheckOwner(connection, transaction, databasePath, logId);
         }
 
         Execute(connection, $"UPDATE sqlite_sequence SET seq = max(seq, {integratedThrough}) WHERE name = 'ledger_batches';", transaction);
@@ -92,20 +81,7 @@ internal static class SqliteSequenceFile
         connection.Open();
         Execute(connection, "PRAGMA synchronous = FULL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        if (Scalar(connection, transaction, "PRAGMA application_id") != ApplicationId)
-        {
-            throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' is not the batch file of an AuditGen audit log.");
-        }
-
-        using (var owner = connection.CreateCommand())
-        {
-            owner.Transaction = transaction;
-            owner.CommandText = "SELECT log_id FROM batch_file WHERE id = 1";
-            if (owner.ExecuteScalar() is not byte[] owned || !owned.AsSpan().SequenceEqual(logId))
-            {
-                throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' holds batches of another audit log than '{databasePath}'.");
-            }
-        }
+        CheckOwner(connection, transaction, databasePath, logId);
 
         using (var insert = connection.CreateCommand())
         {
@@ -117,6 +93,24 @@ internal static class SqliteSequenceFile
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>Refuses a file that is not a batch file, or is the batch file of another log.</summary>
+    private static void CheckOwner(SqliteConnection connection, SqliteTransaction transaction, string databasePath, byte[] logId)
+    {
+        if (Scalar(connection, transaction, "PRAGMA application_id") != ApplicationId)
+        {
+            throw new Pipeline.AuditStoreException($"'{PathOf(databasePath)}' is not the batch file of an AuditGen audit log; move it aside.");
+        }
+
+        using var owner = connection.CreateCommand();
+        owner.Transaction = transaction;
+        owner.CommandText = "SELECT log_id FROM batch_file WHERE id = 1";
+        if (owner.ExecuteScalar() is not byte[] owned || !owned.AsSpan().SequenceEqual(logId))
+        {
+            throw new Pipeline.AuditStoreException(
+                $"'{PathOf(databasePath)}' holds batches of another audit log than '{databasePath}' (one of the two was replaced or restored without the other). Move the batch file aside; the events it holds are not this log's.");
+        }
     }
 
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
